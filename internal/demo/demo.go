@@ -1,0 +1,87 @@
+// Package demo holds the demo data set that `bpoeval serve --demo` and
+// `bpoeval demo` load: the demo logins and a realistic registry of offshore
+// and nearshore BPO vendors.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/password"
+)
+
+// Password is the password of every demo login.
+const Password = "bpoeval-demo"
+
+// Size selects how much demo data to load.
+type Size string
+
+// Sizes of the demo data set.
+const (
+	Small Size = "small"
+)
+
+// Logins are the demo accounts, in the order they are printed.
+var Logins = []bpo.NewUser{
+	{Email: "admin@demo.test", Name: "Alice Admin", Role: bpo.RoleAdmin},
+	{Email: "manager@demo.test", Name: "Marc Lefèvre", Role: bpo.RoleManager},
+	{Email: "evaluator@demo.test", Name: "Élodie Martin", Role: bpo.RoleEvaluator},
+	{Email: "evaluator2@demo.test", Name: "Karim Benali", Role: bpo.RoleEvaluator},
+	{Email: "evaluator3@demo.test", Name: "Sophie Dubois", Role: bpo.RoleEvaluator},
+	{Email: "evaluator4@demo.test", Name: "James O’Connor", Role: bpo.RoleEvaluator},
+}
+
+// Services are what loading the demo data goes through, so it is validated
+// and audited like any user's input.
+type Services struct {
+	Users   bpo.UserService
+	Vendors bpo.VendorService
+}
+
+// Load adds the demo logins and vendors that are missing, and reports
+// whether it added anything. Running it again changes nothing.
+func Load(ctx context.Context, svc Services, size Size) (loaded bool, err error) {
+	if size != Small {
+		return false, fmt.Errorf("demo: unknown size %q", size)
+	}
+	var admin *bpo.User
+	for _, n := range Logins {
+		u, err := svc.Users.FindUserByEmail(ctx, n.Email)
+		if bpo.ErrorCode(err) == bpo.ENOTFOUND {
+			n.Password = Password
+			u, err = svc.Users.CreateUser(ctx, n, password.Hash(Password, password.Default))
+			loaded = true
+		}
+		if err != nil {
+			return loaded, fmt.Errorf("demo login %s: %w", n.Email, err)
+		}
+		if n.Role == bpo.RoleAdmin {
+			admin = u
+		}
+	}
+	// Vendors are created by the demo admin, as the audit log will show.
+	ctx = bpo.NewContextWithUser(ctx, admin)
+	existing, _, err := svc.Vendors.FindVendors(ctx, bpo.VendorFilter{Limit: 1})
+	if err != nil {
+		return loaded, fmt.Errorf("demo vendors: %w", err)
+	}
+	if len(existing) > 0 {
+		return loaded, nil
+	}
+	for _, v := range Vendors {
+		if _, err := svc.Vendors.CreateVendor(ctx, v); err != nil {
+			return loaded, fmt.Errorf("demo vendor %s: %w", v.Name, err)
+		}
+	}
+	return true, nil
+}
+
+// PrintLogins lists the demo accounts for the terminal.
+func PrintLogins(w io.Writer) {
+	fmt.Fprintln(w, "Demo logins (password "+Password+"):")
+	for _, n := range Logins {
+		fmt.Fprintf(w, "  %-22s %s\n", n.Email, n.Role)
+	}
+}

@@ -1,0 +1,58 @@
+package demo
+
+import "github.com/bpoeval/bpoeval/internal/bpo"
+
+func headcount(n int) *int { return &n }
+
+// Vendors is the demo registry: invented companies in the countries BPO work
+// is usually sent to, offshore and nearshore.
+var Vendors = []bpo.VendorInput{
+	{Name: "Atlas Relation Client", Country: "MA", Website: "https://atlas-relation.example",
+		ContactName: "Yasmine El Idrissi", ContactEmail: "y.elidrissi@atlas-relation.example", ContactPhone: "+212 522 40 17 80",
+		Services: []string{"customer_support", "collections"}, Languages: []string{"fr", "ar", "es"}, Headcount: headcount(2400),
+		Notes: "Casablanca and Rabat sites. French-speaking customer service for telecom and energy clients; ISO 27001 certified in 2024."},
+	{Name: "Luzon Contact Solutions", Country: "PH", Website: "https://luzoncontact.example",
+		ContactName: "Maria Santos", ContactEmail: "msantos@luzoncontact.example", ContactPhone: "+63 2 8812 4400",
+		Services: []string{"customer_support", "back_office", "content_moderation"}, Languages: []string{"en", "tl"}, Headcount: headcount(5200),
+		Notes: "Manila and Clark. 24/7 English voice and chat; strong workforce-management reporting."},
+	{Name: "Deccan Process Partners", Country: "IN", Website: "https://deccanprocess.example",
+		ContactName: "Rohan Kulkarni", ContactEmail: "rohan.k@deccanprocess.example", ContactPhone: "+91 20 6712 3000",
+		Services: []string{"finance_accounting", "payroll", "back_office", "data_analysis"}, Languages: []string{"en", "hi", "mr"}, Headcount: headcount(8700),
+		Notes: "Pune. Payroll for 40 countries, RPA centre of excellence."},
+	{Name: "Carthage Nearshore Services", Country: "TN", Website: "https://carthage-nearshore.example",
+		ContactName: "Walid Ben Salah", ContactEmail: "w.bensalah@carthage-nearshore.example", ContactPhone: "+216 71 960 200",
+		Services: []string{"customer_support", "it_helpdesk"}, Languages: []string{"fr", "ar", "de", "it"}, Headcount: headcount(1300),
+		Notes: "Tunis. Multilingual helpdesk (FR/DE/IT); one hour from Paris time."},
+	{Name: "Île Rouge Data Services", Country: "MG", Website: "https://ilerouge-data.example",
+		ContactName: "Hery Rakotomalala", ContactEmail: "hery@ilerouge-data.example", ContactPhone: "+261 20 22 611 00",
+		Services: []string{"back_office", "data_analysis", "content_moderation"}, Languages: []string{"fr", "mg"}, Headcount: headcount(650),
+		Notes: "Antananarivo. Data entry, document processing and moderation in French."},
+	{Name: "Port-Louis BPO Centre", Country: "MU", Website: "https://portlouis-bpo.example",
+		ContactName: "Anjali Ramgoolam", ContactEmail: "anjali@portlouis-bpo.example", ContactPhone: "+230 210 4455",
+		Services: []string{"payroll", "finance_accounting", "customer_support"}, Languages: []string{"en", "fr"}, Headcount: headcount(900),
+		Notes: "Ebène. Bilingual English/French finance operations."},
+	{Name: "Téranga Contact Center", Country: "SN", Website: "https://teranga-cc.example",
+		ContactName: "Aminata Diop", ContactEmail: "a.diop@teranga-cc.example", ContactPhone: "+221 33 869 12 00",
+		Services: []string{"customer_support", "collections"}, Languages: []string{"fr", "wo"}, Headcount: headcount(1100),
+		Notes: "Dakar. Inbound customer care and amicable collections for French retail banks."},
+	{Name: "Wisła Shared Services", Country: "PL", Website: "https://wisla-ss.example",
+		ContactName: "Katarzyna Nowak", ContactEmail: "k.nowak@wisla-ss.example", ContactPhone: "+48 12 345 67 00",
+		Services: []string{"finance_accounting", "it_helpdesk", "payroll"}, Languages: []string{"pl", "en", "de", "fr"}, Headcount: headcount(3100),
+		Notes: "Kraków. Shared-service centre; EU data residency."},
+	{Name: "Bengaluru Claims Hub", Country: "IN", Website: "https://blr-claims.example",
+		ContactName: "Priya Iyer", ContactEmail: "priya.iyer@blr-claims.example", ContactPhone: "+91 80 4110 2200",
+		Services: []string{"claims_processing", "back_office"}, Languages: []string{"en", "hi", "kn"}, Headcount: headcount(4300),
+		Notes: "Insurance and healthcare claims; turnaround measured in days, automated triage."},
+	{Name: "Cebu Care Connect", Country: "PH", Website: "https://cebucare.example",
+		ContactName: "Joel Villanueva", ContactEmail: "joel@cebucare.example", ContactPhone: "+63 32 231 8800",
+		Services: []string{"customer_support", "it_helpdesk"}, Languages: []string{"en"}, Headcount: headcount(2800),
+		Notes: "Cebu City. Technical support for SaaS companies."},
+	{Name: "Rabat Recouvrement & Services", Country: "MA", Website: "https://rabat-recouvrement.example",
+		ContactName: "Omar Tazi", ContactEmail: "o.tazi@rabat-recouvrement.example", ContactPhone: "+212 537 70 44 10",
+		Services: []string{"collections", "customer_support"}, Languages: []string{"fr", "ar"}, Headcount: headcount(750),
+		Notes: "Specialist in amicable debt collection for French-speaking markets."},
+	{Name: "Lisboa Multilingual Services", Country: "PT", Website: "https://lisboa-multi.example",
+		ContactName: "João Ferreira", ContactEmail: "joao.ferreira@lisboa-multi.example", ContactPhone: "+351 21 340 5500",
+		Services: []string{"customer_support", "it_helpdesk"}, Languages: []string{"pt", "en", "fr", "es", "de"}, Headcount: headcount(1600),
+		Notes: "Nearshore hub for European languages."},
+}

@@ -1,0 +1,120 @@
+// Package postgres implements the bpo services over PostgreSQL with pgx.
+//
+// Every write runs in one transaction that also appends to the audit log, so a
+// change and its record land together or not at all. The transaction's "now"
+// comes from the DB's clock, so tests can fix time.
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/bpoeval/bpoeval/internal/bpo"
+)
+
+// DB is the connection pool shared by the services.
+type DB struct {
+	Pool *pgxpool.Pool
+	Now  bpo.Clock
+}
+
+// Open connects a pool to the database at a postgres:// URL. tracer, if not
+// nil, observes every query (metrics and query counting).
+func Open(ctx context.Context, databaseURL string, tracer pgx.QueryTracer) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	cfg.ConnConfig.Tracer = tracer
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return &DB{Pool: pool, Now: time.Now}, nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() { db.Pool.Close() }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.Pool.Ping(ctx) }
+
+// inTx runs fn in a transaction stamped with the clock's time, and commits
+// when fn returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(tx pgx.Tx, now time.Time) error) error {
+	tx, err := db.Pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+	if err := fn(tx, db.Now().UTC().Truncate(time.Microsecond)); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// audit appends one event to the audit log within tx.
+func audit(ctx context.Context, tx pgx.Tx, now time.Time, entity string, id int64, action string, before, after any) error {
+	var actor *int64
+	if u := bpo.UserFromContext(ctx); u != nil {
+		actor = &u.ID
+	}
+	b, err := jsonOrNil(before)
+	if err != nil {
+		return err
+	}
+	a, err := jsonOrNil(after)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `
+		INSERT INTO audit_events (at, actor_id, entity, entity_id, action, before, after)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, now, actor, entity, id, action, b, a)
+	if err != nil {
+		return fmt.Errorf("audit %s %s: %w", entity, action, err)
+	}
+	return nil
+}
+
+func jsonOrNil(v any) ([]byte, error) {
+	if v == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("audit snapshot: %w", err)
+	}
+	return b, nil
+}
+
+// isUniqueViolation reports whether err is a unique-constraint violation on the named index.
+func isUniqueViolation(err error, constraint string) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == constraint
+}
+
+// notFound maps pgx.ErrNoRows to an ENOTFOUND error.
+func notFound(err error, key string) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return bpo.Errorf(bpo.ENOTFOUND, key)
+	}
+	return err
+}
+
+// forbiddenUnless returns EFORBIDDEN when ok is false.
+func forbiddenUnless(ok bool) error {
+	if !ok {
+		return bpo.Errorf(bpo.EFORBIDDEN, "error.forbidden")
+	}
+	return nil
+}

@@ -1,0 +1,127 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/bpoeval/bpoeval/internal/bpo"
+)
+
+// UserService implements bpo.UserService.
+type UserService struct{ db *DB }
+
+// NewUserService returns the user service over db.
+func NewUserService(db *DB) *UserService { return &UserService{db: db} }
+
+var _ bpo.UserService = (*UserService)(nil)
+
+const userColumns = `id, email, name, role, lang, password_hash, created_at, updated_at`
+
+func scanUser(row pgx.CollectableRow) (*bpo.User, error) {
+	var u bpo.User
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Lang, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt)
+	return &u, err
+}
+
+// CreateUser implements bpo.UserService.
+func (s *UserService) CreateUser(ctx context.Context, n bpo.NewUser, passwordHash string) (*bpo.User, error) {
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	var u *bpo.User
+	err := s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		rows, _ := tx.Query(ctx, `
+			INSERT INTO users (email, name, role, password_hash, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $5) RETURNING `+userColumns,
+			n.Email, n.Name, n.Role, passwordHash, now)
+		var err error
+		u, err = pgx.CollectExactlyOneRow(rows, scanUser)
+		if isUniqueViolation(err, "users_email_key") {
+			var p bpo.Problems
+			p.Add("email", "error.user.email_taken")
+			return p.Err()
+		}
+		if err != nil {
+			return fmt.Errorf("create user: %w", err)
+		}
+		return audit(ctx, tx, now, "user", u.ID, "create", nil, map[string]any{"email": u.Email, "name": u.Name, "role": u.Role})
+	})
+	return u, err
+}
+
+// FindUserByID implements bpo.UserService.
+func (s *UserService) FindUserByID(ctx context.Context, id int64) (*bpo.User, error) {
+	rows, _ := s.db.Pool.Query(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id)
+	u, err := pgx.CollectExactlyOneRow(rows, scanUser)
+	return u, notFound(err, "error.user.not_found")
+}
+
+// FindUserByEmail implements bpo.UserService.
+func (s *UserService) FindUserByEmail(ctx context.Context, email string) (*bpo.User, error) {
+	rows, _ := s.db.Pool.Query(ctx, `SELECT `+userColumns+` FROM users WHERE lower(email) = lower($1)`, email)
+	u, err := pgx.CollectExactlyOneRow(rows, scanUser)
+	return u, notFound(err, "error.user.not_found")
+}
+
+// FindUsers implements bpo.UserService.
+func (s *UserService) FindUsers(ctx context.Context) ([]*bpo.User, error) {
+	rows, _ := s.db.Pool.Query(ctx, `SELECT `+userColumns+` FROM users ORDER BY lower(name), id`)
+	users, err := pgx.CollectRows(rows, scanUser)
+	if err != nil {
+		return nil, fmt.Errorf("find users: %w", err)
+	}
+	return users, nil
+}
+
+// SetUserLang implements bpo.UserService.
+func (s *UserService) SetUserLang(ctx context.Context, id int64, lang string) error {
+	if lang != "" && lang != "en" && lang != "fr" {
+		return bpo.Errorf(bpo.EINVALID, "error.field.choice")
+	}
+	return s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		tag, err := tx.Exec(ctx, `UPDATE users SET lang = $2, updated_at = $3 WHERE id = $1`, id, lang, now)
+		if err != nil {
+			return fmt.Errorf("set user language: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return bpo.Errorf(bpo.ENOTFOUND, "error.user.not_found")
+		}
+		return nil
+	})
+}
+
+// LoginFailures implements bpo.UserService.
+func (s *UserService) LoginFailures(ctx context.Context, email, addr string, since time.Time) (byEmail, byAddr int, err error) {
+	err = s.db.Pool.QueryRow(ctx, `
+		SELECT count(*) FILTER (WHERE email = lower($1)), count(*) FILTER (WHERE addr = $2)
+		FROM login_failures WHERE at >= $3 AND (email = lower($1) OR addr = $2)`,
+		email, addr, since).Scan(&byEmail, &byAddr)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count login failures: %w", err)
+	}
+	return byEmail, byAddr, nil
+}
+
+// RecordLoginFailure implements bpo.UserService. Old rows are pruned on the
+// way so the table stays small without a separate job.
+func (s *UserService) RecordLoginFailure(ctx context.Context, email, addr string) error {
+	now := s.db.Now()
+	_, err := s.db.Pool.Exec(ctx, `
+		WITH pruned AS (DELETE FROM login_failures WHERE at < $3::timestamptz - interval '1 day')
+		INSERT INTO login_failures (email, addr, at) VALUES (lower($1), $2, $3)`, email, addr, now)
+	if err != nil {
+		return fmt.Errorf("record login failure: %w", err)
+	}
+	return nil
+}
+
+// ClearLoginFailures implements bpo.UserService.
+func (s *UserService) ClearLoginFailures(ctx context.Context, email string) error {
+	if _, err := s.db.Pool.Exec(ctx, `DELETE FROM login_failures WHERE email = lower($1)`, email); err != nil {
+		return fmt.Errorf("clear login failures: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,200 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/bpoeval/bpoeval/internal/bpo"
+)
+
+// VendorService implements bpo.VendorService.
+type VendorService struct{ db *DB }
+
+// NewVendorService returns the vendor service over db.
+func NewVendorService(db *DB) *VendorService { return &VendorService{db: db} }
+
+var _ bpo.VendorService = (*VendorService)(nil)
+
+const vendorColumns = `id, name, country, website, contact_name, contact_email, contact_phone,
+	services, languages, headcount, notes, archived, version, created_at, updated_at`
+
+func scanVendor(row pgx.CollectableRow) (*bpo.Vendor, error) {
+	var v bpo.Vendor
+	err := row.Scan(&v.ID, &v.Name, &v.Country, &v.Website, &v.ContactName, &v.ContactEmail, &v.ContactPhone,
+		&v.Services, &v.Languages, &v.Headcount, &v.Notes, &v.Archived, &v.Version, &v.CreatedAt, &v.UpdatedAt)
+	return &v, err
+}
+
+// vendorSnapshot is the audit log's picture of a vendor.
+func vendorSnapshot(v *bpo.Vendor) map[string]any {
+	return map[string]any{
+		"name": v.Name, "country": v.Country, "website": v.Website,
+		"contact_name": v.ContactName, "contact_email": v.ContactEmail, "contact_phone": v.ContactPhone,
+		"services": v.Services, "languages": v.Languages, "headcount": v.Headcount,
+		"notes": v.Notes, "archived": v.Archived, "version": v.Version,
+	}
+}
+
+// FindVendorByID implements bpo.VendorService.
+func (s *VendorService) FindVendorByID(ctx context.Context, id int64) (*bpo.Vendor, error) {
+	if err := forbiddenUnless(bpo.CanReadVendors(bpo.UserFromContext(ctx))); err != nil {
+		return nil, err
+	}
+	rows, _ := s.db.Pool.Query(ctx, `SELECT `+vendorColumns+` FROM vendors WHERE id = $1`, id)
+	v, err := pgx.CollectExactlyOneRow(rows, scanVendor)
+	return v, notFound(err, "error.vendor.not_found")
+}
+
+// FindVendors implements bpo.VendorService.
+func (s *VendorService) FindVendors(ctx context.Context, f bpo.VendorFilter) ([]*bpo.Vendor, int, error) {
+	if err := forbiddenUnless(bpo.CanReadVendors(bpo.UserFromContext(ctx))); err != nil {
+		return nil, 0, err
+	}
+	if f.Limit <= 0 {
+		f.Limit = 25
+	}
+	where := `archived = @archived
+		AND (@q = '' OR name ILIKE '%' || @q || '%' ESCAPE '\' OR country = ANY(@q_countries) OR services && @q_services)
+		AND (@country = '' OR country = @country)
+		AND (@service = '' OR @service = ANY(services))`
+	args := pgx.NamedArgs{
+		"archived": f.Archived, "q": escapeLike(strings.TrimSpace(f.Query)),
+		"q_countries": nonNil(f.Countries), "q_services": nonNil(f.Services),
+		"country": f.Country, "service": f.Service, "limit": f.Limit, "offset": f.Offset,
+	}
+	// One round trip: the window count rides along with the page.
+	rows, _ := s.db.Pool.Query(ctx, `SELECT `+vendorColumns+`, count(*) OVER ()
+		FROM vendors WHERE `+where+`
+		ORDER BY lower(name), id LIMIT @limit OFFSET @offset`, args)
+	total := 0
+	vendors, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*bpo.Vendor, error) {
+		var v bpo.Vendor
+		err := row.Scan(&v.ID, &v.Name, &v.Country, &v.Website, &v.ContactName, &v.ContactEmail, &v.ContactPhone,
+			&v.Services, &v.Languages, &v.Headcount, &v.Notes, &v.Archived, &v.Version, &v.CreatedAt, &v.UpdatedAt, &total)
+		return &v, err
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("find vendors: %w", err)
+	}
+	if len(vendors) == 0 && f.Offset > 0 {
+		// Past the last page the window count is lost with the rows.
+		if err := s.db.Pool.QueryRow(ctx, `SELECT count(*) FROM vendors WHERE `+where, args).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count vendors: %w", err)
+		}
+	}
+	return vendors, total, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// CreateVendor implements bpo.VendorService.
+func (s *VendorService) CreateVendor(ctx context.Context, in bpo.VendorInput) (*bpo.Vendor, error) {
+	if err := forbiddenUnless(bpo.CanEditVendors(bpo.UserFromContext(ctx))); err != nil {
+		return nil, err
+	}
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var v *bpo.Vendor
+	err := s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		rows, _ := tx.Query(ctx, `
+			INSERT INTO vendors (name, country, website, contact_name, contact_email, contact_phone,
+				services, languages, headcount, notes, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+			RETURNING `+vendorColumns,
+			in.Name, in.Country, in.Website, in.ContactName, in.ContactEmail, in.ContactPhone,
+			nonNil(in.Services), nonNil(in.Languages), in.Headcount, in.Notes, now)
+		var err error
+		if v, err = collectVendor(rows); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, "vendor", v.ID, "create", nil, vendorSnapshot(v))
+	})
+	return v, err
+}
+
+// UpdateVendor implements bpo.VendorService.
+func (s *VendorService) UpdateVendor(ctx context.Context, id int64, version int, in bpo.VendorInput) (*bpo.Vendor, error) {
+	if err := forbiddenUnless(bpo.CanEditVendors(bpo.UserFromContext(ctx))); err != nil {
+		return nil, err
+	}
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	return s.change(ctx, id, version, "update", func(tx pgx.Tx, now time.Time) pgx.Rows {
+		rows, _ := tx.Query(ctx, `
+			UPDATE vendors SET name = $2, country = $3, website = $4, contact_name = $5, contact_email = $6,
+				contact_phone = $7, services = $8, languages = $9, headcount = $10, notes = $11,
+				version = version + 1, updated_at = $12
+			WHERE id = $1 RETURNING `+vendorColumns,
+			id, in.Name, in.Country, in.Website, in.ContactName, in.ContactEmail, in.ContactPhone,
+			nonNil(in.Services), nonNil(in.Languages), in.Headcount, in.Notes, now)
+		return rows
+	})
+}
+
+// SetVendorArchived implements bpo.VendorService.
+func (s *VendorService) SetVendorArchived(ctx context.Context, id int64, version int, archived bool) (*bpo.Vendor, error) {
+	if err := forbiddenUnless(bpo.CanEditVendors(bpo.UserFromContext(ctx))); err != nil {
+		return nil, err
+	}
+	action := "unarchive"
+	if archived {
+		action = "archive"
+	}
+	return s.change(ctx, id, version, action, func(tx pgx.Tx, now time.Time) pgx.Rows {
+		rows, _ := tx.Query(ctx, `
+			UPDATE vendors SET archived = $2, version = version + 1, updated_at = $3
+			WHERE id = $1 RETURNING `+vendorColumns, id, archived, now)
+		return rows
+	})
+}
+
+// change applies one versioned edit: it locks the row, refuses a stale
+// version with ECONFLICT, runs the update and audits before and after.
+func (s *VendorService) change(ctx context.Context, id int64, version int, action string, update func(pgx.Tx, time.Time) pgx.Rows) (*bpo.Vendor, error) {
+	var after *bpo.Vendor
+	err := s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		rows, _ := tx.Query(ctx, `SELECT `+vendorColumns+` FROM vendors WHERE id = $1 FOR UPDATE`, id)
+		before, err := pgx.CollectExactlyOneRow(rows, scanVendor)
+		if err != nil {
+			return notFound(err, "error.vendor.not_found")
+		}
+		if before.Version != version {
+			return bpo.Errorf(bpo.ECONFLICT, "error.vendor.stale")
+		}
+		if after, err = collectVendor(update(tx, now)); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, "vendor", id, action, vendorSnapshot(before), vendorSnapshot(after))
+	})
+	return after, err
+}
+
+func collectVendor(rows pgx.Rows) (*bpo.Vendor, error) {
+	v, err := pgx.CollectExactlyOneRow(rows, scanVendor)
+	if isUniqueViolation(err, "vendors_name_key") {
+		var p bpo.Problems
+		p.Add("name", "error.vendor.name_taken")
+		return nil, p.Err()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("save vendor: %w", err)
+	}
+	return v, nil
+}

@@ -1,0 +1,230 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/i18n"
+	"github.com/bpoeval/bpoeval/internal/password"
+	"github.com/bpoeval/bpoeval/web/pages"
+)
+
+// Sign-in throttling: failures counted over a window, per account and per
+// client address (an office behind one NAT address gets more room).
+const (
+	loginWindow         = 15 * time.Minute
+	maxFailuresPerEmail = 5
+	maxFailuresPerAddr  = 30
+)
+
+const (
+	sessionUserID = "user_id"
+	sessionLang   = "lang"
+)
+
+const langKey ctxKey = iota + 100
+
+// loadUser puts the signed-in user, if any, and the page language into the
+// request context.
+func (s *Server) loadUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		var u *bpo.User
+		if id := s.sessions.GetInt64(ctx, sessionUserID); id != 0 {
+			var err error
+			u, err = s.users.FindUserByID(ctx, id)
+			switch {
+			case bpo.ErrorCode(err) == bpo.ENOTFOUND:
+				// The account is gone: so is the session.
+				if err := s.sessions.Destroy(ctx); err != nil {
+					s.Error(w, r, err)
+					return
+				}
+				u = nil
+			case err != nil:
+				s.Error(w, r, err)
+				return
+			}
+			ctx = bpo.NewContextWithUser(ctx, u)
+		}
+		lang, ok := i18n.Lang(""), false
+		if u != nil {
+			lang, ok = i18n.Parse(u.Lang)
+		}
+		if !ok {
+			lang, ok = i18n.Parse(s.sessions.GetString(ctx, sessionLang))
+		}
+		if !ok {
+			lang = i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, langKey, lang)))
+	})
+}
+
+// lang is the language to answer r in.
+func (s *Server) lang(r *http.Request) i18n.Lang {
+	if l, ok := r.Context().Value(langKey).(i18n.Lang); ok {
+		return l
+	}
+	return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+}
+
+// requireUser sends anonymous visitors to the sign-in page, remembering where
+// they were going.
+func (s *Server) requireUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if bpo.UserFromContext(r.Context()) != nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		target := "/login"
+		if r.Method == http.MethodGet && r.URL.Path != "/" {
+			target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+		}
+		if r.Header.Get("HX-Request") == "true" {
+			w.Header().Set("HX-Redirect", target)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		http.Redirect(w, r, target, http.StatusSeeOther)
+	})
+}
+
+func (s *Server) showLoginPage(w http.ResponseWriter, r *http.Request) {
+	if bpo.UserFromContext(r.Context()) != nil {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, pages.Login(pages.LoginView{Next: r.URL.Query().Get("next")}))
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	form, err := parseForm(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	email := strings.TrimSpace(form.Get("email"))
+	view := pages.LoginView{Email: email, Next: form.Get("next")}
+	ctx := r.Context()
+
+	byEmail, byAddr, err := s.users.LoginFailures(ctx, email, clientAddr(r), s.now().Add(-loginWindow))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if byEmail >= maxFailuresPerEmail || byAddr >= maxFailuresPerAddr {
+		w.Header().Set("Retry-After", "900")
+		view.Error = i18n.T(s.lang(r), "login.throttled", int(loginWindow.Minutes()))
+		s.renderStatus(w, r, http.StatusTooManyRequests, pages.Login(view))
+		return
+	}
+
+	u, err := s.authenticate(ctx, email, form.Get("password"))
+	if err != nil {
+		if bpo.ErrorCode(err) != bpo.EUNAUTHORIZED {
+			s.Error(w, r, err)
+			return
+		}
+		if err := s.users.RecordLoginFailure(ctx, email, clientAddr(r)); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		view.Error = i18n.T(s.lang(r), "login.failed")
+		s.renderStatus(w, r, http.StatusUnauthorized, pages.Login(view))
+		return
+	}
+
+	if err := s.users.ClearLoginFailures(ctx, u.Email); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	// A new token at sign-in defeats session fixation.
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.sessions.Put(ctx, sessionUserID, u.ID)
+	http.Redirect(w, r, safeNext(view.Next), http.StatusSeeOther)
+}
+
+var (
+	dummyHashOnce sync.Once
+	dummyHash     string
+)
+
+// authenticate returns the user whose e-mail and password match, or
+// EUNAUTHORIZED with one message for both kinds of mistake. An unknown
+// address costs as much time as a wrong password, so timing tells nothing.
+func (s *Server) authenticate(ctx context.Context, email, pw string) (*bpo.User, error) {
+	u, err := s.users.FindUserByEmail(ctx, email)
+	if bpo.ErrorCode(err) == bpo.ENOTFOUND {
+		dummyHashOnce.Do(func() { dummyHash = password.Hash(password.Generate(), password.Default) })
+		_, _ = password.Check(pw, dummyHash)
+		return nil, bpo.Errorf(bpo.EUNAUTHORIZED, "login.failed")
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, err := password.Check(pw, u.PasswordHash)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, bpo.Errorf(bpo.EUNAUTHORIZED, "login.failed")
+	}
+	return u, nil
+}
+
+// safeNext keeps the post-sign-in redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// saveLang switches the interface language: saved on the account when
+// signed in, and in the session for the sign-in page.
+func (s *Server) saveLang(w http.ResponseWriter, r *http.Request) {
+	form, err := parseForm(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	lang, ok := i18n.Parse(form.Get("lang"))
+	if !ok {
+		s.Error(w, r, errBadRequest)
+		return
+	}
+	if u := bpo.UserFromContext(r.Context()); u != nil {
+		if err := s.users.SetUserLang(r.Context(), u.ID, string(lang)); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+	}
+	s.sessions.Put(r.Context(), sessionLang, string(lang))
+	http.Redirect(w, r, backTo(r), http.StatusSeeOther)
+}
+
+// backTo is the same-site page the request came from, or the dashboard.
+func backTo(r *http.Request) string {
+	ref, err := url.Parse(r.Referer())
+	if err != nil || ref.Host != r.Host {
+		return "/"
+	}
+	return safeNext(ref.RequestURI())
+}

@@ -1,0 +1,107 @@
+package server
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/a-h/templ"
+
+	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/web/components"
+	"github.com/bpoeval/bpoeval/web/pages"
+)
+
+// Transport-level errors, phrased like domain ones.
+var (
+	errTooLarge   = &bpo.Error{Code: "too_large", Message: bpo.Message{Key: "error.too_large"}}
+	errBadRequest = &bpo.Error{Code: "bad_request", Message: bpo.Message{Key: "error.bad_request"}}
+)
+
+// statusOf maps an error code to its HTTP status.
+func statusOf(code string) int {
+	switch code {
+	case bpo.EINVALID:
+		return http.StatusUnprocessableEntity
+	case bpo.ENOTFOUND:
+		return http.StatusNotFound
+	case bpo.ECONFLICT:
+		return http.StatusConflict
+	case bpo.EFORBIDDEN:
+		return http.StatusForbidden
+	case bpo.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case bpo.ETHROTTLED:
+		return http.StatusTooManyRequests
+	case "too_large":
+		return http.StatusRequestEntityTooLarge
+	case "bad_request":
+		return http.StatusBadRequest
+	case "unavailable":
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// Error is the one way a handler reports a failure: it picks the status from
+// the error's code, logs internal errors (and only those), and shows the user
+// a page in their language that never leaks internal details.
+func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		err = errTooLarge
+	}
+	if bpo.ErrorCode(err) == bpo.EINTERNAL && s.databaseDown(r) {
+		err = &bpo.Error{Code: "unavailable", Message: bpo.Message{Key: "error.unavailable"}}
+	}
+	code := bpo.ErrorCode(err)
+	status := statusOf(code)
+	if status == http.StatusInternalServerError {
+		s.log.LogAttrs(r.Context(), slog.LevelError, "internal error",
+			slog.String("id", requestIDFrom(r.Context())), slog.String("error", err.Error()))
+	}
+	lang := s.lang(r)
+	ctx := components.WithLang(r.Context(), lang)
+	msg := bpo.ErrorMessage(err)
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
+	}
+	view := pages.ErrorView{
+		Status:  status,
+		Title:   components.T(ctx, "error.title."+strconv.Itoa(status)),
+		Message: components.Msg(ctx, msg),
+	}
+	s.renderStatus(w, r.WithContext(ctx), status, pages.Error(view))
+}
+
+// databaseDown tells an internal error caused by a missing database apart
+// from a bug, so the user gets "try again shortly" (503) instead of a 500.
+func (s *Server) databaseDown(r *http.Request) bool {
+	return s.ping != nil && s.ping(r.Context()) != nil
+}
+
+// render writes a page with status 200.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, c templ.Component) {
+	s.renderStatus(w, r, http.StatusOK, c)
+}
+
+// renderStatus writes a page in the request's language with the given status.
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	ctx := components.WithLang(r.Context(), s.lang(r))
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if err := c.Render(ctx, w); err != nil {
+		s.log.Error("render", "id", requestIDFrom(r.Context()), "error", err)
+	}
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.Error(w, r, bpo.Errorf(bpo.ENOTFOUND, "error.not_found"))
+}
+
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusMethodNotAllowed)
+	_, _ = w.Write([]byte(http.StatusText(http.StatusMethodNotAllowed) + "\n"))
+}

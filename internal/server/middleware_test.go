@@ -1,0 +1,157 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"strconv"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/config"
+)
+
+func TestSecurityHeadersOnEveryPage(t *testing.T) {
+	a := newApp(t)
+	c := a.signIn("mgr@example.test", bpo.RoleManager)
+	for _, path := range []string{"/", "/vendors", "/vendors/new", "/login", "/healthz", "/no-such-page"} {
+		res := c.get(path)
+		h := res.Header
+		csp := h.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") ||
+			!strings.Contains(csp, "frame-ancestors 'none'") {
+			t.Errorf("%s: CSP = %q", path, csp)
+		}
+		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") == "" {
+			t.Errorf("%s: nosniff=%q referrer=%q", path, h.Get("X-Content-Type-Options"), h.Get("Referrer-Policy"))
+		}
+		if strings.HasPrefix(h.Get("Content-Type"), "text/html") {
+			if regexp.MustCompile(`<script(\s[^>]*)?>[^<]`).MatchString(res.body) {
+				t.Errorf("%s: inline script in page", path)
+			}
+			if strings.Contains(res.body, " style=") || strings.Contains(res.body, " onclick=") {
+				t.Errorf("%s: inline style or handler in page", path)
+			}
+		}
+	}
+}
+
+func TestCrossSiteWritesAreRefused(t *testing.T) {
+	a := newApp(t)
+	c := a.signIn("mgr@example.test", bpo.RoleManager)
+	for name, header := range map[string][]string{
+		"SecFetchSite":  {"Sec-Fetch-Site", "cross-site"},
+		"ForeignOrigin": {"Origin", "https://evil.example"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			res := c.post("/vendors", validVendorForm(), header...)
+			if got, want := res.StatusCode, http.StatusForbidden; got != want {
+				t.Fatalf("status = %d, want %d", got, want)
+			}
+			if msg := text(res.doc(t), "[data-testid=error] p"); !strings.Contains(msg, "another site") {
+				t.Errorf("message = %q", msg)
+			}
+		})
+	}
+	// The same request from the same origin goes through.
+	if res := c.post("/vendors", validVendorForm(), "Sec-Fetch-Site", "same-origin", "Origin", a.srv.URL); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("same-origin create: status %d", res.StatusCode)
+	}
+}
+
+func TestOversizedBodyIsRefused(t *testing.T) {
+	a := newApp(t)
+	c := a.signIn("mgr@example.test", bpo.RoleManager)
+	res := c.post("/login", url.Values{"email": {strings.Repeat("a", 1<<20)}})
+	if got, want := res.StatusCode, http.StatusRequestEntityTooLarge; got != want {
+		t.Errorf("status = %d, want %d", got, want)
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	a := newApp(t)
+	res := a.anonymous().get("/healthz")
+	if res.StatusCode != http.StatusOK || res.body != "ok" {
+		t.Errorf("healthy: %d %q", res.StatusCode, res.body)
+	}
+	a.db.Close()
+	if res := a.anonymous().get("/healthz"); res.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("database away: status %d, want 503", res.StatusCode)
+	}
+	// Pages say the database is away, not "internal error".
+	res = a.anonymous().get("/login")
+	if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("login page with the database away: status %d", res.StatusCode)
+	}
+}
+
+func TestPagesAnswer503WhileTheDatabaseIsAway(t *testing.T) {
+	a := newApp(t)
+	c := a.signIn("mgr@example.test", bpo.RoleManager)
+	a.db.Close()
+	res := c.get("/vendors")
+	if got, want := res.StatusCode, http.StatusServiceUnavailable; got != want {
+		t.Fatalf("status = %d, want %d", got, want)
+	}
+	if msg := text(res.doc(t), "[data-testid=error] p"); !strings.Contains(msg, "nothing you saved has been lost") {
+		t.Errorf("message = %q", msg)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	a := newApp(t)
+	c := a.signIn("mgr@example.test", bpo.RoleManager)
+	v := a.vendor(bpo.VendorInput{Name: "Atlas", Country: "MA"})
+	c.get("/vendors/" + itoa(v.ID))
+	res := c.get("/metrics")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("loopback: status %d", res.StatusCode)
+	}
+	if !strings.Contains(res.body, `route="/vendors/{vendorID}"`) {
+		t.Error("requests are not labelled by route pattern")
+	}
+	if strings.Contains(res.body, `/vendors/`+itoa(v.ID)) {
+		t.Error("a raw path with an id leaked into the labels")
+	}
+	if res := c.get("/metrics", "X-Forwarded-For", "203.0.113.9"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("through a proxy: status %d, want 404", res.StatusCode)
+	}
+	open := newAppWith(t, func(c *config.Config) { c.MetricsPublic = true })
+	if res := open.anonymous().get("/metrics", "X-Forwarded-For", "203.0.113.9"); res.StatusCode != http.StatusOK {
+		t.Errorf("public metrics through a proxy: status %d", res.StatusCode)
+	}
+}
+
+func TestStaticAssetsAreHashedAndCached(t *testing.T) {
+	a := newApp(t)
+	c := a.anonymous()
+	d := c.get("/login").doc(t)
+	var urls []string
+	d.Find(`link[rel=stylesheet], script[src]`).Each(func(_ int, s *goquery.Selection) {
+		if u, ok := s.Attr("href"); ok {
+			urls = append(urls, u)
+		}
+		if u, ok := s.Attr("src"); ok {
+			urls = append(urls, u)
+		}
+	})
+	if len(urls) != 3 {
+		t.Fatalf("assets = %q, want pico, app.css and htmx", urls)
+	}
+	for _, u := range urls {
+		if !regexp.MustCompile(`^/static/.+\.[0-9a-f]{10}\.(css|js)$`).MatchString(u) {
+			t.Errorf("%s is not content-hashed", u)
+		}
+		res := c.get(u)
+		if res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Cache-Control"), "immutable") {
+			t.Errorf("%s: status %d, Cache-Control %q", u, res.StatusCode, res.Header.Get("Cache-Control"))
+		}
+	}
+	if res := c.get("/static/css/app.css"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("unhashed asset: status %d, want 404", res.StatusCode)
+	}
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }

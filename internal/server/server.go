@@ -1,0 +1,70 @@
+// Package server is the HTTP interface of bpoeval: the chi router, the
+// middleware, one handler file per resource, form decoding and the one error
+// path. It reaches storage only through the bpo service interfaces.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/config"
+)
+
+// Deps are what the server is built from.
+type Deps struct {
+	Config   config.Config
+	Logger   *slog.Logger
+	Users    bpo.UserService
+	Vendors  bpo.VendorService
+	Sessions scs.Store   // where sessions live (PostgreSQL in production)
+	Ping     func(context.Context) error // reports whether the database answers
+	Metrics  *Metrics
+	Now      bpo.Clock
+}
+
+// Server serves bpoeval over HTTP.
+type Server struct {
+	cfg      config.Config
+	log      *slog.Logger
+	users    bpo.UserService
+	vendors  bpo.VendorService
+	sessions *scs.SessionManager
+	ping     func(context.Context) error
+	metrics  *Metrics
+	now      bpo.Clock
+}
+
+// Session lifetimes: a working day at most, and sign out after two idle hours.
+const (
+	sessionLifetime    = 12 * time.Hour
+	sessionIdleTimeout = 2 * time.Hour
+)
+
+// New returns a server over deps.
+func New(d Deps) *Server {
+	sm := scs.New()
+	sm.Store = d.Sessions
+	sm.Lifetime = sessionLifetime
+	sm.IdleTimeout = sessionIdleTimeout
+	sm.Cookie.Name = "bpoeval_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = d.Config.SecureCookies
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Metrics == nil {
+		d.Metrics = NewMetrics()
+	}
+	s := &Server{
+		cfg: d.Config, log: d.Logger, users: d.Users, vendors: d.Vendors,
+		sessions: sm, ping: d.Ping, metrics: d.Metrics, now: d.Now,
+	}
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.Error(w, r, err) }
+	return s
+}

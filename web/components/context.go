@@ -1,0 +1,52 @@
+// Package components holds the templ components shared by every page: the
+// layout, navigation, form fields, badges and progress bars.
+package components
+
+import (
+	"context"
+
+	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/i18n"
+)
+
+type ctxKey int
+
+const langKey ctxKey = iota
+
+// WithLang returns ctx carrying the language pages render in.
+func WithLang(ctx context.Context, lang i18n.Lang) context.Context {
+	return context.WithValue(ctx, langKey, lang)
+}
+
+// Lang returns the page language carried by ctx, English by default.
+func Lang(ctx context.Context) i18n.Lang {
+	if l, ok := ctx.Value(langKey).(i18n.Lang); ok {
+		return l
+	}
+	return i18n.EN
+}
+
+// T translates key into the page language.
+func T(ctx context.Context, key string, args ...any) string {
+	return i18n.T(Lang(ctx), key, args...)
+}
+
+// N translates a count-dependent message into the page language.
+func N(ctx context.Context, key string, n int, args ...any) string {
+	return i18n.N(Lang(ctx), key, n, args...)
+}
+
+// Msg translates a domain message into the page language.
+func Msg(ctx context.Context, m bpo.Message) string {
+	return i18n.T(Lang(ctx), m.Key, m.Args...)
+}
+
+// CurrentUser returns the signed-in user, or nil.
+func CurrentUser(ctx context.Context) *bpo.User { return bpo.UserFromContext(ctx) }
+
+// Page is what the layout needs besides the page body.
+type Page struct {
+	Title string // already translated
+	Nav   string // which top-level section is current: "dashboard", "vendors", …
+	Flash string // an i18n key of a one-time notice, or ""
+}

@@ -21,7 +21,7 @@ type Deps struct {
 	Logger   *slog.Logger
 	Users    bpo.UserService
 	Vendors  bpo.VendorService
-	Sessions scs.Store   // where sessions live (PostgreSQL in production)
+	Sessions scs.Store                   // where sessions live (PostgreSQL in production)
 	Ping     func(context.Context) error // reports whether the database answers
 	Metrics  *Metrics
 	Now      bpo.Clock

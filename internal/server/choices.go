@@ -26,6 +26,16 @@ func localisedOptions(codes []string, name func(i18n.Lang, string) string) map[i
 		for i, c := range codes {
 			opts[i] = components.Option{Value: c, Label: name(lang, c)}
 		}
+		// Two codes can share a name (ak and tw are both "Akan"): the code tells them apart.
+		count := map[string]int{}
+		for _, o := range opts {
+			count[o.Label]++
+		}
+		for i, o := range opts {
+			if count[o.Label] > 1 {
+				opts[i].Label += " (" + o.Value + ")"
+			}
+		}
 		// A collator is not safe for concurrent use; this runs once, at start-up.
 		col := collate.New(language.Make(string(lang)), collate.IgnoreCase)
 		slices.SortStableFunc(opts, func(a, b components.Option) int { return col.CompareString(a.Label, b.Label) })

@@ -1,0 +1,169 @@
+package bpo
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// EvaluationStatus is where an evaluation is in its lifecycle.
+type EvaluationStatus string
+
+// The lifecycle: set up in draft, scored while open, decided once closed.
+const (
+	StatusDraft  EvaluationStatus = "draft"
+	StatusOpen   EvaluationStatus = "open"
+	StatusClosed EvaluationStatus = "closed"
+)
+
+// JustificationPolicy says which ratings need a written justification.
+type JustificationPolicy string
+
+// Justification policies.
+const (
+	JustifyNone     JustificationPolicy = "none"
+	JustifyExtremes JustificationPolicy = "extremes" // the lowest and highest points of the scale
+	JustifyAll      JustificationPolicy = "all"
+)
+
+// Evaluation is one vendor selection: its criteria, vendors, evaluators and decision.
+type Evaluation struct {
+	ID              int64
+	Title           string
+	Scope           string
+	Services        []string // the activities to outsource, from ServiceKinds
+	DueDate         *time.Time
+	Status          EvaluationStatus
+	ScaleMin        int
+	ScaleMax        int
+	ScaleLevels     []ScaleLevel
+	Aggregation     string // "mean" or "median"
+	AwardThreshold  float64
+	CloseCallMargin float64
+	Justification   JustificationPolicy
+	Decision        *Decision
+	CreatedBy       int64
+	Version         int
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	OpenedAt        *time.Time
+	ClosedAt        *time.Time
+}
+
+// NeedsJustification reports whether a rating of value needs a justification.
+func (e *Evaluation) NeedsJustification(value int) bool {
+	switch e.Justification {
+	case JustifyAll:
+		return true
+	case JustifyExtremes:
+		return value == e.ScaleMin || value == e.ScaleMax
+	}
+	return false
+}
+
+// Decision is what the manager recorded when the evaluation closed.
+type Decision struct {
+	InHouse   bool   // keep the work in-house: no vendor selected
+	VendorID  *int64 // the selected vendor, when not in-house
+	Rationale string
+	DecidedBy int64
+	DecidedAt time.Time
+}
+
+// EvaluationInput is what the evaluation set-up form edits.
+type EvaluationInput struct {
+	Title           string
+	Scope           string
+	Services        []string
+	DueDate         *time.Time
+	ScaleMin        int
+	ScaleMax        int
+	Aggregation     string
+	AwardThreshold  float64
+	CloseCallMargin float64
+	Justification   JustificationPolicy
+}
+
+// Validate returns EINVALID with a message per offending field.
+func (in *EvaluationInput) Validate() error {
+	var p Problems
+	checkText(&p, "title", in.Title, 200, true, false)
+	checkText(&p, "scope", in.Scope, 5000, false, true)
+	for _, s := range in.Services {
+		if !slices.Contains(ServiceKinds, s) {
+			p.Add("services", "error.field.choice")
+			break
+		}
+	}
+	if in.ScaleMin < 0 || in.ScaleMax > 10 || in.ScaleMax-in.ScaleMin < 2 {
+		p.Add("scale_max", "error.evaluation.scale")
+	}
+	if in.Aggregation != "mean" && in.Aggregation != "median" {
+		p.Add("aggregation", "error.field.choice")
+	}
+	if !(in.AwardThreshold >= 0 && in.AwardThreshold <= 100) {
+		p.Add("award_threshold", "error.field.range", 0, 100)
+	}
+	if !(in.CloseCallMargin >= 0 && in.CloseCallMargin <= 100) {
+		p.Add("close_call_margin", "error.field.range", 0, 100)
+	}
+	switch in.Justification {
+	case JustifyNone, JustifyExtremes, JustifyAll:
+	default:
+		p.Add("justification", "error.field.choice")
+	}
+	return p.Err()
+}
+
+// NewEvaluationInput is a blank evaluation with the product's defaults.
+func NewEvaluationInput() EvaluationInput {
+	return EvaluationInput{ScaleMin: 1, ScaleMax: 5, Aggregation: "mean", AwardThreshold: 60,
+		CloseCallMargin: 3, Justification: JustifyExtremes}
+}
+
+// EvaluationFilter selects evaluations for lists.
+type EvaluationFilter struct {
+	Status EvaluationStatus // "" for any
+	Offset int
+	Limit  int
+}
+
+// EvaluationSummary is an evaluation in a list, with its progress.
+type EvaluationSummary struct {
+	Evaluation
+	Vendors    int // vendors not rejected
+	Evaluators int
+	Expected   int // scorecards expected: vendors × evaluators, less declared conflicts
+	Submitted  int // scorecards submitted
+}
+
+// Progress is the share of expected scorecards submitted, 0…1.
+func (s *EvaluationSummary) Progress() float64 {
+	if s.Expected == 0 {
+		return 0
+	}
+	return float64(s.Submitted) / float64(s.Expected)
+}
+
+// EvaluationService manages evaluations and their set-up. Evaluators see
+// only the evaluations they are assigned to: for any other, methods return
+// ENOTFOUND, so the existence of an evaluation is not disclosed. Set-up
+// methods return EFORBIDDEN to non-managers. Every change is audited.
+type EvaluationService interface {
+	// CreateEvaluation stores a draft evaluation with the default criteria and scale.
+	CreateEvaluation(ctx context.Context, in EvaluationInput) (*Evaluation, error)
+
+	// FindEvaluationByID returns ENOTFOUND if it does not exist or is not visible.
+	FindEvaluationByID(ctx context.Context, id int64) (*Evaluation, error)
+
+	// FindEvaluations lists the visible evaluations, newest first, and the total.
+	FindEvaluations(ctx context.Context, f EvaluationFilter) ([]*EvaluationSummary, int, error)
+
+	// UpdateEvaluation changes the evaluation at version; ECONFLICT if stale.
+	// The scale and options are frozen once the evaluation is open (EINVALID).
+	UpdateEvaluation(ctx context.Context, id int64, version int, in EvaluationInput) (*Evaluation, error)
+
+	// SetEvaluationStatus moves draft → open (EINVALID unless the criteria are
+	// valid and there are vendors and evaluators) or open → closed.
+	SetEvaluationStatus(ctx context.Context, id int64, version int, status EvaluationStatus) (*Evaluation, error)
+}

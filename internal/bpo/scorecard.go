@@ -1,0 +1,105 @@
+package bpo
+
+import (
+	"context"
+	"time"
+)
+
+// ScorecardStatus is whether an evaluator's scorecard for a vendor is done.
+type ScorecardStatus string
+
+// Scorecard statuses. A scorecard that does not exist yet is "not started".
+const (
+	ScorecardDraft     ScorecardStatus = "draft"
+	ScorecardSubmitted ScorecardStatus = "submitted"
+)
+
+// Scorecard is one evaluator's ratings of one vendor.
+type Scorecard struct {
+	ID           int64
+	EvaluationID int64
+	VendorID     int64
+	EvaluatorID  int64
+	Status       ScorecardStatus
+	SubmittedAt  *time.Time
+	Version      int
+	Ratings      map[int64]*Rating // by criterion id
+	UpdatedAt    time.Time
+}
+
+// Rating is one evaluator's rating of one criterion for one vendor.
+type Rating struct {
+	CriterionID   int64
+	Value         *int // nil while only the justification has been written
+	Justification string
+	Version       int // 0 for a rating never saved
+	UpdatedAt     time.Time
+}
+
+// RatingInput is one autosave: a criterion's value and justification, based
+// on the version of the rating the evaluator's page last saw.
+type RatingInput struct {
+	CriterionID   int64
+	Value         *int
+	Justification string
+	Version       int
+}
+
+// ScorecardService is what evaluators do: declare conflicts of interest,
+// rate, submit; and what managers do with scorecards: watch progress and
+// reopen. An evaluator only ever reads their own ratings.
+type ScorecardService interface {
+	// DeclareConflicts records the caller's conflict-of-interest declaration
+	// for an evaluation (an empty list declares none). Once made, a
+	// declaration is final: a second one returns EINVALID.
+	DeclareConflicts(ctx context.Context, evaluationID int64, conflicts []Conflict) error
+
+	// FindScorecard returns the caller's scorecard for a vendor, empty (ID 0)
+	// if not started. Managers may pass another evaluatorID.
+	FindScorecard(ctx context.Context, evaluationID, vendorID, evaluatorID int64) (*Scorecard, error)
+
+	// SaveRating autosaves one rating on the caller's scorecard. EINVALID for
+	// a value outside the scale or an unknown or measured criterion;
+	// EFORBIDDEN before the declaration, with a declared conflict, or when
+	// the evaluation is not open or the scorecard is submitted; ECONFLICT
+	// when the rating changed since in.Version.
+	SaveRating(ctx context.Context, evaluationID, vendorID int64, in RatingInput) (*Rating, error)
+
+	// SubmitScorecard locks the caller's scorecard, at version. EINVALID when
+	// a rated criterion has no rating or a rating lacks a justification the
+	// policy requires (Fields name the criteria).
+	SubmitScorecard(ctx context.Context, evaluationID, vendorID int64, version int) (*Scorecard, error)
+
+	// ReopenScorecard unlocks a submitted scorecard (managers, audited).
+	ReopenScorecard(ctx context.Context, scorecardID int64, version int) (*Scorecard, error)
+
+	// FindProgress returns, for the evaluation, every scorecard's status and
+	// how many rated criteria it has rated. Evaluators see their own only.
+	FindProgress(ctx context.Context, evaluationID int64) ([]*ScorecardProgress, error)
+
+	// FindSubmittedRatings returns the ratings of submitted scorecards, the
+	// ones the scoring model counts. Managers only.
+	FindSubmittedRatings(ctx context.Context, evaluationID int64) ([]*SubmittedRating, error)
+}
+
+// ScorecardProgress is one cell of the vendor × evaluator progress matrix.
+type ScorecardProgress struct {
+	ScorecardID int64 // 0 when not started
+	VendorID    int64
+	EvaluatorID int64
+	Status      ScorecardStatus // "" when not started
+	Rated       int
+	SubmittedAt *time.Time
+	Version     int
+}
+
+// SubmittedRating is a rating as the scoring model and the exports see it.
+type SubmittedRating struct {
+	VendorID       int64
+	EvaluatorID    int64
+	EvaluatorEmail string
+	CriterionID    int64
+	Value          int
+	Justification  string
+	UpdatedAt      time.Time
+}

@@ -1,0 +1,196 @@
+package scoring
+
+// Result is the outcome of Evaluate. It holds values, not sentences: the
+// published JSON (with reasons phrased in a language) is produced by package
+// explain, so these types carry no JSON tags.
+type Result struct {
+	// Vendors is in rank order; ties are listed by key.
+	Vendors        []VendorResult
+	Recommendation Recommendation
+	// Sensitivity has one entry per leaf whose effective weight is strictly
+	// between 0 and 1, in tree order.
+	Sensitivity []Sensitivity
+}
+
+// Vendor returns the result of the vendor with the given key, or nil.
+func (r *Result) Vendor(key string) *VendorResult {
+	for i := range r.Vendors {
+		if r.Vendors[i].Key == key {
+			return &r.Vendors[i]
+		}
+	}
+	return nil
+}
+
+// VendorResult is one vendor's score and the detail behind it.
+type VendorResult struct {
+	Key  string
+	Name string
+	// Rank is 1 + the number of vendors with a higher score: ties share a rank.
+	Rank int
+	// Score is Σ effective weight × normalized value, 0…100.
+	Score float64
+	// Eligible is false when the vendor was knocked out.
+	Eligible bool
+	// Completeness is the share of the weight carried by the data present:
+	// exactly 1 when nothing that carries weight is missing.
+	Completeness float64
+	KnockOuts    []KnockOut
+	// Criteria lists the leaves in tree order, as Model.Leaves does.
+	Criteria []CriterionResult
+}
+
+// CriterionResult is a vendor's standing on one leaf.
+type CriterionResult struct {
+	Key string
+	// Weight is the leaf's effective weight.
+	Weight float64
+	// Value is the aggregated rating or the measured figure; Normalized is it
+	// on 0…100. Both are meaningless when Missing.
+	Value      float64
+	Normalized float64
+	// Contribution is Weight × Normalized; 0 when Missing.
+	Contribution float64
+	// Measured tells a measured leaf from a rated one. Raters, Spread and
+	// Disputed apply to rated leaves only, Spread and Disputed only when
+	// Raters > 0.
+	Measured bool
+	Raters   int
+	Spread   float64
+	Disputed bool
+	Missing  bool
+}
+
+// KnockOutRule names the rule that knocked a vendor out.
+type KnockOutRule string
+
+// The knock-out rules.
+const (
+	// RuleMinRating: the aggregated rating is below the criterion's min_rating.
+	RuleMinRating KnockOutRule = "min_rating"
+	// RuleLimit: the measured value is worse than the metric's limit.
+	RuleLimit KnockOutRule = "limit"
+)
+
+// KnockOut says why a vendor is not eligible.
+type KnockOut struct {
+	Criterion Ref
+	Rule      KnockOutRule
+	// Value is the vendor's aggregated rating or measured figure; Threshold is
+	// the minimum rating or the limit it failed.
+	Value     float64
+	Threshold float64
+	// Unit and Better describe a measured criterion (RuleLimit).
+	Unit   string
+	Better Direction
+}
+
+// Ref names a vendor or a criterion: its key and its display name (which may
+// be empty; display the key then).
+type Ref struct {
+	Key  string
+	Name string
+}
+
+// Decision is the recommendation's verdict.
+type Decision string
+
+// The decisions, as in the result JSON.
+const (
+	Award      Decision = "award"
+	CloseCall  Decision = "close_call"
+	NoAward    Decision = "no_award"
+	Incomplete Decision = "incomplete"
+)
+
+// Recommendation is the decision and why.
+type Recommendation struct {
+	Decision Decision
+	// Vendor is the recommended vendor: the winner (award), the narrow leader
+	// (close_call) or the provisional leader (incomplete); empty for no_award.
+	Vendor string
+	// RunnerUp is the second eligible vendor, when Vendor is set and there is
+	// one; empty otherwise.
+	RunnerUp string
+	// Margin is Vendor's score minus RunnerUp's; nil when RunnerUp is empty.
+	Margin *float64
+	// Reasons explain the decision, the decisive reason first.
+	Reasons []Reason
+}
+
+// Sensitivity tells how far one leaf's weight must move before the eligible
+// leader changes.
+type Sensitivity struct {
+	Criterion string
+	// Weight is the leaf's effective weight.
+	Weight float64
+	// FlipWeight is the effective weight nearest to Weight at which NewLeader
+	// catches up with the leader; any weight beyond it (further from Weight)
+	// makes NewLeader lead. Nil when no weight in 0…1 changes the leader.
+	FlipWeight *float64
+	NewLeader  string
+}
+
+// ReasonCode identifies a kind of reason; package explain phrases each one.
+type ReasonCode string
+
+// The reason codes, with the Reason fields each one sets.
+const (
+	// ReasonNoVendors: the model has no vendors (no_award). No fields.
+	ReasonNoVendors ReasonCode = "no_vendors"
+	// ReasonAllKnockedOut: every vendor was knocked out (no_award). Count.
+	ReasonAllKnockedOut ReasonCode = "all_knocked_out"
+	// ReasonIncomplete: an eligible vendor lacks data, so the decision waits
+	// (incomplete). Vendor (the provisional leader), Score, and RunnerUp and
+	// Margin when there is a runner-up.
+	ReasonIncomplete ReasonCode = "incomplete"
+	// ReasonBelowThreshold: the best eligible vendor scores below the award
+	// threshold (no_award: keep the work in-house). Vendor, Score,
+	// AwardThreshold.
+	ReasonBelowThreshold ReasonCode = "below_threshold"
+	// ReasonSoleEligible: the only eligible vendor reaches the award threshold
+	// (award). Vendor, Score, AwardThreshold.
+	ReasonSoleEligible ReasonCode = "sole_eligible"
+	// ReasonClearLead: the leader's margin reaches the close-call margin
+	// (award). Vendor, Score, RunnerUp, Margin, CloseCallMargin.
+	ReasonClearLead ReasonCode = "clear_lead"
+	// ReasonCloseCall: the margin is below the close-call margin
+	// (close_call); Margin 0 is a dead heat. Vendor, Score, RunnerUp, Margin,
+	// CloseCallMargin.
+	ReasonCloseCall ReasonCode = "close_call"
+	// ReasonKnockedOut: one vendor's knock-outs. Vendor, KnockOuts.
+	ReasonKnockedOut ReasonCode = "knocked_out"
+	// ReasonMissingData: an eligible vendor's missing leaves (those that carry
+	// weight). Vendor, Completeness, Criteria.
+	ReasonMissingData ReasonCode = "missing_data"
+	// ReasonDisputed: the leader's or runner-up's leaves on which evaluators
+	// disagree by half the scale or more. Vendor, Criteria.
+	ReasonDisputed ReasonCode = "disputed"
+	// ReasonNearestFlip: the smallest single weight change that would change
+	// the leader. Vendor (the new leader), Criterion, Weight, FlipWeight.
+	ReasonNearestFlip ReasonCode = "nearest_flip"
+	// ReasonStable: no single weight change in 0…1 changes the leader.
+	// Vendor (the leader).
+	ReasonStable ReasonCode = "stable"
+)
+
+// Reason is one reason for a recommendation, as a code and its parameters, so
+// that it can be phrased in any language. Each ReasonCode documents the
+// fields it sets; the others are zero.
+type Reason struct {
+	Code      ReasonCode
+	Vendor    Ref
+	RunnerUp  Ref
+	Criterion Ref
+	Criteria  []Ref
+	KnockOuts []KnockOut
+	Score     float64
+	Margin    float64
+	// AwardThreshold and CloseCallMargin are the options in force.
+	AwardThreshold  float64
+	CloseCallMargin float64
+	Completeness    float64
+	Weight          float64
+	FlipWeight      float64
+	Count           int
+}

@@ -62,8 +62,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		demo.PrintLogins(stdout)
 	}
 
-	store := pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute)
-	defer store.StopCleanup()
+	store := pgxstore.NewWithCleanupInterval(db.Pool, 0)
+	go db.CleanSessions(ctx, 10*time.Minute, func(err error) { log.Warn("session cleanup", "error", err) })
 	srv := server.New(server.Deps{
 		Config:   cfg,
 		Logger:   log,

@@ -65,6 +65,15 @@ func (db *DB) inTx(ctx context.Context, fn func(tx pgx.Tx, now time.Time) error)
 
 // audit appends one event to the audit log within tx.
 func audit(ctx context.Context, tx pgx.Tx, now time.Time, entity string, id int64, action string, before, after any) error {
+	return appendAudit(ctx, tx, now, nil, entity, id, action, before, after)
+}
+
+// auditEval appends one event that belongs to an evaluation's history.
+func auditEval(ctx context.Context, tx pgx.Tx, now time.Time, evaluationID int64, entity string, id int64, action string, before, after any) error {
+	return appendAudit(ctx, tx, now, &evaluationID, entity, id, action, before, after)
+}
+
+func appendAudit(ctx context.Context, tx pgx.Tx, now time.Time, evaluationID *int64, entity string, id int64, action string, before, after any) error {
 	var actor *int64
 	if u := bpo.UserFromContext(ctx); u != nil {
 		actor = &u.ID
@@ -78,8 +87,8 @@ func audit(ctx context.Context, tx pgx.Tx, now time.Time, entity string, id int6
 		return err
 	}
 	_, err = tx.Exec(ctx, `
-		INSERT INTO audit_events (at, actor_id, entity, entity_id, action, before, after)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, now, actor, entity, id, action, b, a)
+		INSERT INTO audit_events (at, actor_id, evaluation_id, entity, entity_id, action, before, after)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, now, actor, evaluationID, entity, id, action, b, a)
 	if err != nil {
 		return fmt.Errorf("audit %s %s: %w", entity, action, err)
 	}

@@ -1,0 +1,599 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/bpoeval/bpoeval/internal/bpo"
+)
+
+// ScorecardService implements bpo.ScorecardService.
+type ScorecardService struct{ db *DB }
+
+// NewScorecardService returns the scorecard service over db.
+func NewScorecardService(db *DB) *ScorecardService { return &ScorecardService{db: db} }
+
+var _ bpo.ScorecardService = (*ScorecardService)(nil)
+
+// justificationMax is the longest justification of a rating, in characters.
+const justificationMax = 5000
+
+// requireEvaluator refuses, before any query, the callers who never rate:
+// scorecards are the evaluators' own.
+func requireEvaluator(ctx context.Context) (*bpo.User, error) {
+	u := bpo.UserFromContext(ctx)
+	if u == nil || u.Role != bpo.RoleEvaluator {
+		return nil, forbiddenUnless(false)
+	}
+	return u, nil
+}
+
+// DeclareConflicts implements bpo.ScorecardService.
+func (s *ScorecardService) DeclareConflicts(ctx context.Context, evaluationID int64, conflicts []bpo.Conflict) error {
+	u, err := requireEvaluator(ctx)
+	if err != nil {
+		return err
+	}
+	var p bpo.Problems
+	vendors := make([]int64, len(conflicts))
+	notes := make([]string, len(conflicts))
+	for i, c := range conflicts {
+		if slices.Contains(vendors[:i], c.VendorID) {
+			return bpo.Errorf(bpo.EINVALID, "error.scorecard.duplicate_conflict")
+		}
+		vendors[i], notes[i] = c.VendorID, c.Note
+		checkFreeText(&p, "note", c.Note, conflictNoteMax)
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		e, _, err := loadEvaluation(ctx, tx, evaluationID, lockShare)
+		if err != nil {
+			return err
+		}
+		if e.Status == bpo.StatusClosed {
+			return bpo.Errorf(bpo.EINVALID, "error.evaluation.closed")
+		}
+		var (
+			declared *time.Time
+			known    int
+		)
+		err = tx.QueryRow(ctx, `SELECT a.coi_declared_at,
+				(SELECT count(*) FROM participants WHERE evaluation_id = $1 AND vendor_id = ANY($3))
+			FROM assignments a WHERE a.evaluation_id = $1 AND a.user_id = $2 FOR UPDATE`,
+			evaluationID, u.ID, vendors).Scan(&declared, &known)
+		if errors.Is(err, pgx.ErrNoRows) {
+			// Unassigned since loadEvaluation saw the assignment.
+			return bpo.Errorf(bpo.ENOTFOUND, "error.evaluation.not_found")
+		}
+		if err != nil {
+			return fmt.Errorf("declare conflicts: %w", err)
+		}
+		if declared != nil {
+			return bpo.Errorf(bpo.EINVALID, "error.scorecard.already_declared")
+		}
+		if known != len(vendors) {
+			return bpo.Errorf(bpo.ENOTFOUND, "error.participant.not_found")
+		}
+		_, err = tx.Exec(ctx, `
+			WITH k AS (
+				INSERT INTO conflicts (evaluation_id, user_id, vendor_id, note)
+				SELECT $1, $2, * FROM unnest($3::bigint[], $4::text[])
+			)
+			UPDATE assignments SET coi_declared_at = $5 WHERE evaluation_id = $1 AND user_id = $2`,
+			evaluationID, u.ID, vendors, notes, now)
+		if err != nil {
+			return fmt.Errorf("declare conflicts: %w", err)
+		}
+		list := make([]map[string]any, len(conflicts))
+		for i, c := range conflicts {
+			list[i] = map[string]any{"vendor_id": c.VendorID, "note": c.Note}
+		}
+		return auditEval(ctx, tx, now, evaluationID, "assignment", u.ID, "declare", nil, map[string]any{"conflicts": list})
+	})
+}
+
+// readScorecard returns a scorecard with its ratings, empty (ID 0) when the
+// evaluator has not started it.
+func readScorecard(ctx context.Context, q querier, evaluationID, vendorID, evaluatorID int64) (*bpo.Scorecard, error) {
+	sc := &bpo.Scorecard{EvaluationID: evaluationID, VendorID: vendorID, EvaluatorID: evaluatorID, Ratings: map[int64]*bpo.Rating{}}
+	// One row per rating, or one row of NULL ratings for a scorecard without
+	// any; the scorecard's columns repeat on every row.
+	rows, _ := q.Query(ctx, `
+		SELECT s.id, s.status, s.submitted_at, s.version, greatest(s.updated_at, max(r.updated_at) OVER ()),
+			r.criterion_id, r.value, r.justification, r.version, r.updated_at
+		FROM scorecards s LEFT JOIN ratings r ON r.scorecard_id = s.id
+		WHERE s.evaluation_id = $1 AND s.vendor_id = $2 AND s.evaluator_id = $3`, evaluationID, vendorID, evaluatorID)
+	_, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
+		var (
+			criterionID, version *int64
+			r                    bpo.Rating
+			justification        *string
+			updatedAt            *time.Time
+		)
+		if err := row.Scan(&sc.ID, &sc.Status, &sc.SubmittedAt, &sc.Version, &sc.UpdatedAt,
+			&criterionID, &r.Value, &justification, &version, &updatedAt); err != nil {
+			return struct{}{}, err
+		}
+		if criterionID != nil {
+			r.CriterionID, r.Justification, r.Version, r.UpdatedAt = *criterionID, *justification, int(*version), *updatedAt
+			sc.Ratings[r.CriterionID] = &r
+		}
+		return struct{}{}, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read scorecard: %w", err)
+	}
+	return sc, nil
+}
+
+// FindScorecard implements bpo.ScorecardService. An evaluatorID of 0 means
+// the caller.
+func (s *ScorecardService) FindScorecard(ctx context.Context, evaluationID, vendorID, evaluatorID int64) (*bpo.Scorecard, error) {
+	u := bpo.UserFromContext(ctx)
+	if _, _, err := loadEvaluation(ctx, s.db.Pool, evaluationID, lockNone); err != nil {
+		return nil, err
+	}
+	if evaluatorID == 0 {
+		evaluatorID = u.ID
+	}
+	if evaluatorID != u.ID && !bpo.CanSeeOthersRatings(u) {
+		return nil, forbiddenUnless(false)
+	}
+	var vendor, assigned bool
+	err := s.db.Pool.QueryRow(ctx, `SELECT
+			EXISTS (SELECT 1 FROM participants WHERE evaluation_id = $1 AND vendor_id = $2),
+			EXISTS (SELECT 1 FROM assignments WHERE evaluation_id = $1 AND user_id = $3)`,
+		evaluationID, vendorID, evaluatorID).Scan(&vendor, &assigned)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("find scorecard: %w", err)
+	case !vendor:
+		return nil, bpo.Errorf(bpo.ENOTFOUND, "error.participant.not_found")
+	case !assigned:
+		return nil, bpo.Errorf(bpo.ENOTFOUND, "error.participant.not_assigned")
+	}
+	return readScorecard(ctx, s.db.Pool, evaluationID, vendorID, evaluatorID)
+}
+
+// saveRatingSQL is the whole autosave in one statement, hence one round
+// trip and one implicit transaction:
+//
+//   - ev locks the evaluation FOR SHARE, so that it cannot close while the
+//     save is in flight, and reads its latest status;
+//   - facts gathers everything the authorization rules need;
+//   - card creates the scorecard on the first save, only when every check
+//     passes. ON CONFLICT DO UPDATE (a no-op update) rather than DO NOTHING
+//     because it returns, and locks, the scorecard even when a concurrent
+//     save has just created it; the lock serialises the saves of one
+//     scorecard with its submission, and RETURNING gives its latest status;
+//   - prev locks the rating and reads its latest committed version;
+//   - inserted / updated write the rating only if it is still at the
+//     version the page saw (0: no rating yet);
+//   - logged appends exactly one audit event per accepted save.
+//
+// When nothing is written, the final row still says why, from facts.
+const saveRatingSQL = `
+WITH ev AS (
+	SELECT id, status, scale_min, scale_max FROM evaluations WHERE id = @evaluation_id FOR SHARE
+), facts AS (
+	SELECT ev.status, ev.scale_min, ev.scale_max,
+		a.user_id IS NOT NULL AS assigned,
+		a.coi_declared_at IS NOT NULL AS declared,
+		p.stage,
+		EXISTS (SELECT 1 FROM conflicts k
+			WHERE k.evaluation_id = ev.id AND k.user_id = @user_id AND k.vendor_id = @vendor_id) AS conflicted,
+		c.kind
+	FROM ev
+	LEFT JOIN assignments a ON a.evaluation_id = ev.id AND a.user_id = @user_id
+	LEFT JOIN participants p ON p.evaluation_id = ev.id AND p.vendor_id = @vendor_id
+	LEFT JOIN criteria c ON c.evaluation_id = ev.id AND c.id = @criterion_id
+), card AS (
+	INSERT INTO scorecards AS s (evaluation_id, vendor_id, evaluator_id, created_at, updated_at)
+	SELECT @evaluation_id, @vendor_id, @user_id, @now, @now FROM facts
+	WHERE status = 'open' AND assigned AND declared AND stage <> 'rejected' AND NOT conflicted
+		AND kind = 'rated' AND (@value::int IS NULL OR @value::int BETWEEN scale_min AND scale_max)
+		-- A save based on a rating (version > 0) never creates the scorecard:
+		-- without one, the rating is gone and the save is stale.
+		AND (@version::int = 0 OR EXISTS (SELECT 1 FROM scorecards
+			WHERE evaluation_id = @evaluation_id AND vendor_id = @vendor_id AND evaluator_id = @user_id))
+	ON CONFLICT (evaluation_id, vendor_id, evaluator_id) DO UPDATE SET updated_at = s.updated_at
+	RETURNING s.id, s.status
+), prev AS (
+	SELECT r.id, r.value, r.justification, r.version
+	FROM ratings r JOIN card ON r.scorecard_id = card.id
+	WHERE r.criterion_id = @criterion_id
+	FOR UPDATE OF r
+), inserted AS (
+	INSERT INTO ratings (scorecard_id, criterion_id, value, justification, updated_at)
+	SELECT card.id, @criterion_id, @value::int, @justification::text, @now FROM card
+	WHERE card.status = 'draft' AND @version::int = 0 AND NOT EXISTS (SELECT 1 FROM prev)
+	ON CONFLICT (scorecard_id, criterion_id) DO NOTHING
+	RETURNING id, value, justification, version, updated_at
+), updated AS (
+	UPDATE ratings r SET value = @value::int, justification = @justification::text,
+		version = r.version + 1, updated_at = @now
+	FROM prev, card
+	WHERE r.id = prev.id AND prev.version = @version::int AND card.status = 'draft'
+	RETURNING r.id, r.value, r.justification, r.version, r.updated_at
+), saved AS (
+	SELECT * FROM inserted UNION ALL SELECT * FROM updated
+), logged AS (
+	INSERT INTO audit_events (at, actor_id, evaluation_id, entity, entity_id, action, before, after)
+	SELECT @now, @user_id, @evaluation_id, 'rating', saved.id,
+		CASE WHEN prev.id IS NULL THEN 'create' ELSE 'update' END,
+		CASE WHEN prev.id IS NOT NULL THEN
+			jsonb_build_object('value', prev.value, 'justification', prev.justification, 'version', prev.version) END,
+		jsonb_build_object('vendor_id', @vendor_id::bigint, 'criterion_id', @criterion_id::bigint,
+			'value', saved.value, 'justification', saved.justification, 'version', saved.version)
+	FROM saved LEFT JOIN prev ON true
+	RETURNING 1
+)
+SELECT f.status, f.scale_min, f.scale_max, f.assigned, f.declared, f.stage, f.conflicted, f.kind,
+	card.status, prev.id IS NOT NULL, prev.value, prev.version,
+	saved.value, saved.justification, saved.version, saved.updated_at, (SELECT count(*) FROM logged)
+FROM facts f LEFT JOIN card ON true LEFT JOIN prev ON true LEFT JOIN saved ON true`
+
+// SaveRating implements bpo.ScorecardService. It takes one round trip to
+// the database: see saveRatingSQL. A second one is needed only to report
+// the current value when two saves of a criterion that had no rating race.
+func (s *ScorecardService) SaveRating(ctx context.Context, evaluationID, vendorID int64, in bpo.RatingInput) (*bpo.Rating, error) {
+	u, err := requireEvaluator(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var p bpo.Problems
+	checkFreeText(&p, "justification", in.Justification, justificationMax)
+	if in.Version < 0 {
+		p.Add("version", "error.field.integer")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	var (
+		status                bpo.EvaluationStatus
+		scaleMin, scaleMax    int
+		assigned, declared    bool
+		conflicted, hadRating bool
+		stage                 *bpo.VendorStage
+		kind                  *bpo.CriterionKind
+		cardStatus            *bpo.ScorecardStatus
+		prevValue             *int
+		prevVersion, version  *int
+		saved                 bpo.Rating
+		justification         *string
+		updatedAt             *time.Time
+		logged                int
+	)
+	err = s.db.Pool.QueryRow(ctx, saveRatingSQL, pgx.NamedArgs{
+		"evaluation_id": evaluationID, "vendor_id": vendorID, "user_id": u.ID, "criterion_id": in.CriterionID,
+		"value": in.Value, "justification": in.Justification, "version": in.Version,
+		"now": s.db.Now().UTC().Truncate(time.Microsecond),
+	}).Scan(&status, &scaleMin, &scaleMax, &assigned, &declared, &stage, &conflicted, &kind,
+		&cardStatus, &hadRating, &prevValue, &prevVersion,
+		&saved.Value, &justification, &version, &updatedAt, &logged)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, bpo.Errorf(bpo.ENOTFOUND, "error.evaluation.not_found")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("save rating: %w", err)
+	}
+	if version != nil {
+		saved.CriterionID, saved.Justification, saved.Version, saved.UpdatedAt = in.CriterionID, *justification, *version, *updatedAt
+		return &saved, nil
+	}
+	// Nothing was written: say why, in the order a user can act on it. The
+	// rules are the ones the statement's card CTE applies.
+	e := &bpo.Evaluation{Status: status, ScaleMin: scaleMin, ScaleMax: scaleMax}
+	switch {
+	case !bpo.CanSeeEvaluation(u, assigned):
+		return nil, bpo.Errorf(bpo.ENOTFOUND, "error.evaluation.not_found")
+	case stage == nil:
+		return nil, bpo.Errorf(bpo.ENOTFOUND, "error.participant.not_found")
+	case kind == nil:
+		return nil, bpo.Errorf(bpo.ENOTFOUND, "error.criterion.not_found")
+	case *kind != bpo.KindRated:
+		p.Add("criterion", "error.scorecard.not_rated")
+		return nil, p.Err()
+	case in.Value != nil && (*in.Value < scaleMin || *in.Value > scaleMax):
+		p.Add("value", "error.field.range", scaleMin, scaleMax)
+		return nil, p.Err()
+	case !bpo.CanScore(u, e, assigned):
+		return nil, bpo.Errorf(bpo.EFORBIDDEN, "error.scorecard.not_open")
+	case !declared:
+		return nil, bpo.Errorf(bpo.EFORBIDDEN, "error.scorecard.declaration_required")
+	case conflicted:
+		return nil, bpo.Errorf(bpo.EFORBIDDEN, "error.scorecard.conflict")
+	case *stage == bpo.StageRejected:
+		return nil, bpo.Errorf(bpo.EFORBIDDEN, "error.scorecard.vendor_rejected")
+	case cardStatus == nil && in.Version == 0:
+		return nil, fmt.Errorf("save rating: refused without a reason")
+	case cardStatus != nil && *cardStatus == bpo.ScorecardSubmitted:
+		return nil, bpo.Errorf(bpo.EFORBIDDEN, "error.scorecard.submitted")
+	}
+	if !hadRating && in.Version == 0 {
+		// A concurrent save created the rating after this statement began:
+		// read what it stored.
+		err := s.db.Pool.QueryRow(ctx, `SELECT r.value FROM ratings r JOIN scorecards s ON s.id = r.scorecard_id
+			WHERE s.evaluation_id = $1 AND s.vendor_id = $2 AND s.evaluator_id = $3 AND r.criterion_id = $4`,
+			evaluationID, vendorID, u.ID, in.CriterionID).Scan(&prevValue)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return nil, fmt.Errorf("save rating: %w", err)
+		}
+	}
+	return nil, staleRating(prevValue)
+}
+
+// staleRating is the ECONFLICT of an autosave that lost a race: its
+// arguments name the value now stored, so that the page can say what the
+// other save changed.
+func staleRating(current *int) error {
+	if current == nil {
+		return bpo.Errorf(bpo.ECONFLICT, "error.scorecard.rating_stale_empty")
+	}
+	return bpo.Errorf(bpo.ECONFLICT, "error.scorecard.rating_stale", *current)
+}
+
+// scoringRights checks, for a submission, what SaveRating checks in SQL:
+// the vendor takes part and is not rejected, and the caller declared and
+// has no conflict with it.
+func scoringRights(ctx context.Context, tx pgx.Tx, evaluationID, vendorID, userID int64) error {
+	var (
+		stage              bpo.VendorStage
+		declared, conflict bool
+	)
+	err := tx.QueryRow(ctx, `
+		SELECT p.stage, a.coi_declared_at IS NOT NULL,
+			EXISTS (SELECT 1 FROM conflicts k WHERE k.evaluation_id = $1 AND k.user_id = $3 AND k.vendor_id = $2)
+		FROM participants p JOIN assignments a ON a.evaluation_id = p.evaluation_id AND a.user_id = $3
+		WHERE p.evaluation_id = $1 AND p.vendor_id = $2`, evaluationID, vendorID, userID).Scan(&stage, &declared, &conflict)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return bpo.Errorf(bpo.ENOTFOUND, "error.participant.not_found")
+	case err != nil:
+		return fmt.Errorf("check scoring rights: %w", err)
+	case !declared:
+		return bpo.Errorf(bpo.EFORBIDDEN, "error.scorecard.declaration_required")
+	case conflict:
+		return bpo.Errorf(bpo.EFORBIDDEN, "error.scorecard.conflict")
+	case stage == bpo.StageRejected:
+		return bpo.Errorf(bpo.EFORBIDDEN, "error.scorecard.vendor_rejected")
+	}
+	return nil
+}
+
+// SubmitScorecard implements bpo.ScorecardService.
+func (s *ScorecardService) SubmitScorecard(ctx context.Context, evaluationID, vendorID int64, version int) (*bpo.Scorecard, error) {
+	u, err := requireEvaluator(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var sc *bpo.Scorecard
+	err = s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		e, assigned, err := loadEvaluation(ctx, tx, evaluationID, lockShare)
+		if err != nil {
+			return err
+		}
+		if !bpo.CanScore(u, e, assigned) {
+			return bpo.Errorf(bpo.EFORBIDDEN, "error.scorecard.not_open")
+		}
+		if err := scoringRights(ctx, tx, evaluationID, vendorID, u.ID); err != nil {
+			return err
+		}
+		// Locking the scorecard waits for the autosaves in flight, which hold
+		// it too; the ratings read below include them.
+		var (
+			id      int64
+			status  bpo.ScorecardStatus
+			current int
+		)
+		err = tx.QueryRow(ctx, `SELECT id, status, version FROM scorecards
+			WHERE evaluation_id = $1 AND vendor_id = $2 AND evaluator_id = $3 FOR UPDATE`,
+			evaluationID, vendorID, u.ID).Scan(&id, &status, &current)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("submit scorecard: %w", err)
+		}
+		// A scorecard never started has version 0 and no ratings, so it
+		// fails the check below.
+		switch {
+		case current != version:
+			return bpo.Errorf(bpo.ECONFLICT, "error.scorecard.stale")
+		case status == bpo.ScorecardSubmitted:
+			return bpo.Errorf(bpo.EINVALID, "error.scorecard.already_submitted")
+		}
+		if err := checkComplete(ctx, tx, e, id); err != nil {
+			return err
+		}
+		if id == 0 {
+			// Only an evaluation without rated criteria lets an empty
+			// scorecard through, and there is then nothing to submit.
+			return bpo.Errorf(bpo.EINVALID, "error.scorecard.incomplete", 0)
+		}
+		_, err = tx.Exec(ctx, `UPDATE scorecards SET status = 'submitted', submitted_at = $2,
+			version = version + 1, updated_at = $2 WHERE id = $1`, id, now)
+		if err != nil {
+			return fmt.Errorf("submit scorecard: %w", err)
+		}
+		if err := auditEval(ctx, tx, now, evaluationID, "scorecard", id, "submit",
+			map[string]any{"vendor_id": vendorID, "status": status, "version": current},
+			map[string]any{"vendor_id": vendorID, "status": bpo.ScorecardSubmitted, "version": current + 1}); err != nil {
+			return err
+		}
+		sc, err = readScorecard(ctx, tx, evaluationID, vendorID, u.ID)
+		return err
+	})
+	return sc, err
+}
+
+// checkComplete refuses a scorecard with a rated criterion left unrated, or
+// a rating without the justification the evaluation's policy asks for. It
+// names every such criterion, by key, in the order of the tree.
+func checkComplete(ctx context.Context, tx pgx.Tx, e *bpo.Evaluation, scorecardID int64) error {
+	criteria, err := findCriteria(ctx, tx, e.ID)
+	if err != nil {
+		return err
+	}
+	sc := map[int64]*bpo.Rating{}
+	if scorecardID != 0 {
+		rows, _ := tx.Query(ctx, `SELECT criterion_id, value, justification FROM ratings WHERE scorecard_id = $1`, scorecardID)
+		list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*bpo.Rating, error) {
+			var r bpo.Rating
+			return &r, row.Scan(&r.CriterionID, &r.Value, &r.Justification)
+		})
+		if err != nil {
+			return fmt.Errorf("submit scorecard: %w", err)
+		}
+		for _, r := range list {
+			sc[r.CriterionID] = r
+		}
+	}
+	var p bpo.Problems
+	for _, c := range criteria {
+		if c.Kind != bpo.KindRated {
+			continue
+		}
+		r := sc[c.ID]
+		switch {
+		case r == nil || r.Value == nil:
+			p.Add(c.Key, "error.scorecard.missing_rating")
+		case e.NeedsJustification(*r.Value) && isBlank(r.Justification):
+			p.Add(c.Key, "error.scorecard.missing_justification", *r.Value)
+		}
+	}
+	if len(p) == 0 {
+		return nil
+	}
+	return &bpo.Error{Code: bpo.EINVALID, Message: bpo.Message{Key: "error.scorecard.incomplete", Args: []any{len(p)}}, Fields: p}
+}
+
+func isBlank(s string) bool {
+	for _, r := range s {
+		if r != ' ' && r != '\n' && r != '\r' && r != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+// ReopenScorecard implements bpo.ScorecardService.
+func (s *ScorecardService) ReopenScorecard(ctx context.Context, scorecardID int64, version int) (*bpo.Scorecard, error) {
+	if err := requireManager(ctx); err != nil {
+		return nil, err
+	}
+	var sc *bpo.Scorecard
+	err := s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		var evaluationID int64
+		if err := tx.QueryRow(ctx, `SELECT evaluation_id FROM scorecards WHERE id = $1`, scorecardID).Scan(&evaluationID); err != nil {
+			return notFound(err, "error.scorecard.not_found")
+		}
+		if _, err := setUpEvaluation(ctx, tx, evaluationID, lockShare); err != nil {
+			return err
+		}
+		var (
+			vendorID, evaluatorID int64
+			status                bpo.ScorecardStatus
+			current               int
+		)
+		err := tx.QueryRow(ctx, `SELECT vendor_id, evaluator_id, status, version FROM scorecards
+			WHERE id = $1 FOR UPDATE`, scorecardID).Scan(&vendorID, &evaluatorID, &status, &current)
+		if err != nil {
+			return notFound(err, "error.scorecard.not_found")
+		}
+		switch {
+		case current != version:
+			return bpo.Errorf(bpo.ECONFLICT, "error.scorecard.stale")
+		case status != bpo.ScorecardSubmitted:
+			return bpo.Errorf(bpo.EINVALID, "error.scorecard.not_submitted")
+		}
+		_, err = tx.Exec(ctx, `UPDATE scorecards SET status = 'draft', submitted_at = NULL,
+			version = version + 1, updated_at = $2 WHERE id = $1`, scorecardID, now)
+		if err != nil {
+			return fmt.Errorf("reopen scorecard: %w", err)
+		}
+		if err := auditEval(ctx, tx, now, evaluationID, "scorecard", scorecardID, "reopen",
+			map[string]any{"vendor_id": vendorID, "evaluator_id": evaluatorID, "status": status, "version": current},
+			map[string]any{"vendor_id": vendorID, "evaluator_id": evaluatorID, "status": bpo.ScorecardDraft, "version": current + 1}); err != nil {
+			return err
+		}
+		sc, err = readScorecard(ctx, tx, evaluationID, vendorID, evaluatorID)
+		return err
+	})
+	return sc, err
+}
+
+// FindProgress implements bpo.ScorecardService. The matrix has a cell for
+// every vendor still in the running and every evaluator who may score it:
+// a declared conflict removes the cell, as it removes it from what is expected.
+func (s *ScorecardService) FindProgress(ctx context.Context, evaluationID int64) ([]*bpo.ScorecardProgress, error) {
+	u := bpo.UserFromContext(ctx)
+	if _, _, err := loadEvaluation(ctx, s.db.Pool, evaluationID, lockNone); err != nil {
+		return nil, err
+	}
+	var only *int64
+	if !bpo.CanSeeOthersRatings(u) {
+		only = &u.ID
+	}
+	rows, _ := s.db.Pool.Query(ctx, `
+		SELECT coalesce(s.id, 0), p.vendor_id, a.user_id, coalesce(s.status, ''), coalesce(n.rated, 0),
+			s.submitted_at, coalesce(s.version, 0)
+		FROM participants p
+		JOIN assignments a ON a.evaluation_id = p.evaluation_id
+		JOIN vendors v ON v.id = p.vendor_id
+		JOIN users u ON u.id = a.user_id
+		LEFT JOIN scorecards s
+			ON s.evaluation_id = p.evaluation_id AND s.vendor_id = p.vendor_id AND s.evaluator_id = a.user_id
+		LEFT JOIN (
+			SELECT r.scorecard_id, count(*) AS rated
+			FROM ratings r JOIN criteria c ON c.id = r.criterion_id
+			WHERE c.evaluation_id = $1 AND c.kind = 'rated' AND r.value IS NOT NULL
+			GROUP BY r.scorecard_id
+		) n ON n.scorecard_id = s.id
+		WHERE p.evaluation_id = $1 AND p.stage <> 'rejected'
+			AND ($2::bigint IS NULL OR a.user_id = $2)
+			AND NOT EXISTS (SELECT 1 FROM conflicts k
+				WHERE k.evaluation_id = p.evaluation_id AND k.user_id = a.user_id AND k.vendor_id = p.vendor_id)
+		ORDER BY lower(v.name), p.vendor_id, lower(u.name), a.user_id`, evaluationID, only)
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*bpo.ScorecardProgress, error) {
+		var sp bpo.ScorecardProgress
+		err := row.Scan(&sp.ScorecardID, &sp.VendorID, &sp.EvaluatorID, &sp.Status, &sp.Rated, &sp.SubmittedAt, &sp.Version)
+		return &sp, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find progress: %w", err)
+	}
+	return list, nil
+}
+
+// FindSubmittedRatings implements bpo.ScorecardService.
+func (s *ScorecardService) FindSubmittedRatings(ctx context.Context, evaluationID int64) ([]*bpo.SubmittedRating, error) {
+	if err := requireManager(ctx); err != nil {
+		return nil, err
+	}
+	if _, _, err := loadEvaluation(ctx, s.db.Pool, evaluationID, lockNone); err != nil {
+		return nil, err
+	}
+	rows, _ := s.db.Pool.Query(ctx, `
+		SELECT s.vendor_id, s.evaluator_id, u.email, r.criterion_id, r.value, r.justification, r.updated_at
+		FROM scorecards s
+		JOIN participants p ON p.evaluation_id = s.evaluation_id AND p.vendor_id = s.vendor_id
+		JOIN users u ON u.id = s.evaluator_id
+		JOIN ratings r ON r.scorecard_id = s.id
+		JOIN criteria c ON c.id = r.criterion_id AND c.kind = 'rated'
+		WHERE s.evaluation_id = $1 AND s.status = 'submitted' AND p.stage <> 'rejected' AND r.value IS NOT NULL
+		ORDER BY s.vendor_id, s.evaluator_id, r.criterion_id`, evaluationID)
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*bpo.SubmittedRating, error) {
+		var sr bpo.SubmittedRating
+		err := row.Scan(&sr.VendorID, &sr.EvaluatorID, &sr.EvaluatorEmail, &sr.CriterionID, &sr.Value, &sr.Justification, &sr.UpdatedAt)
+		return &sr, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find submitted ratings: %w", err)
+	}
+	return list, nil
+}

@@ -1,0 +1,10 @@
+DROP INDEX audit_events_evaluation_idx;
+ALTER TABLE audit_events DROP COLUMN evaluation_id;
+DROP TABLE ratings;
+DROP TABLE scorecards;
+DROP TABLE conflicts;
+DROP TABLE assignments;
+DROP TABLE measurements;
+DROP TABLE participants;
+DROP TABLE criteria;
+DROP TABLE evaluations;

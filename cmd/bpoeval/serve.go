@@ -65,12 +65,17 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	store := pgxstore.NewWithCleanupInterval(db.Pool, 0)
 	go db.CleanSessions(ctx, 10*time.Minute, func(err error) { log.Warn("session cleanup", "error", err) })
 	srv := server.New(server.Deps{
-		Config:   cfg,
-		Logger:   log,
-		Users:    users,
-		Vendors:  vendors,
-		Sessions: store,
-		Ping:     db.Ping,
+		Config:       cfg,
+		Logger:       log,
+		Users:        users,
+		Vendors:      vendors,
+		Evaluations:  postgres.NewEvaluationService(db),
+		Criteria:     postgres.NewCriterionService(db),
+		Participants: postgres.NewParticipantService(db),
+		Scorecards:   postgres.NewScorecardService(db),
+		Audit:        postgres.NewAuditService(db),
+		Sessions:     store,
+		Ping:         db.Ping,
 	})
 	return listenAndServe(ctx, cfg.Addr, srv.Handler(), log, stdout)
 }

@@ -42,6 +42,11 @@ type app struct {
 	vendors *postgres.VendorService
 	log     *syncBuffer
 	admin   *bpo.User
+
+	evaluations  *postgres.EvaluationService
+	criteria     *postgres.CriterionService
+	participants *postgres.ParticipantService
+	scorecards   *postgres.ScorecardService
 }
 
 // adminCtx is a context signed in as the app's administrator, for setting
@@ -70,14 +75,21 @@ func newAppWith(t *testing.T, configure func(*config.Config)) *app {
 	configure(&cfg)
 	store := pgxstore.NewWithCleanupInterval(db.Pool, 0)
 	logs := &syncBuffer{}
-	a := &app{t: t, db: db, users: postgres.NewUserService(db), vendors: postgres.NewVendorService(db), log: logs}
+	a := &app{t: t, db: db, users: postgres.NewUserService(db), vendors: postgres.NewVendorService(db), log: logs,
+		evaluations: postgres.NewEvaluationService(db), criteria: postgres.NewCriterionService(db),
+		participants: postgres.NewParticipantService(db), scorecards: postgres.NewScorecardService(db)}
 	srv := server.New(server.Deps{
-		Config:   cfg,
-		Logger:   slog.New(slog.NewTextHandler(logs, nil)),
-		Users:    a.users,
-		Vendors:  a.vendors,
-		Sessions: store,
-		Ping:     db.Ping,
+		Config:       cfg,
+		Logger:       slog.New(slog.NewTextHandler(logs, nil)),
+		Users:        a.users,
+		Vendors:      a.vendors,
+		Evaluations:  a.evaluations,
+		Criteria:     a.criteria,
+		Participants: a.participants,
+		Scorecards:   a.scorecards,
+		Audit:        postgres.NewAuditService(db),
+		Sessions:     store,
+		Ping:         db.Ping,
 	})
 	a.admin = a.user("admin@app.test", bpo.RoleAdmin)
 	dumpLogOnFailure(a)

@@ -82,6 +82,10 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if isAPI(r) {
+			s.Error(w, r, bpo.Errorf(bpo.EUNAUTHORIZED, "error.unauthorized"))
+			return
+		}
 		target := "/login"
 		if r.Method == http.MethodGet && r.URL.Path != "/" {
 			target += "?next=" + url.QueryEscape(r.URL.RequestURI())

@@ -13,5 +13,10 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	s.render(w, r, pages.Dashboard(pages.DashboardView{User: bpo.UserFromContext(r.Context()), VendorCount: total}))
+	mine, err := s.myScorecardsView(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.render(w, r, pages.Dashboard(pages.DashboardView{User: bpo.UserFromContext(r.Context()), VendorCount: total, Mine: mine}))
 }

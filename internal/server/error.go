@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -67,6 +68,12 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "5")
 	}
+	if isAPI(r) {
+		var body apiError
+		body.Error.Code, body.Error.Message = code, components.Msg(ctx, msg)
+		writeJSON(w, status, body)
+		return
+	}
 	view := pages.ErrorView{
 		Status:  status,
 		Title:   components.T(ctx, "error.title."+strconv.Itoa(status)),
@@ -74,6 +81,9 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	s.renderStatus(w, r.WithContext(ctx), status, pages.Error(view))
 }
+
+// isAPI reports whether r is a JSON API request, answered in JSON even when it fails.
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
 // databaseDown tells an internal error caused by a missing database apart
 // from a bug, so the user gets "try again shortly" (503) instead of a 500.

@@ -17,26 +17,36 @@ import (
 
 // Deps are what the server is built from.
 type Deps struct {
-	Config   config.Config
-	Logger   *slog.Logger
-	Users    bpo.UserService
-	Vendors  bpo.VendorService
-	Sessions scs.Store                   // where sessions live (PostgreSQL in production)
-	Ping     func(context.Context) error // reports whether the database answers
-	Metrics  *Metrics
-	Now      bpo.Clock
+	Config       config.Config
+	Logger       *slog.Logger
+	Users        bpo.UserService
+	Vendors      bpo.VendorService
+	Evaluations  bpo.EvaluationService
+	Criteria     bpo.CriterionService
+	Participants bpo.ParticipantService
+	Scorecards   bpo.ScorecardService
+	Audit        bpo.AuditService
+	Sessions     scs.Store                   // where sessions live (PostgreSQL in production)
+	Ping         func(context.Context) error // reports whether the database answers
+	Metrics      *Metrics
+	Now          bpo.Clock
 }
 
 // Server serves bpoeval over HTTP.
 type Server struct {
-	cfg      config.Config
-	log      *slog.Logger
-	users    bpo.UserService
-	vendors  bpo.VendorService
-	sessions *scs.SessionManager
-	ping     func(context.Context) error
-	metrics  *Metrics
-	now      bpo.Clock
+	cfg          config.Config
+	log          *slog.Logger
+	users        bpo.UserService
+	vendors      bpo.VendorService
+	evaluations  bpo.EvaluationService
+	criteria     bpo.CriterionService
+	participants bpo.ParticipantService
+	scorecards   bpo.ScorecardService
+	audit        bpo.AuditService
+	sessions     *scs.SessionManager
+	ping         func(context.Context) error
+	metrics      *Metrics
+	now          bpo.Clock
 }
 
 // Session lifetimes: a working day at most, and sign out after two idle hours.
@@ -63,6 +73,8 @@ func New(d Deps) *Server {
 	}
 	s := &Server{
 		cfg: d.Config, log: d.Logger, users: d.Users, vendors: d.Vendors,
+		evaluations: d.Evaluations, criteria: d.Criteria, participants: d.Participants,
+		scorecards: d.Scorecards, audit: d.Audit,
 		sessions: sm, ping: d.Ping, metrics: d.Metrics, now: d.Now,
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.Error(w, r, err) }

@@ -1,0 +1,256 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/explain"
+	"github.com/bpoeval/bpoeval/internal/i18n"
+	"github.com/bpoeval/bpoeval/internal/scoring"
+)
+
+func validEvaluationForm() url.Values {
+	return url.Values{
+		"title": {"Customer support 2027"}, "scope": {"Inbound calls and e-mail"},
+		"services": {"customer_support"}, "due_date": {"2027-03-31"},
+		"scale_min": {"1"}, "scale_max": {"5"}, "aggregation": {"mean"},
+		"award_threshold": {"60"}, "close_call_margin": {"3"}, "justification": {"extremes"},
+	}
+}
+
+func TestCreateEvaluationFromTheTemplate(t *testing.T) {
+	a := newApp(t)
+	c := a.signIn("mgr@example.test", bpo.RoleManager)
+
+	res := c.post("/evaluations", validEvaluationForm())
+	if got, want := res.StatusCode, http.StatusSeeOther; got != want {
+		t.Fatalf("status = %d, want %d", got, want)
+	}
+	d := c.get(res.Header.Get("Location")).doc(t)
+	if got := text(d, "[data-testid=status]"); got != "Draft" {
+		t.Errorf("status badge = %q", got)
+	}
+	effective := map[string]string{}
+	d.Find("[data-testid=criterion]").Each(func(_ int, s *goquery.Selection) {
+		effective[strings.TrimSpace(s.Find("td").First().Text())] = strings.TrimSpace(s.Find("[data-testid=effective]").Text())
+	})
+	for name, want := range map[string]string{
+		"Service quality":         "60.0%",
+		"Policies & procedures":   "12.0%",
+		"Cost":                    "20.0%",
+		"Price per FTE per month": "20.0%",
+	} {
+		if got := effective[name]; got != want {
+			t.Errorf("%s: effective weight %q, want %q (all: %v)", name, got, want, effective)
+		}
+	}
+}
+
+func TestCreateEvaluationRefusesBadInput(t *testing.T) {
+	a := newApp(t)
+	c := a.signIn("mgr@example.test", bpo.RoleManager)
+	form := validEvaluationForm()
+	form.Set("title", "")
+	form.Set("award_threshold", "NaN")
+	form.Set("due_date", "31/03/2027")
+	form.Set("scale_max", "1")
+	res := c.post("/evaluations", form)
+	if got, want := res.StatusCode, http.StatusUnprocessableEntity; got != want {
+		t.Fatalf("status = %d, want %d", got, want)
+	}
+	d := res.doc(t)
+	for _, field := range []string{"title", "award_threshold", "due_date", "scale_max"} {
+		if text(d, "[data-testid=error-"+field+"]") == "" {
+			t.Errorf("no message for %s", field)
+		}
+	}
+	if v, _ := d.Find("#due_date").Attr("value"); v != "31/03/2027" {
+		t.Errorf("typed date not kept: %q", v)
+	}
+	if list, _, _ := a.evaluations.FindEvaluations(a.adminCtx(), bpo.EvaluationFilter{}); len(list) != 0 {
+		t.Errorf("%d evaluations stored after a refused form", len(list))
+	}
+}
+
+func TestEvaluationSetUpFlow(t *testing.T) {
+	a := newApp(t)
+	c := a.signIn("mgr@example.test", bpo.RoleManager)
+	eva := a.newEvaluator("eva@example.test")
+	v1 := a.vendor(bpo.VendorInput{Name: "Atlas Relation Client", Country: "MA"})
+	v2 := a.vendor(bpo.VendorInput{Name: "Cebu Care Connect", Country: "PH"})
+	res := c.post("/evaluations", validEvaluationForm())
+	page := res.Header.Get("Location")
+
+	for _, v := range []*bpo.Vendor{v1, v2} {
+		if res := c.post(page+"/participants", url.Values{"vendor": {itoa(v.ID)}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add vendor: status %d", res.StatusCode)
+		}
+	}
+	if res := c.post(page+"/evaluators", url.Values{"user": {itoa(eva.ID)}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("assign: status %d", res.StatusCode)
+	}
+	// Rejecting needs a reason; the page says so and nothing changes.
+	res = c.post(page+"/participants/"+itoa(v2.ID)+"/stage", url.Values{"stage": {"rejected"}, "version": {"1"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || text(res.doc(t), "[data-testid=alert]") == "" {
+		t.Errorf("reject without reason: status %d", res.StatusCode)
+	}
+	res = c.post(page+"/participants/"+itoa(v2.ID)+"/stage", url.Values{"stage": {"rejected"}, "version": {"1"}, "reason": {"No French-speaking team"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reject: status %d", res.StatusCode)
+	}
+	res = c.post(page+"/measurements/"+itoa(v1.ID), url.Values{"m_bogus": {"1"}, "m_999999": {"abc"}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("malformed figure: status %d, want 422", res.StatusCode)
+	}
+
+	d := c.get(page).doc(t)
+	stages := d.Find("[data-testid=participant] [data-testid=stage]").Map(func(_ int, s *goquery.Selection) string { return s.Text() })
+	if strings.Join(stages, ",") != "Candidate,Rejected" {
+		t.Errorf("stages = %v", stages)
+	}
+	version, _ := d.Find("[data-testid=lifecycle] input[name=version]").Attr("value")
+	if res := c.post(page+"/status", url.Values{"status": {"open"}, "version": {version}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("open: status %d", res.StatusCode)
+	}
+	d = c.get(page).doc(t)
+	if got := text(d, "[data-testid=evaluation-title] [data-testid=status]"); got != "Open" {
+		t.Errorf("after opening, status = %q", got)
+	}
+	if n := d.Find("[data-testid=progress-matrix] tbody tr").Length(); n != 1 {
+		t.Errorf("progress matrix has %d evaluator rows, want 1", n)
+	}
+	// A stale lifecycle change is refused.
+	if res := c.post(page+"/status", url.Values{"status": {"closed"}, "version": {version}}); res.StatusCode != http.StatusConflict {
+		t.Errorf("stale close: status %d, want 409", res.StatusCode)
+	}
+}
+
+func TestEvaluationVisibility(t *testing.T) {
+	a := newApp(t)
+	assigned := a.newEvaluator("in@example.test")
+	other := a.newEvaluator("out@example.test")
+	f := a.openEvaluation("Payroll", 2, assigned)
+
+	if res := other.c.get(f.path("")); res.StatusCode != http.StatusNotFound {
+		t.Errorf("unassigned evaluator: status %d, want 404", res.StatusCode)
+	}
+	res := assigned.c.get(f.path(""))
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("assigned evaluator: status %d", res.StatusCode)
+	}
+	d := res.doc(t)
+	if d.Find("[data-testid=my-scorecards]").Length() != 1 || d.Find("[data-testid=progress-matrix]").Length() != 0 {
+		t.Error("an evaluator should see their own scorecards, not the matrix")
+	}
+	if res := assigned.c.post(f.path("/status"), url.Values{"status": {"closed"}, "version": {strconv.Itoa(f.ev.Version)}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("evaluator closing: status %d, want 403", res.StatusCode)
+	}
+	list := other.c.get("/evaluations").doc(t)
+	if n := list.Find("[data-testid=evaluation-row]").Length(); n != 0 {
+		t.Errorf("unassigned evaluator lists %d evaluations", n)
+	}
+}
+
+func TestEvaluationAPI(t *testing.T) {
+	a := newApp(t)
+	e1, e2 := a.newEvaluator("e1@example.test"), a.newEvaluator("e2@example.test")
+	f := a.openEvaluation("Back office", 3, e1, e2)
+	f.declareNone(e1)
+	f.declareNone(e2)
+	// Both evaluators rate and submit vendor 0; e1 also vendor 1.
+	for _, e := range []*evaluator{e1, e2} {
+		for i := range 2 {
+			if e == e2 && i == 1 {
+				continue
+			}
+			for j, c := range f.rated {
+				value := 2 + (j+i+int(e.ID))%3
+				if _, err := a.scorecards.SaveRating(as(e.User), f.ev.ID, f.vendors[i].ID, bpo.RatingInput{CriterionID: c.ID, Value: &value, Justification: "Vu en démonstration"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sc := f.scorecard(t, e, i)
+			if _, err := a.scorecards.SubmitScorecard(as(e.User), f.ev.ID, f.vendors[i].ID, sc.Version); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	price := f.byKey["price"]
+	for i, v := range []float64{2100, 1900, 2500} {
+		if err := a.participants.SetMeasurement(a.adminCtx(), f.ev.ID, f.vendors[i].ID, price.ID, &v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mgr := a.signIn("mgr@example.test", bpo.RoleManager)
+
+	t.Run("Anonymous", func(t *testing.T) {
+		res := a.anonymous().get("/api/v1/evaluations")
+		var body struct{ Error struct{ Code string } }
+		if res.StatusCode != http.StatusUnauthorized || json.Unmarshal([]byte(res.body), &body) != nil || body.Error.Code != bpo.EUNAUTHORIZED {
+			t.Errorf("status %d, body %s", res.StatusCode, res.body)
+		}
+	})
+	t.Run("Evaluator", func(t *testing.T) {
+		for _, p := range []string{"/api/v1/evaluations", "/api/v1" + f.path("/model"), "/api/v1" + f.path("/result")} {
+			if res := e1.c.get(p); res.StatusCode != http.StatusForbidden {
+				t.Errorf("%s: status %d, want 403", p, res.StatusCode)
+			}
+		}
+	})
+	t.Run("List", func(t *testing.T) {
+		var list []map[string]any
+		res := mgr.get("/api/v1/evaluations")
+		if err := json.Unmarshal([]byte(res.body), &list); err != nil || len(list) != 1 {
+			t.Fatalf("list: %v %s", err, res.body)
+		}
+		for _, k := range []string{"id", "title", "status", "vendors", "evaluators", "progress"} {
+			if _, ok := list[0][k]; !ok {
+				t.Errorf("field %q missing", k)
+			}
+		}
+		if got, want := list[0]["progress"], 3.0/6.0; got != want {
+			t.Errorf("progress = %v, want %v", got, want)
+		}
+	})
+	t.Run("ResultIsWhatScorePrintsForTheModel", func(t *testing.T) {
+		for _, lang := range []string{"", "fr"} {
+			model := mgr.get("/api/v1" + f.path("/model") + "?lang=" + lang)
+			result := mgr.get("/api/v1" + f.path("/result") + "?lang=" + lang)
+			if model.StatusCode != http.StatusOK || result.StatusCode != http.StatusOK {
+				t.Fatalf("model %d, result %d: %s", model.StatusCode, result.StatusCode, result.body)
+			}
+			m, err := scoring.Decode(strings.NewReader(model.body))
+			if err != nil {
+				t.Fatalf("model does not decode: %v", err)
+			}
+			res, err := scoring.Evaluate(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, ok := i18n.Parse(lang)
+			if !ok {
+				l = i18n.EN
+			}
+			want, _ := explain.MarshalResult(res, l)
+			if !bytes.Equal([]byte(result.body), want) {
+				t.Errorf("lang %q: /result differs from scoring /model offline", lang)
+			}
+			if len(m.Vendors) != 3 || len(m.Vendors[0].Ratings) == 0 {
+				t.Errorf("model vendors = %+v", m.Vendors)
+			}
+		}
+	})
+	t.Run("UnknownEvaluation", func(t *testing.T) {
+		if res := mgr.get("/api/v1/evaluations/999999/result"); res.StatusCode != http.StatusNotFound {
+			t.Errorf("status %d", res.StatusCode)
+		}
+	})
+}

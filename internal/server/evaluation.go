@@ -24,12 +24,16 @@ func (s *Server) showEvaluationList(w http.ResponseWriter, r *http.Request) {
 	lang := s.lang(r)
 	view := pages.EvaluationListView{CanSetUp: bpo.CanSetUp(bpo.UserFromContext(r.Context()))}
 	for _, e := range list {
-		view.Rows = append(view.Rows, pages.EvaluationRow{
-			ID: e.ID, Title: e.Title, Status: string(e.Status), Due: dueText(lang, e.DueDate),
-			Vendors: e.Vendors, Evaluators: e.Evaluators, Submitted: e.Submitted, Expected: e.Expected,
-		})
+		view.Rows = append(view.Rows, evaluationRow(lang, e))
 	}
 	s.render(w, r, pages.EvaluationList(view))
+}
+
+func evaluationRow(lang i18n.Lang, e *bpo.EvaluationSummary) pages.EvaluationRow {
+	return pages.EvaluationRow{
+		ID: e.ID, Title: e.Title, Status: string(e.Status), Due: dueText(lang, e.DueDate),
+		Vendors: e.Vendors, Evaluators: e.Evaluators, Submitted: e.Submitted, Expected: e.Expected,
+	}
 }
 
 func dueText(lang i18n.Lang, d *time.Time) string {

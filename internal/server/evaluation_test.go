@@ -254,3 +254,26 @@ func TestEvaluationAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestDashboardShowsEvaluationsToManagers(t *testing.T) {
+	a := newApp(t)
+	eva := a.newEvaluator("eva@example.test")
+	f := a.openEvaluation("Collections 2027", 2, eva)
+	mgr := a.signIn("mgr@example.test", bpo.RoleManager)
+
+	d := mgr.get("/").doc(t)
+	cards := d.Find("[data-testid=dashboard-evaluations] article")
+	if cards.Length() != 1 || !strings.Contains(cards.Text(), "Collections 2027") || !strings.Contains(cards.Text(), "0 of 2 scorecards submitted") {
+		t.Errorf("manager dashboard: %q", cards.Text())
+	}
+	if d.Find("[data-testid=dashboard-evaluations]").Length() != 1 {
+		t.Error("no evaluations section")
+	}
+	ev := eva.c.get("/").doc(t)
+	if ev.Find("[data-testid=dashboard-evaluations]").Length() != 0 {
+		t.Error("an evaluator sees the managers' evaluation list")
+	}
+	if !strings.Contains(ev.Text(), f.ev.Title) {
+		t.Error("the evaluator's dashboard does not mention their evaluation")
+	}
+}

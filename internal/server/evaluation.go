@@ -393,3 +393,75 @@ func (s *Server) saveMeasurements(w http.ResponseWriter, r *http.Request) {
 	}
 	s.evaluationDone(w, r, id, nil, "evaluation.figures_saved")
 }
+
+func (s *Server) showEditEvaluationPage(w http.ResponseWriter, r *http.Request) {
+	id, err := evaluationID(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	e, err := s.evaluations.FindEvaluationByID(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if !bpo.CanSetUp(bpo.UserFromContext(r.Context())) {
+		s.Error(w, r, bpo.Errorf(bpo.EFORBIDDEN, "error.forbidden"))
+		return
+	}
+	in := evaluationInputOf(e)
+	s.render(w, r, pages.EvaluationForm(s.editEvaluationView(r, e, in, evaluationFormText(in), nil)))
+}
+
+func (s *Server) updateEvaluation(w http.ResponseWriter, r *http.Request) {
+	id, form, version, ok := s.evaluationForm(w, r)
+	if !ok {
+		return
+	}
+	e, err := s.evaluations.FindEvaluationByID(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if e.Status != bpo.StatusDraft {
+		// The options are frozen once scoring starts: the form does not send
+		// them (its fieldset is disabled), so keep the stored ones.
+		stored := evaluationFormText(evaluationInputOf(e))
+		for _, k := range []string{"scale_min", "scale_max", "aggregation", "award_threshold", "close_call_margin"} {
+			form[k] = stored[k]
+		}
+	}
+	in, problems := decodeEvaluationForm(form)
+	if err = problems.Err(); err == nil {
+		_, err = s.evaluations.UpdateEvaluation(r.Context(), id, version, in)
+	}
+	switch bpo.ErrorCode(err) {
+	case "":
+		s.sessions.Put(r.Context(), "flash", "evaluation.saved")
+		http.Redirect(w, r, fmt.Sprintf("/evaluations/%d", id), http.StatusSeeOther)
+	case bpo.EINVALID:
+		s.renderStatus(w, r, http.StatusUnprocessableEntity,
+			pages.EvaluationForm(s.editEvaluationView(r, e, in, form, mergeProblems(problems, err))))
+	case bpo.ECONFLICT:
+		// Keep what the user typed, but on the current version, and say why.
+		view := s.editEvaluationView(r, e, in, form, nil)
+		view.Conflict = true
+		s.renderStatus(w, r, http.StatusConflict, pages.EvaluationForm(view))
+	default:
+		s.Error(w, r, err)
+	}
+}
+
+func (s *Server) editEvaluationView(r *http.Request, e *bpo.Evaluation, in bpo.EvaluationInput, form url.Values, problems bpo.Problems) pages.EvaluationFormView {
+	view := s.evaluationFormView(r, in, form, problems)
+	view.ID, view.Version, view.Frozen = e.ID, e.Version, e.Status != bpo.StatusDraft
+	return view
+}
+
+func evaluationInputOf(e *bpo.Evaluation) bpo.EvaluationInput {
+	return bpo.EvaluationInput{
+		Title: e.Title, Scope: e.Scope, Services: e.Services, DueDate: e.DueDate,
+		ScaleMin: e.ScaleMin, ScaleMax: e.ScaleMax, Aggregation: e.Aggregation,
+		AwardThreshold: e.AwardThreshold, CloseCallMargin: e.CloseCallMargin, Justification: e.Justification,
+	}
+}

@@ -277,3 +277,34 @@ func TestDashboardShowsEvaluationsToManagers(t *testing.T) {
 		t.Error("the evaluator's dashboard does not mention their evaluation")
 	}
 }
+
+func TestEditEvaluation(t *testing.T) {
+	a := newApp(t)
+	c := a.signIn("mgr@example.test", bpo.RoleManager)
+	page := c.post("/evaluations", validEvaluationForm()).Header.Get("Location")
+
+	d := c.get(page + "/edit").doc(t)
+	version, _ := d.Find("input[name=version]").Attr("value")
+	form := validEvaluationForm()
+	form.Set("version", version)
+	form.Set("title", "Customer support 2027 — Europe")
+	form.Set("award_threshold", "65,5")
+	if res := c.post(page, form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: status %d", res.StatusCode)
+	}
+	if got := text(c.get(page).doc(t), "[data-testid=evaluation-title]"); !strings.HasPrefix(got, "Customer support 2027 — Europe") {
+		t.Errorf("title = %q", got)
+	}
+	// The same version again is stale: 409, nothing overwritten, input kept.
+	form.Set("title", "Stale title")
+	res := c.post(page, form)
+	if res.StatusCode != http.StatusConflict {
+		t.Fatalf("stale save: status %d, want 409", res.StatusCode)
+	}
+	if v, _ := res.doc(t).Find("#title").Attr("value"); v != "Stale title" {
+		t.Errorf("typed title not kept: %q", v)
+	}
+	if got := text(c.get(page).doc(t), "[data-testid=evaluation-title]"); strings.Contains(got, "Stale") {
+		t.Error("a stale edit overwrote the title")
+	}
+}

@@ -43,6 +43,8 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/evaluations/new", s.showNewEvaluationPage)
 			r.Post("/evaluations", s.createEvaluation)
 			r.Get("/evaluations/{evaluationID}", s.showEvaluation)
+			r.Get("/evaluations/{evaluationID}/edit", s.showEditEvaluationPage)
+			r.Post("/evaluations/{evaluationID}", s.updateEvaluation)
 			r.Post("/evaluations/{evaluationID}/status", s.setEvaluationStatus)
 			r.Post("/evaluations/{evaluationID}/participants", s.addParticipant)
 			r.Post("/evaluations/{evaluationID}/participants/{vendorID}/stage", s.setParticipantStage)

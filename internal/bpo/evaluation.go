@@ -104,8 +104,9 @@ func (in *EvaluationInput) Validate() error {
 	if !(in.AwardThreshold >= 0 && in.AwardThreshold <= 100) {
 		p.Add("award_threshold", "error.field.range", 0, 100)
 	}
-	if !(in.CloseCallMargin >= 0 && in.CloseCallMargin <= 100) {
-		p.Add("close_call_margin", "error.field.range", 0, 100)
+	// A margin of 0 would award a dead heat to whichever vendor sorts first.
+	if !(in.CloseCallMargin > 0 && in.CloseCallMargin <= 100) {
+		p.Add("close_call_margin", "error.evaluation.margin")
 	}
 	switch in.Justification {
 	case JustifyNone, JustifyExtremes, JustifyAll:

@@ -3,6 +3,8 @@ package server_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -306,5 +308,71 @@ func TestEditEvaluation(t *testing.T) {
 	}
 	if got := text(c.get(page).doc(t), "[data-testid=evaluation-title]"); strings.Contains(got, "Stale") {
 		t.Error("a stale edit overwrote the title")
+	}
+}
+
+// TestResultMatchesOfflineScoreForRandomEvaluations checks the design's
+// invariant on evaluations filled at random: for every evaluation,
+// `bpoeval score` of /model prints exactly what /result returns.
+func TestResultMatchesOfflineScoreForRandomEvaluations(t *testing.T) {
+	for seed := uint64(1); seed <= 3; seed++ {
+		t.Run(fmt.Sprint("Seed", seed), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(seed, 42))
+			a := newApp(t)
+			e1, e2 := a.newEvaluator("e1@example.test"), a.newEvaluator("e2@example.test")
+			f := a.openEvaluation("Random", 2+rng.IntN(3), e1, e2)
+			ctx := a.adminCtx()
+			criteria, _ := a.criteria.FindCriteria(ctx, f.ev.ID)
+			var changes []bpo.WeightChange
+			for _, c := range criteria {
+				changes = append(changes, bpo.WeightChange{CriterionID: c.ID, Version: c.Version, Weight: float64(1 + rng.IntN(50))})
+			}
+			if err := a.criteria.SetWeights(ctx, f.ev.ID, changes); err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range []*evaluator{e1, e2} {
+				f.declareNone(e)
+				for i := range f.vendors {
+					for _, c := range f.rated {
+						value := 1 + rng.IntN(5)
+						if _, err := a.scorecards.SaveRating(as(e.User), f.ev.ID, f.vendors[i].ID,
+							bpo.RatingInput{CriterionID: c.ID, Value: &value, Justification: "Noté lors de l’atelier"}); err != nil {
+							t.Fatal(err)
+						}
+					}
+					if rng.IntN(3) > 0 {
+						sc := f.scorecard(t, e, i)
+						if _, err := a.scorecards.SubmitScorecard(as(e.User), f.ev.ID, f.vendors[i].ID, sc.Version); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+			}
+			for i := range f.vendors {
+				for _, c := range criteria {
+					if c.Kind == bpo.KindMeasured && rng.IntN(4) > 0 {
+						v := float64(1 + rng.IntN(3000))
+						if err := a.participants.SetMeasurement(ctx, f.ev.ID, f.vendors[i].ID, c.ID, &v); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+			}
+			mgr := a.signIn("mgr@example.test", bpo.RoleManager)
+			model := mgr.get("/api/v1" + f.path("/model"))
+			result := mgr.get("/api/v1" + f.path("/result"))
+			m, err := scoring.Decode(strings.NewReader(model.body))
+			if err != nil {
+				t.Fatalf("model does not decode: %v", err)
+			}
+			res, err := scoring.Evaluate(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := explain.MarshalResult(res, i18n.EN)
+			if result.body != string(want) {
+				t.Errorf("/result differs from scoring /model offline:\n%s\nwant\n%s", result.body, want)
+			}
+		})
 	}
 }

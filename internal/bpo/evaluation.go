@@ -3,6 +3,7 @@ package bpo
 import (
 	"context"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -82,6 +83,10 @@ type EvaluationInput struct {
 	AwardThreshold  float64
 	CloseCallMargin float64
 	Justification   JustificationPolicy
+	// ScaleLevels, when not nil, replaces the descriptors of the scale's
+	// points (one per point, lowest first). nil keeps them, or picks the
+	// defaults when the scale itself changes.
+	ScaleLevels []ScaleLevel
 }
 
 // Validate returns EINVALID with a message per offending field.
@@ -113,7 +118,30 @@ func (in *EvaluationInput) Validate() error {
 	default:
 		p.Add("justification", "error.field.choice")
 	}
+	if in.ScaleLevels != nil && !p.Has("scale_max") {
+		checkLevels(&p, in.ScaleLevels, in.ScaleMin, in.ScaleMax)
+	}
 	return p.Err()
+}
+
+// checkLevels wants one descriptor per point of the scale, in order, each
+// with a label in both languages. Field names are those of the set-up form.
+func checkLevels(p *Problems, levels []ScaleLevel, lo, hi int) {
+	if len(levels) != hi-lo+1 {
+		p.Add("scale_levels", "error.evaluation.levels")
+		return
+	}
+	for i, l := range levels {
+		if l.Value != lo+i {
+			p.Add("scale_levels", "error.evaluation.levels")
+			return
+		}
+		v := strconv.Itoa(l.Value)
+		checkText(p, "level_en_"+v, l.LabelEN, 60, true, false)
+		checkText(p, "level_fr_"+v, l.LabelFR, 60, true, false)
+		checkText(p, "help_en_"+v, l.HelpEN, 300, false, false)
+		checkText(p, "help_fr_"+v, l.HelpFR, 300, false, false)
+	}
 }
 
 // NewEvaluationInput is a blank evaluation with the product's defaults.

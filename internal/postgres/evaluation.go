@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 	"unicode"
@@ -115,6 +116,14 @@ func scaleLevels(lo, hi int) []storedLevel {
 	return levels
 }
 
+func storedLevels(levels []bpo.ScaleLevel) []storedLevel {
+	out := make([]storedLevel, len(levels))
+	for i, l := range levels {
+		out[i] = storedLevel{Value: l.Value, LabelEN: l.LabelEN, LabelFR: l.LabelFR, HelpEN: l.HelpEN, HelpFR: l.HelpFR}
+	}
+	return out
+}
+
 // evaluationSnapshot is the audit log's picture of an evaluation.
 func evaluationSnapshot(e *bpo.Evaluation) map[string]any {
 	return map[string]any{
@@ -122,6 +131,7 @@ func evaluationSnapshot(e *bpo.Evaluation) map[string]any {
 		"status": e.Status, "scale_min": e.ScaleMin, "scale_max": e.ScaleMax,
 		"aggregation": e.Aggregation, "award_threshold": e.AwardThreshold,
 		"close_call_margin": e.CloseCallMargin, "justification": e.Justification, "version": e.Version,
+		"scale_levels": storedLevels(e.ScaleLevels),
 	}
 }
 
@@ -365,8 +375,16 @@ func (s *EvaluationService) UpdateEvaluation(ctx context.Context, id int64, vers
 		// The scale's descriptors are regenerated only when the scale itself
 		// changes, so that levels edited for this evaluation survive other edits.
 		var levels any
-		if scaleChanged {
+		switch {
+		case scaleChanged:
 			levels = scaleLevels(in.ScaleMin, in.ScaleMax)
+		case in.ScaleLevels != nil && !slices.Equal(in.ScaleLevels, before.ScaleLevels):
+			if before.Status != bpo.StatusDraft {
+				var p bpo.Problems
+				p.Add("scale_levels", "error.evaluation.frozen")
+				return p.Err()
+			}
+			levels = storedLevels(in.ScaleLevels)
 		}
 		rows, _ := tx.Query(ctx, `
 			UPDATE evaluations AS e SET title = $2, scope = $3, services = $4, due_date = $5, scale_min = $6,

@@ -99,10 +99,31 @@ func decodeEvaluationForm(form url.Values) (bpo.EvaluationInput, bpo.Problems) {
 	in.ScaleMax = formIntOr(&p, form, "scale_max", 0)
 	in.AwardThreshold = formFloat(&p, form, "award_threshold")
 	in.CloseCallMargin = formFloat(&p, form, "close_call_margin")
+	in.ScaleLevels = decodeLevels(form, in.ScaleMin, in.ScaleMax)
 	if err := in.Validate(); err != nil {
 		p = mergeProblems(p, err)
 	}
 	return in, p
+}
+
+// decodeLevels reads the scale's descriptors when the form carries one for
+// every point of the scale; otherwise (a new evaluation, or a scale just
+// changed) nil lets the defaults apply.
+func decodeLevels(form url.Values, lo, hi int) []bpo.ScaleLevel {
+	if hi < lo || hi-lo > 10 {
+		return nil
+	}
+	var levels []bpo.ScaleLevel
+	for v := lo; v <= hi; v++ {
+		n := strconv.Itoa(v)
+		if !form.Has("level_en_" + n) {
+			return nil
+		}
+		levels = append(levels, bpo.ScaleLevel{Value: v,
+			LabelEN: strings.TrimSpace(form.Get("level_en_" + n)), LabelFR: strings.TrimSpace(form.Get("level_fr_" + n)),
+			HelpEN: strings.TrimSpace(form.Get("help_en_" + n)), HelpFR: strings.TrimSpace(form.Get("help_fr_" + n))})
+	}
+	return levels
 }
 
 func formIntOr(p *bpo.Problems, form url.Values, field string, def int) int {
@@ -153,6 +174,13 @@ func evaluationFormText(in bpo.EvaluationInput) url.Values {
 	}
 	if in.DueDate != nil {
 		v.Set("due_date", in.DueDate.Format(time.DateOnly))
+	}
+	for _, l := range in.ScaleLevels {
+		n := strconv.Itoa(l.Value)
+		v.Set("level_en_"+n, l.LabelEN)
+		v.Set("level_fr_"+n, l.LabelFR)
+		v.Set("help_en_"+n, l.HelpEN)
+		v.Set("help_fr_"+n, l.HelpFR)
 	}
 	return v
 }
@@ -425,10 +453,12 @@ func (s *Server) updateEvaluation(w http.ResponseWriter, r *http.Request) {
 	}
 	if e.Status != bpo.StatusDraft {
 		// The options are frozen once scoring starts: the form does not send
-		// them (its fieldset is disabled), so keep the stored ones.
+		// them (its fieldsets are disabled), so keep the stored ones.
 		stored := evaluationFormText(evaluationInputOf(e))
-		for _, k := range []string{"scale_min", "scale_max", "aggregation", "award_threshold", "close_call_margin"} {
-			form[k] = stored[k]
+		for k, v := range stored {
+			if k != "title" && k != "scope" && k != "services" && k != "due_date" && k != "justification" {
+				form[k] = v
+			}
 		}
 	}
 	in, problems := decodeEvaluationForm(form)
@@ -455,6 +485,23 @@ func (s *Server) updateEvaluation(w http.ResponseWriter, r *http.Request) {
 func (s *Server) editEvaluationView(r *http.Request, e *bpo.Evaluation, in bpo.EvaluationInput, form url.Values, problems bpo.Problems) pages.EvaluationFormView {
 	view := s.evaluationFormView(r, in, form, problems)
 	view.ID, view.Version, view.Frozen = e.ID, e.Version, e.Status != bpo.StatusDraft
+	lang := s.lang(r)
+	errs := s.fieldErrors(r, problems.Err())
+	view.LevelsError = errs["scale_levels"]
+	// Descriptors are edited for the stored scale; a new scale gets defaults first.
+	for v := e.ScaleMin; v <= e.ScaleMax; v++ {
+		n := strconv.Itoa(v)
+		field := func(prefix, labelKey string, required bool) components.Field {
+			name := prefix + n
+			return components.Field{Name: name, Label: i18n.T(lang, labelKey), Value: form.Get(name),
+				Error: errs[name], Required: required, Max: 60}
+		}
+		l := pages.LevelFields{Value: v,
+			LabelEN: field("level_en_", "evaluation.level_en", true), LabelFR: field("level_fr_", "evaluation.level_fr", true),
+			HelpEN: field("help_en_", "evaluation.help_en", false), HelpFR: field("help_fr_", "evaluation.help_fr", false)}
+		l.HelpEN.Max, l.HelpFR.Max = 300, 300
+		view.Levels = append(view.Levels, l)
+	}
 	return view
 }
 
@@ -463,5 +510,6 @@ func evaluationInputOf(e *bpo.Evaluation) bpo.EvaluationInput {
 		Title: e.Title, Scope: e.Scope, Services: e.Services, DueDate: e.DueDate,
 		ScaleMin: e.ScaleMin, ScaleMax: e.ScaleMax, Aggregation: e.Aggregation,
 		AwardThreshold: e.AwardThreshold, CloseCallMargin: e.CloseCallMargin, Justification: e.Justification,
+		ScaleLevels: e.ScaleLevels,
 	}
 }

@@ -376,3 +376,47 @@ func TestResultMatchesOfflineScoreForRandomEvaluations(t *testing.T) {
 		})
 	}
 }
+
+func TestEditScaleDescriptors(t *testing.T) {
+	a := newApp(t)
+	c := a.signIn("mgr@example.test", bpo.RoleManager)
+	page := c.post("/evaluations", validEvaluationForm()).Header.Get("Location")
+	d := c.get(page + "/edit").doc(t)
+	if v, _ := d.Find("#level_fr_1").Attr("value"); v != "Inacceptable" {
+		t.Fatalf("default French label of 1 = %q", v)
+	}
+	form := url.Values{}
+	d.Find("[data-testid=evaluation-form] input, [data-testid=evaluation-form] select, [data-testid=evaluation-form] textarea").Each(func(_ int, s *goquery.Selection) {
+		name, _ := s.Attr("name")
+		if typ, _ := s.Attr("type"); typ == "checkbox" {
+			if _, on := s.Attr("checked"); !on {
+				return
+			}
+		}
+		val, _ := s.Attr("value")
+		if goquery.NodeName(s) == "select" {
+			val, _ = s.Find("option[selected]").Attr("value")
+		}
+		if goquery.NodeName(s) == "textarea" {
+			val = s.Text()
+		}
+		form.Add(name, val)
+	})
+	form.Set("level_en_3", "Meets the need")
+	form.Set("level_fr_3", "Répond au besoin")
+	if res := c.post(page, form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: status %d\n%s", res.StatusCode, res.body)
+	}
+	d = c.get(page + "/edit").doc(t)
+	if v, _ := d.Find("#level_fr_3").Attr("value"); v != "Répond au besoin" {
+		t.Errorf("French label of 3 = %q", v)
+	}
+	// A label cannot be emptied.
+	version, _ := d.Find("input[name=version]").Attr("value")
+	form.Set("version", version)
+	form.Set("level_en_2", " ")
+	res := c.post(page, form)
+	if res.StatusCode != http.StatusUnprocessableEntity || text(res.doc(t), "[data-testid=error-level_en_2]") != "Required." {
+		t.Errorf("empty label: status %d", res.StatusCode)
+	}
+}

@@ -286,15 +286,25 @@ func (s *Server) setEvaluationStatus(w http.ResponseWriter, r *http.Request) {
 	s.evaluationDone(w, r, id, err, "evaluation.status_changed."+string(status))
 }
 
-// evaluationForm reads the evaluation id, the form and its version field.
-func (s *Server) evaluationForm(w http.ResponseWriter, r *http.Request) (id int64, form url.Values, version int, ok bool) {
+// evaluationPost reads the evaluation id from the path and the submitted form.
+func (s *Server) evaluationPost(w http.ResponseWriter, r *http.Request) (id int64, form url.Values, ok bool) {
 	id, err := evaluationID(r)
 	if err == nil {
 		form, err = parseForm(r)
 	}
-	if err == nil {
-		version, err = formVersion(form)
+	if err != nil {
+		s.Error(w, r, err)
+		return 0, nil, false
 	}
+	return id, form, true
+}
+
+// evaluationForm is evaluationPost plus the form's version field.
+func (s *Server) evaluationForm(w http.ResponseWriter, r *http.Request) (id int64, form url.Values, version int, ok bool) {
+	if id, form, ok = s.evaluationPost(w, r); !ok {
+		return 0, nil, 0, false
+	}
+	version, err := formVersion(form)
 	if err != nil {
 		s.Error(w, r, err)
 		return 0, nil, 0, false
@@ -302,23 +312,24 @@ func (s *Server) evaluationForm(w http.ResponseWriter, r *http.Request) (id int6
 	return id, form, version, true
 }
 
+// formID reads a numeric id from a form field (a choice from a list).
+func formID(form url.Values, field string) (int64, error) {
+	id, err := strconv.ParseInt(form.Get(field), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errBadRequest
+	}
+	return id, nil
+}
+
 func (s *Server) addParticipant(w http.ResponseWriter, r *http.Request) {
-	id, err := evaluationID(r)
-	if err != nil {
-		s.Error(w, r, err)
+	id, form, ok := s.evaluationPost(w, r)
+	if !ok {
 		return
 	}
-	form, err := parseForm(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return
+	vendorID, err := formID(form, "vendor")
+	if err == nil {
+		_, err = s.participants.AddParticipant(r.Context(), id, vendorID)
 	}
-	vendorID, err := strconv.ParseInt(form.Get("vendor"), 10, 64)
-	if err != nil {
-		s.Error(w, r, errBadRequest)
-		return
-	}
-	_, err = s.participants.AddParticipant(r.Context(), id, vendorID)
 	s.evaluationDone(w, r, id, err, "evaluation.vendor_added")
 }
 
@@ -338,22 +349,14 @@ func (s *Server) setParticipantStage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) assignEvaluator(w http.ResponseWriter, r *http.Request) {
-	id, err := evaluationID(r)
-	if err != nil {
-		s.Error(w, r, err)
+	id, form, ok := s.evaluationPost(w, r)
+	if !ok {
 		return
 	}
-	form, err := parseForm(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return
+	userID, err := formID(form, "user")
+	if err == nil {
+		err = s.participants.AssignEvaluator(r.Context(), id, userID)
 	}
-	userID, err := strconv.ParseInt(form.Get("user"), 10, 64)
-	if err != nil {
-		s.Error(w, r, errBadRequest)
-		return
-	}
-	err = s.participants.AssignEvaluator(r.Context(), id, userID)
 	s.evaluationDone(w, r, id, err, "evaluation.evaluator_assigned")
 }
 
@@ -375,17 +378,11 @@ func (s *Server) unassignEvaluator(w http.ResponseWriter, r *http.Request) {
 // saveMeasurements stores one vendor's measured figures: fields m_<criterionID>,
 // an empty field clearing the figure.
 func (s *Server) saveMeasurements(w http.ResponseWriter, r *http.Request) {
-	id, err := evaluationID(r)
-	if err != nil {
-		s.Error(w, r, err)
+	id, form, ok := s.evaluationPost(w, r)
+	if !ok {
 		return
 	}
 	vendorID, err := pathID(r, "vendorID")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	form, err := parseForm(r)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -56,6 +56,10 @@ func newBrowser(t *testing.T) context.Context {
 // screenshot saves the page as a PNG test artifact (kept with go test -artifacts).
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
+	// A screenshot taken while a page is still being laid out has no size.
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.readyState === "complete" && document.documentElement.scrollWidth > 0`)); err != nil {
+		t.Fatalf("wait for the page before a screenshot: %v", err)
+	}
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
@@ -122,6 +126,8 @@ func TestBrowserCreateFindAndTranslateVendor(t *testing.T) {
 		chromedp.WaitVisible(css("input[name=q]")),
 		chromedp.SendKeys(css("input[name=q]"), "madagascar"),
 		chromedp.Submit(css("input[name=q]")),
+		// The list before the search has a table too: wait for the new page.
+		chromedp.WaitVisible(css("input[name=q][value=madagascar]")),
 		chromedp.WaitVisible(css("[data-testid=vendor-table]")),
 	)
 	if err != nil {

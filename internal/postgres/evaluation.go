@@ -480,6 +480,71 @@ func (s *EvaluationService) SetEvaluationStatus(ctx context.Context, id int64, v
 	return after, err
 }
 
+// RecordDecision implements bpo.EvaluationService.
+func (s *EvaluationService) RecordDecision(ctx context.Context, id int64, version int, in bpo.DecisionInput) (*bpo.Evaluation, error) {
+	if err := requireManager(ctx); err != nil {
+		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var after *bpo.Evaluation
+	err := s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		before, _, err := loadEvaluation(ctx, tx, id, lockUpdate)
+		if err != nil {
+			return err
+		}
+		if before.Version != version {
+			return bpo.Errorf(bpo.ECONFLICT, "error.evaluation.stale")
+		}
+		if before.Status != bpo.StatusClosed {
+			return bpo.Errorf(bpo.EINVALID, "error.decision.not_closed")
+		}
+		var vendorID *int64
+		if !in.InHouse {
+			vendorID = &in.VendorID
+		}
+		// Only one vendor can be selected: an earlier choice goes back to the
+		// shortlist, and the new one (if any) must be taking part, not rejected.
+		if _, err := tx.Exec(ctx, `
+			UPDATE participants SET stage = 'shortlisted', version = version + 1
+			WHERE evaluation_id = $1 AND stage = 'selected'`, id); err != nil {
+			return fmt.Errorf("record decision: %w", err)
+		}
+		if vendorID != nil {
+			tag, err := tx.Exec(ctx, `
+				UPDATE participants SET stage = 'selected', version = version + 1
+				WHERE evaluation_id = $1 AND vendor_id = $2 AND stage <> 'rejected'`, id, *vendorID)
+			if err != nil {
+				return fmt.Errorf("record decision: %w", err)
+			}
+			if tag.RowsAffected() == 0 {
+				var p bpo.Problems
+				p.Add("choice", "error.decision.vendor")
+				return p.Err()
+			}
+		}
+		actor := bpo.UserFromContext(ctx).ID
+		rows, _ := tx.Query(ctx, `
+			UPDATE evaluations AS e SET decision_in_house = $2, decision_vendor_id = $3, decision_rationale = $4,
+				decided_by = $5, decided_at = $6, version = version + 1, updated_at = $6
+			WHERE id = $1 RETURNING `+evaluationColumns, id, in.InHouse, vendorID, in.Rationale, actor, now)
+		if after, err = pgx.CollectExactlyOneRow(rows, scanEvaluation); err != nil {
+			return fmt.Errorf("record decision: %w", err)
+		}
+		return auditEval(ctx, tx, now, id, "evaluation", id, "decide", decisionSnapshot(before), decisionSnapshot(after))
+	})
+	return after, err
+}
+
+func decisionSnapshot(e *bpo.Evaluation) map[string]any {
+	if e.Decision == nil {
+		return map[string]any{"decision": nil, "version": e.Version}
+	}
+	return map[string]any{"in_house": e.Decision.InHouse, "vendor_id": e.Decision.VendorID,
+		"rationale": e.Decision.Rationale, "version": e.Version}
+}
+
 // checkReadyToOpen lists everything that keeps an evaluation from being
 // scored. The first problem is the error's message; Fields hold them all.
 func checkReadyToOpen(ctx context.Context, tx pgx.Tx, id int64) error {

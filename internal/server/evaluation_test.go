@@ -420,3 +420,69 @@ func TestEditScaleDescriptors(t *testing.T) {
 		t.Errorf("empty label: status %d", res.StatusCode)
 	}
 }
+
+func TestRecordDecision(t *testing.T) {
+	a := newApp(t)
+	e1 := a.newEvaluator("e1@example.test")
+	f := a.openEvaluation("Payroll 2027", 2, e1)
+	f.declareNone(e1)
+	for i := range f.vendors {
+		for _, c := range f.rated {
+			value := 3 + i
+			if _, err := a.scorecards.SaveRating(as(e1.User), f.ev.ID, f.vendors[i].ID, bpo.RatingInput{CriterionID: c.ID, Value: &value, Justification: "Vu sur site"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := a.scorecards.SubmitScorecard(as(e1.User), f.ev.ID, f.vendors[i].ID, f.scorecard(t, e1, i).Version); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mgr := a.signIn("mgr@example.test", bpo.RoleManager)
+	version := func() string {
+		v, _ := mgr.get(f.path("")).doc(t).Find("[data-testid=lifecycle] input[name=version]").Attr("value")
+		return v
+	}
+	// Not while scoring is open.
+	if res := mgr.post(f.path("/decision"), url.Values{"vendor": {itoa(f.vendors[1].ID)}, "rationale": {"Best"}, "version": {version()}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("decision while open: status %d, want 422", res.StatusCode)
+	}
+	if res := mgr.post(f.path("/status"), url.Values{"status": {"closed"}, "version": {version()}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("close: status %d", res.StatusCode)
+	}
+	d := mgr.get(f.path("")).doc(t)
+	if d.Find("[data-testid=recommendation]").Length() != 1 || d.Find("[data-testid=decision-form]").Length() != 1 {
+		t.Fatal("a closed evaluation shows no recommendation or no decision form")
+	}
+	if res := mgr.post(f.path("/decision"), url.Values{"rationale": {"x"}, "version": {version()}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("no choice: status %d, want 422", res.StatusCode)
+	}
+	v := version()
+	res := mgr.post(f.path("/decision"), url.Values{"vendor": {itoa(f.vendors[1].ID)}, "rationale": {"Highest score, French-speaking team."}, "version": {v}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("decide: status %d", res.StatusCode)
+	}
+	d = mgr.get(f.path("")).doc(t)
+	if got := text(d, "[data-testid=decision-text]"); got != "Selected: "+f.vendors[1].Name {
+		t.Errorf("decision = %q", got)
+	}
+	stages := d.Find("[data-testid=participant] [data-testid=stage]").Map(func(_ int, s *goquery.Selection) string { return s.Text() })
+	if strings.Join(stages, ",") != "Candidate,Selected" {
+		t.Errorf("stages = %v", stages)
+	}
+	if res := mgr.post(f.path("/decision"), url.Values{"vendor": {"in_house"}, "rationale": {"Stale"}, "version": {v}}); res.StatusCode != http.StatusConflict {
+		t.Errorf("stale decision: status %d, want 409", res.StatusCode)
+	}
+	if res := mgr.post(f.path("/decision"), url.Values{"vendor": {"in_house"}, "rationale": {"Budget frozen."}, "version": {version()}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("in-house: status %d", res.StatusCode)
+	}
+	ev := e1.c.get(f.path("")).doc(t)
+	if got := text(ev, "[data-testid=decision-text]"); got != "Kept in-house: no vendor selected" {
+		t.Errorf("evaluator sees decision %q", got)
+	}
+	if ev.Find("[data-testid=decision-form]").Length() != 0 {
+		t.Error("an evaluator sees the decision form")
+	}
+	if res := e1.c.post(f.path("/decision"), url.Values{"vendor": {"in_house"}, "rationale": {"x"}, "version": {version()}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("evaluator deciding: status %d, want 403", res.StatusCode)
+	}
+}

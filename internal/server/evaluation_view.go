@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/explain"
 	"github.com/bpoeval/bpoeval/internal/i18n"
+	"github.com/bpoeval/bpoeval/internal/scoring"
 	"github.com/bpoeval/bpoeval/web/components"
 	"github.com/bpoeval/bpoeval/web/pages"
 )
@@ -44,6 +46,7 @@ func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (
 	rated := countRated(criteria)
 	if !v.IsManager {
 		v.MyScorecards = myScorecards(u, parts, assignments, progress, rated)
+		v.Decision = decisionView(lang, &evaluationData{Evaluation: e, Participants: parts}, s.userName(ctx))
 		return v, nil
 	}
 	v.Criteria = criterionRows(lang, criteria)
@@ -58,7 +61,73 @@ func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (
 		return nil, err
 	}
 	v.Measured, v.Figures = figureTable(lang, criteria, parts, measurements)
+	if err := s.addRecommendation(ctx, lang, v, &evaluationData{Evaluation: e, Criteria: criteria,
+		Participants: parts, Measurements: measurements}); err != nil {
+		return nil, err
+	}
 	return v, nil
+}
+
+// addRecommendation shows the engine's current recommendation from the
+// submitted scorecards, the choices of a decision, and the decision itself.
+func (s *Server) addRecommendation(ctx context.Context, lang i18n.Lang, v *pages.EvaluationView, d *evaluationData) error {
+	var err error
+	if d.Ratings, err = s.scorecards.FindSubmittedRatings(ctx, d.Evaluation.ID); err != nil {
+		return err
+	}
+	for _, p := range d.Participants {
+		if p.Stage != bpo.StageRejected {
+			v.DecisionChoices = append(v.DecisionChoices, components.Option{Value: strconv.FormatInt(p.VendorID, 10), Label: p.Name})
+		}
+	}
+	v.Decision = decisionView(lang, d, s.userName(ctx))
+	if len(d.Ratings) == 0 {
+		return nil
+	}
+	res, err := scoring.Evaluate(scoringModel(d, string(lang)))
+	if err != nil {
+		// A set-up the engine refuses is shown as such, not as a failure of the page.
+		v.Recommendation = &pages.RecommendationView{Decision: "invalid", Title: tr(lang, bpo.ErrorMessage(scoringError(err)))}
+		return nil
+	}
+	rec := res.Recommendation
+	r := &pages.RecommendationView{Decision: string(rec.Decision), Title: explain.Decision(lang, rec.Decision)}
+	for _, reason := range rec.Reasons {
+		r.Reasons = append(r.Reasons, explain.Reason(lang, reason))
+	}
+	v.Recommendation = r
+	return nil
+}
+
+// userName returns a function naming users by id, for "recorded by".
+func (s *Server) userName(ctx context.Context) func(int64) string {
+	return func(id int64) string {
+		u, err := s.users.FindUserByID(ctx, id)
+		if err != nil {
+			return ""
+		}
+		return u.Name
+	}
+}
+
+func decisionView(lang i18n.Lang, d *evaluationData, userName func(int64) string) *pages.DecisionView {
+	dec := d.Evaluation.Decision
+	if dec == nil {
+		return nil
+	}
+	view := &pages.DecisionView{Rationale: dec.Rationale, InHouse: dec.InHouse,
+		Recorded: i18n.T(lang, "decision.recorded", userName(dec.DecidedBy), i18n.DateTime(lang, dec.DecidedAt))}
+	if dec.InHouse {
+		view.Text = i18n.T(lang, "decision.kept_in_house")
+		return view
+	}
+	view.VendorID = *dec.VendorID
+	for _, p := range d.Participants {
+		if p.VendorID == view.VendorID {
+			view.Text = i18n.T(lang, "decision.selected", p.Name)
+		}
+	}
+	return view
 }
 
 func evaluationDetails(lang i18n.Lang, e *bpo.Evaluation) []pages.DetailRow {

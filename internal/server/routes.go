@@ -46,6 +46,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/evaluations/{evaluationID}/edit", s.showEditEvaluationPage)
 			r.Post("/evaluations/{evaluationID}", s.updateEvaluation)
 			r.Post("/evaluations/{evaluationID}/status", s.setEvaluationStatus)
+			r.Post("/evaluations/{evaluationID}/decision", s.recordDecision)
 			r.Post("/evaluations/{evaluationID}/participants", s.addParticipant)
 			r.Post("/evaluations/{evaluationID}/participants/{vendorID}/stage", s.setParticipantStage)
 			r.Post("/evaluations/{evaluationID}/evaluators", s.assignEvaluator)

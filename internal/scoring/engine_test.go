@@ -438,7 +438,7 @@ func TestEvaluateRules(t *testing.T) {
 				for _, s := range res.Sensitivity {
 					want := map[string]float64{"x": 3.0 / 7, "y": 4.0 / 7}[s.Criterion]
 					if s.FlipWeight == nil || !near(*s.FlipWeight, want, 1e-12) || s.NewLeader != "b" || s.Weight != 0.5 {
-						t.Errorf("%s: sensitivity = %+v, want flip at %v to b", s.Criterion, s, want)
+						t.Errorf("%s: sensitivity = %s (weight %v), want a flip at %v to b", s.Criterion, sensitivity(res, s.Criterion), s.Weight, want)
 					}
 				}
 				if got, want := codes(res), "clear_lead nearest_flip"; got != want {

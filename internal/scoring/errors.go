@@ -26,7 +26,8 @@ func (p Problem) String() string {
 }
 
 // InputError is returned by Decode and Evaluate for a model they refuse. It
-// lists every problem found, in input order.
+// lists every problem found, in the order of the model's fields (a vendor's
+// ratings and figures by path), the same for the same input.
 type InputError struct {
 	Problems []Problem
 }

@@ -232,9 +232,17 @@ func (p *prepared) collect(m *Model, scaleOK bool, ps *problems) {
 	nl := len(p.leaves)
 	p.cells = make([]cell, len(m.Vendors)*nl)
 	keys := make(map[string]int, len(m.Vendors))
-	// byLeaf gathers one vendor's ratings per leaf; it is reused from vendor to
-	// vendor so that its backing arrays are allocated once.
+	// byLeaf gathers one vendor's ratings per leaf, at most one per
+	// evaluator: it is carved out of one array, reused from vendor to vendor.
+	evaluators := 0
+	for i := range m.Vendors {
+		evaluators = max(evaluators, len(m.Vendors[i].Ratings))
+	}
+	backing := make([]float64, nl*evaluators)
 	byLeaf := make([][]float64, nl)
+	for j := range byLeaf {
+		byLeaf[j] = backing[j*evaluators : j*evaluators : (j+1)*evaluators]
+	}
 	var vps problems
 	for i := range m.Vendors {
 		v := &m.Vendors[i]

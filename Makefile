@@ -4,7 +4,7 @@ GO        ?= go
 BIN       := bin/bpoeval
 PGDIR     ?= .data/postgres
 
-.PHONY: run build test generate check fmt vet clean
+.PHONY: run build test bench generate check clean
 
 ## run: build and serve the demo at http://127.0.0.1:8080 (finds or starts PostgreSQL)
 run: build
@@ -30,3 +30,7 @@ check: generate
 
 clean:
 	rm -rf bin
+
+## bench: the Go benchmarks of the scoring engine (medians: run with count=5)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count=5 ./internal/scoring/

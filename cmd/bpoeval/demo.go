@@ -32,7 +32,9 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer db.Close()
-	svc := demo.Services{Users: postgres.NewUserService(db), Vendors: postgres.NewVendorService(db)}
+	svc := demo.Services{Users: postgres.NewUserService(db), Vendors: postgres.NewVendorService(db),
+		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
+		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db)}
 	loaded, err := demo.Load(ctx, svc, demo.Size(*size))
 	if err != nil {
 		return err

@@ -52,7 +52,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer db.Close()
 	users, vendors := postgres.NewUserService(db), postgres.NewVendorService(db)
 	if *withDemo {
-		loaded, err := demo.Load(ctx, demo.Services{Users: users, Vendors: vendors}, demo.Small)
+		loaded, err := demo.Load(ctx, demo.Services{Users: users, Vendors: vendors,
+			Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
+			Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db)}, demo.Small)
 		if err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}

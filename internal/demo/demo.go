@@ -1,6 +1,6 @@
 // Package demo holds the demo data set that `bpoeval serve --demo` and
-// `bpoeval demo` load: the demo logins and a realistic registry of offshore
-// and nearshore BPO vendors.
+// `bpoeval demo` load: the demo logins, a realistic registry of offshore
+// and nearshore BPO vendors, and two evaluations of some of them.
 package demo
 
 import (
@@ -36,17 +36,22 @@ var Logins = []bpo.NewUser{
 // Services are what loading the demo data goes through, so it is validated
 // and audited like any user's input.
 type Services struct {
-	Users   bpo.UserService
-	Vendors bpo.VendorService
+	Users        bpo.UserService
+	Vendors      bpo.VendorService
+	Evaluations  bpo.EvaluationService
+	Criteria     bpo.CriterionService
+	Participants bpo.ParticipantService
+	Scorecards   bpo.ScorecardService
 }
 
-// Load adds the demo logins and vendors that are missing, and reports
-// whether it added anything. Running it again changes nothing.
+// Load adds the demo logins and vendors that are missing, and the demo
+// evaluations when the database has none, and reports whether it added
+// anything. Running it again changes nothing.
 func Load(ctx context.Context, svc Services, size Size) (loaded bool, err error) {
 	if size != Small {
 		return false, fmt.Errorf("demo: unknown size %q", size)
 	}
-	var admin *bpo.User
+	users := make(map[string]*bpo.User, len(Logins))
 	for _, n := range Logins {
 		u, err := svc.Users.FindUserByEmail(ctx, n.Email)
 		if bpo.ErrorCode(err) == bpo.ENOTFOUND {
@@ -57,22 +62,29 @@ func Load(ctx context.Context, svc Services, size Size) (loaded bool, err error)
 		if err != nil {
 			return loaded, fmt.Errorf("demo login %s: %w", n.Email, err)
 		}
-		if n.Role == bpo.RoleAdmin {
-			admin = u
-		}
+		users[n.Email] = u
 	}
-	// Vendors are created by the demo admin, as the audit log will show.
-	ctx = bpo.NewContextWithUser(ctx, admin)
+	added, err := loadVendors(bpo.NewContextWithUser(ctx, users["admin@demo.test"]), svc)
+	if err != nil {
+		return loaded, err
+	}
+	evaluated, err := loadEvaluations(ctx, svc, users)
+	return loaded || added || evaluated, err
+}
+
+// loadVendors fills an empty registry. Vendors are created by the demo
+// admin, as the audit log will show.
+func loadVendors(ctx context.Context, svc Services) (bool, error) {
 	existing, _, err := svc.Vendors.FindVendors(ctx, bpo.VendorFilter{Limit: 1})
 	if err != nil {
-		return loaded, fmt.Errorf("demo vendors: %w", err)
+		return false, fmt.Errorf("demo vendors: %w", err)
 	}
 	if len(existing) > 0 {
-		return loaded, nil
+		return false, nil
 	}
 	for _, v := range Vendors {
 		if _, err := svc.Vendors.CreateVendor(ctx, v); err != nil {
-			return loaded, fmt.Errorf("demo vendor %s: %w", v.Name, err)
+			return false, fmt.Errorf("demo vendor %s: %w", v.Name, err)
 		}
 	}
 	return true, nil

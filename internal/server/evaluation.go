@@ -142,24 +142,11 @@ func formFloat(p *bpo.Problems, form url.Values, field string) float64 {
 	v, ok, err := parseDecimal(form.Get(field))
 	switch {
 	case err != nil:
-		p.Add(field, "error.field.number")
+		p.Add(field, bpo.ErrorMessage(err).Key)
 	case !ok:
 		p.Add(field, "error.field.required")
 	}
 	return v
-}
-
-// parseDecimal reads an optional finite decimal ("2100", "2 100,50").
-func parseDecimal(s string) (v float64, present bool, err error) {
-	s = strings.NewReplacer(" ", "", "\u202f", "", "\u00a0", "", ",", ".").Replace(strings.TrimSpace(s))
-	if s == "" {
-		return 0, false, nil
-	}
-	v, err = strconv.ParseFloat(s, 64)
-	if err != nil || !bpo.ValidMeasurement(v) {
-		return 0, true, bpo.Errorf(bpo.EINVALID, "error.field.number")
-	}
-	return v, true, nil
 }
 
 // evaluationFormText is the form's text for an input, when there is no

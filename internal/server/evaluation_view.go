@@ -366,7 +366,7 @@ func figureTable(lang i18n.Lang, criteria []*bpo.Criterion, parts []*bpo.Partici
 		row := pages.FigureRow{VendorID: p.VendorID, Name: p.Name, Values: make([]string, len(cols))}
 		for i, c := range cols {
 			if v, ok := value[[2]int64{p.VendorID, c.ID}]; ok {
-				row.Values[i] = i18n.Number(lang, v, -1)
+				row.Values[i] = inputNumber(lang, v)
 			}
 		}
 		rows = append(rows, row)

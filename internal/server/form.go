@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -85,4 +86,35 @@ func (s *Server) fieldErrors(r *http.Request, err error) map[string]string {
 		}
 	}
 	return out
+}
+
+// thousandsLike matches what reads as a number with thousands separators in
+// English and as a decimal in French ("2,100"); neither reading is guessed.
+var thousandsLike = regexp.MustCompile(`^-?[1-9][0-9]{0,2}(,[0-9]{3})+$`)
+
+// parseDecimal reads an optional finite decimal as people type it: a decimal
+// point or a decimal comma, spaces between thousands ("2 100,50").
+func parseDecimal(s string) (v float64, present bool, err error) {
+	s = strings.NewReplacer(" ", "", "\u202f", "", "\u00a0", "").Replace(strings.TrimSpace(s))
+	if s == "" {
+		return 0, false, nil
+	}
+	if thousandsLike.MatchString(s) {
+		return 0, true, bpo.Errorf(bpo.EINVALID, "error.field.number_ambiguous")
+	}
+	v, err = strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
+	if err != nil || !bpo.ValidMeasurement(v) {
+		return 0, true, bpo.Errorf(bpo.EINVALID, "error.field.number")
+	}
+	return v, true, nil
+}
+
+// inputNumber writes v for an input field so that parseDecimal reads it
+// back exactly: no thousands separators, the language's decimal mark.
+func inputNumber(lang i18n.Lang, v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if lang == i18n.FR {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }

@@ -1,0 +1,252 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/demo"
+	"github.com/bpoeval/bpoeval/internal/explain"
+	"github.com/bpoeval/bpoeval/internal/i18n"
+	"github.com/bpoeval/bpoeval/internal/postgres"
+	"github.com/bpoeval/bpoeval/internal/postgres/pgtest"
+	"github.com/bpoeval/bpoeval/internal/scoring"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// counts are the rows of the tables the demo fills.
+type counts struct{ users, vendors, evaluations, participants, scorecards, ratings, audit int }
+
+func countRows(t *testing.T, db *postgres.DB) counts {
+	t.Helper()
+	var c counts
+	err := db.Pool.QueryRow(context.Background(), `SELECT
+		(SELECT count(*) FROM users), (SELECT count(*) FROM vendors), (SELECT count(*) FROM evaluations),
+		(SELECT count(*) FROM participants), (SELECT count(*) FROM scorecards), (SELECT count(*) FROM ratings),
+		(SELECT count(*) FROM audit_events)`).Scan(&c.users, &c.vendors, &c.evaluations, &c.participants,
+		&c.scorecards, &c.ratings, &c.audit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestLoad(t *testing.T) {
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, pgtest.NewDB(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	svc := demo.Services{
+		Users: postgres.NewUserService(db), Vendors: postgres.NewVendorService(db),
+		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
+		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
+	}
+	if loaded, err := demo.Load(ctx, svc, demo.Small); err != nil || !loaded {
+		t.Fatalf("first load: loaded %v, %v", loaded, err)
+	}
+	first := countRows(t, db)
+	if loaded, err := demo.Load(ctx, svc, demo.Small); err != nil || loaded {
+		t.Fatalf("second load: loaded %v, %v", loaded, err)
+	}
+	if second := countRows(t, db); second != first {
+		t.Fatalf("a second load changed the data: %+v, then %+v", first, second)
+	}
+	if first.evaluations != 2 {
+		t.Fatalf("%d evaluations, want 2", first.evaluations)
+	}
+
+	manager, err := svc.Users.FindUserByEmail(ctx, "manager@demo.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mctx := bpo.NewContextWithUser(ctx, manager)
+	list, _, err := svc.Evaluations.FindEvaluations(mctx, bpo.EvaluationFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byStatus := map[bpo.EvaluationStatus]*bpo.EvaluationSummary{}
+	for _, e := range list {
+		byStatus[e.Status] = e
+	}
+
+	t.Run("Open", func(t *testing.T) {
+		e := byStatus[bpo.StatusOpen]
+		if e == nil {
+			t.Fatal("no open evaluation")
+		}
+		if e.Title != "Customer support & back-office outsourcing 2027" {
+			t.Errorf("title %q", e.Title)
+		}
+		if e.Evaluators != 4 || e.Vendors < 5 || e.Submitted < 8 || e.Submitted >= e.Expected {
+			t.Errorf("%d evaluators, %d vendors, %d of %d scorecards submitted", e.Evaluators, e.Vendors, e.Submitted, e.Expected)
+		}
+		checkProgress(t, svc, mctx, e.ID)
+
+		res := evaluate(t, svc, mctx, &e.Evaluation)
+		var knockedOut, disputed []string
+		for _, v := range res.Vendors {
+			if len(v.KnockOuts) > 0 {
+				knockedOut = append(knockedOut, v.Key)
+			}
+			if v.Eligible && v.Completeness != 1 {
+				t.Errorf("%s: completeness %v", v.Key, v.Completeness)
+			}
+			for _, c := range v.Criteria {
+				if c.Disputed {
+					disputed = append(disputed, v.Key+"/"+c.Key)
+				}
+			}
+		}
+		if len(knockedOut) != 1 || len(disputed) != 1 {
+			t.Errorf("knocked out: %v; disputed: %v; want one of each", knockedOut, disputed)
+		}
+		rec := res.Recommendation
+		if rec.Decision != scoring.Award && rec.Decision != scoring.CloseCall {
+			t.Errorf("recommendation %s, want an award or a close call", rec.Decision)
+		}
+		margin := 0.0
+		if rec.Margin != nil {
+			margin = *rec.Margin
+		}
+		t.Logf("recommendation: %s, %s ahead of %s by %.2f; knocked out %v; disputed %v",
+			rec.Decision, rec.Vendor, rec.RunnerUp, margin, knockedOut, disputed)
+		for _, v := range res.Vendors {
+			t.Logf("  %d. %s %.2f eligible=%v", v.Rank, v.Key, v.Score, v.Eligible)
+		}
+		for _, r := range rec.Reasons {
+			t.Logf("  - %s", explain.Reason(i18n.EN, r))
+		}
+	})
+
+	t.Run("Closed", func(t *testing.T) {
+		e := byStatus[bpo.StatusClosed]
+		if e == nil {
+			t.Fatal("no closed evaluation")
+		}
+		if e.Submitted != e.Expected || e.Expected == 0 {
+			t.Errorf("%d of %d scorecards submitted", e.Submitted, e.Expected)
+		}
+		if e.Decision == nil || e.Decision.VendorID == nil || e.Decision.Rationale == "" {
+			t.Fatalf("decision %+v", e.Decision)
+		}
+		res := evaluate(t, svc, mctx, &e.Evaluation)
+		parts, err := svc.Participants.FindParticipants(mctx, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range parts {
+			if p.VendorID == *e.Decision.VendorID && (p.Key != res.Recommendation.Vendor || p.Stage != bpo.StageSelected) {
+				t.Errorf("decision for %s (%s); the engine recommends %s %s", p.Key, p.Stage, res.Recommendation.Decision, res.Recommendation.Vendor)
+			}
+		}
+	})
+}
+
+// checkProgress wants every evaluator to have submitted several scorecards,
+// and some scorecards still in draft or not started.
+func checkProgress(t *testing.T, svc demo.Services, ctx context.Context, evaluationID int64) {
+	t.Helper()
+	progress, err := svc.Scorecards.FindProgress(ctx, evaluationID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byEvaluator := map[int64]int{}
+	states := map[bpo.ScorecardStatus]int{}
+	for _, p := range progress {
+		states[p.Status]++
+		if p.Status == bpo.ScorecardSubmitted {
+			byEvaluator[p.EvaluatorID]++
+		}
+	}
+	for id, n := range byEvaluator {
+		if n < 3 {
+			t.Errorf("evaluator %d submitted %d scorecards", id, n)
+		}
+	}
+	if len(byEvaluator) != 4 || states[bpo.ScorecardDraft] == 0 || states[""] == 0 {
+		t.Errorf("%d evaluators submitted; scorecards by state: %v", len(byEvaluator), states)
+	}
+}
+
+// evaluate scores an evaluation the way the server does: the vendors not
+// rejected, the ratings of submitted scorecards by evaluator, the figures.
+func evaluate(t *testing.T, svc demo.Services, ctx context.Context, e *bpo.Evaluation) *scoring.Result {
+	t.Helper()
+	criteria, err := svc.Criteria.FindCriteria(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts, err := svc.Participants.FindParticipants(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	measurements, err := svc.Participants.FindMeasurements(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ratings, err := svc.Scorecards.FindSubmittedRatings(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	threshold, margin := e.AwardThreshold, e.CloseCallMargin
+	m := &scoring.Model{
+		Scale:    &scoring.Scale{Min: float64(e.ScaleMin), Max: float64(e.ScaleMax)},
+		Options:  scoring.Options{Aggregation: scoring.Aggregation(e.Aggregation), AwardThreshold: &threshold, CloseCallMargin: &margin},
+		Criteria: tree(criteria, nil),
+	}
+	keyOf := map[int64]string{}
+	for _, c := range criteria {
+		keyOf[c.ID] = c.Key
+	}
+	index := map[int64]int{}
+	for _, p := range parts {
+		if p.Stage != bpo.StageRejected {
+			index[p.VendorID] = len(m.Vendors)
+			m.Vendors = append(m.Vendors, scoring.Vendor{Key: p.Key, Name: p.Name,
+				Ratings: map[string]map[string]float64{}, Metrics: map[string]float64{}})
+		}
+	}
+	for _, r := range ratings {
+		if i, ok := index[r.VendorID]; ok {
+			v := m.Vendors[i]
+			if v.Ratings[r.EvaluatorEmail] == nil {
+				v.Ratings[r.EvaluatorEmail] = map[string]float64{}
+			}
+			v.Ratings[r.EvaluatorEmail][keyOf[r.CriterionID]] = float64(r.Value)
+		}
+	}
+	for _, ms := range measurements {
+		if i, ok := index[ms.VendorID]; ok {
+			m.Vendors[i].Metrics[keyOf[ms.CriterionID]] = ms.Value
+		}
+	}
+	res, err := scoring.Evaluate(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// tree rebuilds the children of parent from the tree-ordered criteria.
+func tree(all []*bpo.Criterion, parent *int64) []scoring.Criterion {
+	var out []scoring.Criterion
+	for _, c := range all {
+		if (c.ParentID == nil) != (parent == nil) || (parent != nil && *c.ParentID != *parent) {
+			continue
+		}
+		sc := scoring.Criterion{Key: c.Key, Name: c.NameEN, Weight: c.Weight}
+		switch c.Kind {
+		case bpo.KindGroup:
+			sc.Children = tree(all, &c.ID)
+		case bpo.KindRated:
+			sc.MinRating = c.MinRating
+		case bpo.KindMeasured:
+			sc.Metric = &scoring.Metric{Unit: c.Unit, Better: scoring.Direction(c.Better), Best: c.Best, Worst: c.Worst, Limit: c.Limit}
+		}
+		out = append(out, sc)
+	}
+	return out
+}

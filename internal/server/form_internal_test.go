@@ -1,0 +1,35 @@
+package server
+
+import (
+	"testing"
+
+	"github.com/bpoeval/bpoeval/internal/i18n"
+)
+
+func TestParseDecimal(t *testing.T) {
+	for in, want := range map[string]float64{
+		"2100": 2100, "2100.5": 2100.5, "2100,5": 2100.5, "2 100,50": 2100.5, "2\u202f100": 2100,
+		"0,125": 0.125, "-3": -3, "2,10": 2.1, "12,5": 12.5,
+	} {
+		got, present, err := parseDecimal(in)
+		if err != nil || !present || got != want {
+			t.Errorf("parseDecimal(%q) = %v, %v, %v; want %v", in, got, present, err, want)
+		}
+	}
+	for _, in := range []string{"2,100", "1,234,567", "abc", "NaN", "Inf", "1e999", "1.2.3"} {
+		if _, _, err := parseDecimal(in); err == nil {
+			t.Errorf("parseDecimal(%q) accepted", in)
+		}
+	}
+	if _, present, err := parseDecimal("  "); present || err != nil {
+		t.Error("blank is not absent")
+	}
+	for _, v := range []float64{2100, 2100.25, 0.125, 1e-7, 123456789} {
+		for _, lang := range i18n.Langs {
+			got, _, err := parseDecimal(inputNumber(lang, v))
+			if err != nil || got != v {
+				t.Errorf("%s: %v → %q → %v, %v", lang, v, inputNumber(lang, v), got, err)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -14,6 +15,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/demo"
 	"github.com/bpoeval/bpoeval/internal/explain"
 	"github.com/bpoeval/bpoeval/internal/i18n"
 	"github.com/bpoeval/bpoeval/internal/scoring"
@@ -484,5 +486,40 @@ func TestRecordDecision(t *testing.T) {
 	}
 	if res := e1.c.post(f.path("/decision"), url.Values{"vendor": {"in_house"}, "rationale": {"x"}, "version": {version()}}); res.StatusCode != http.StatusForbidden {
 		t.Errorf("evaluator deciding: status %d, want 403", res.StatusCode)
+	}
+}
+
+// TestDemoResultsMatchOfflineScore checks the invariant on the demo data set:
+// each demo evaluation's /result is what scoring its /model offline prints.
+func TestDemoResultsMatchOfflineScore(t *testing.T) {
+	a := newApp(t)
+	svc := demo.Services{Users: a.users, Vendors: a.vendors, Evaluations: a.evaluations,
+		Criteria: a.criteria, Participants: a.participants, Scorecards: a.scorecards}
+	if _, err := demo.Load(context.Background(), svc, demo.Small); err != nil {
+		t.Fatal(err)
+	}
+	mgr := a.anonymous()
+	mgr.post("/login", url.Values{"email": {"manager@demo.test"}, "password": {demo.Password}})
+	var list []struct{ ID int64 }
+	if err := json.Unmarshal([]byte(mgr.get("/api/v1/evaluations").body), &list); err != nil || len(list) < 2 {
+		t.Fatalf("demo evaluations: %v %d", err, len(list))
+	}
+	for _, e := range list {
+		for _, lang := range []i18n.Lang{i18n.EN, i18n.FR} {
+			base := fmt.Sprintf("/api/v1/evaluations/%d/", e.ID)
+			model := mgr.get(base + "model?lang=" + string(lang))
+			result := mgr.get(base + "result?lang=" + string(lang))
+			m, err := scoring.Decode(strings.NewReader(model.body))
+			if err != nil {
+				t.Fatalf("evaluation %d: model does not decode: %v", e.ID, err)
+			}
+			res, err := scoring.Evaluate(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want, _ := explain.MarshalResult(res, lang); result.body != string(want) {
+				t.Errorf("evaluation %d, %s: /result differs from scoring /model offline", e.ID, lang)
+			}
+		}
 	}
 }

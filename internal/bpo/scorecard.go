@@ -70,8 +70,9 @@ type ScorecardService interface {
 	// policy requires (Fields name the criteria).
 	SubmitScorecard(ctx context.Context, evaluationID, vendorID int64, version int) (*Scorecard, error)
 
-	// ReopenScorecard unlocks a submitted scorecard (managers, audited).
-	ReopenScorecard(ctx context.Context, scorecardID int64, version int) (*Scorecard, error)
+	// ReopenScorecard unlocks a submitted scorecard of the evaluation
+	// (managers, audited). ENOTFOUND for a scorecard of another evaluation.
+	ReopenScorecard(ctx context.Context, evaluationID, scorecardID int64, version int) (*Scorecard, error)
 
 	// FindProgress returns, for the evaluation, every scorecard's status and
 	// how many rated criteria it has rated. Evaluators see their own only.

@@ -171,7 +171,7 @@ func (l *loader) revise(ev *bpo.Evaluation, criteria map[string]*bpo.Criterion) 
 	if err != nil {
 		return err
 	}
-	if sc, err = l.svc.Scorecards.ReopenScorecard(l.manager, sc.ID, sc.Version); err != nil {
+	if sc, err = l.svc.Scorecards.ReopenScorecard(l.manager, sc.EvaluationID, sc.ID, sc.Version); err != nil {
 		return fmt.Errorf("reopen: %w", err)
 	}
 	c := criteria["communication"]

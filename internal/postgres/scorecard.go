@@ -482,16 +482,12 @@ func isBlank(s string) bool {
 }
 
 // ReopenScorecard implements bpo.ScorecardService.
-func (s *ScorecardService) ReopenScorecard(ctx context.Context, scorecardID int64, version int) (*bpo.Scorecard, error) {
+func (s *ScorecardService) ReopenScorecard(ctx context.Context, evaluationID, scorecardID int64, version int) (*bpo.Scorecard, error) {
 	if err := requireManager(ctx); err != nil {
 		return nil, err
 	}
 	var sc *bpo.Scorecard
 	err := s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		var evaluationID int64
-		if err := tx.QueryRow(ctx, `SELECT evaluation_id FROM scorecards WHERE id = $1`, scorecardID).Scan(&evaluationID); err != nil {
-			return notFound(err, "error.scorecard.not_found")
-		}
 		if _, err := setUpEvaluation(ctx, tx, evaluationID, lockShare); err != nil {
 			return err
 		}
@@ -501,7 +497,7 @@ func (s *ScorecardService) ReopenScorecard(ctx context.Context, scorecardID int6
 			current               int
 		)
 		err := tx.QueryRow(ctx, `SELECT vendor_id, evaluator_id, status, version FROM scorecards
-			WHERE id = $1 FOR UPDATE`, scorecardID).Scan(&vendorID, &evaluatorID, &status, &current)
+			WHERE id = $1 AND evaluation_id = $2 FOR UPDATE`, scorecardID, evaluationID).Scan(&vendorID, &evaluatorID, &status, &current)
 		if err != nil {
 			return notFound(err, "error.scorecard.not_found")
 		}

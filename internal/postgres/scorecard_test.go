@@ -268,11 +268,19 @@ func TestSubmitAndReopen(t *testing.T) {
 		t.Errorf("submitted ratings: %d (%v), want 8", len(ratings), err)
 	}
 
-	_, err = e.scorecards.ReopenScorecard(ctx, sc.ID, sc.Version)
+	_, err = e.scorecards.ReopenScorecard(ctx, sc.EvaluationID, sc.ID, sc.Version)
 	wantCode(t, err, bpo.EFORBIDDEN)
-	_, err = e.scorecards.ReopenScorecard(as(e.manager), sc.ID, 1)
+	otherIn := bpo.NewEvaluationInput()
+	otherIn.Title = "Another evaluation"
+	other, err := e.evaluations.CreateEvaluation(as(e.manager), otherIn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.scorecards.ReopenScorecard(as(e.manager), other.ID, sc.ID, sc.Version)
+	wantCode(t, err, bpo.ENOTFOUND)
+	_, err = e.scorecards.ReopenScorecard(as(e.manager), sc.EvaluationID, sc.ID, 1)
 	wantError(t, err, bpo.ECONFLICT, "error.scorecard.stale")
-	reopened, err := e.scorecards.ReopenScorecard(as(e.manager), sc.ID, sc.Version)
+	reopened, err := e.scorecards.ReopenScorecard(as(e.manager), sc.EvaluationID, sc.ID, sc.Version)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,7 +73,7 @@ func TestHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.scorecards.ReopenScorecard(as(manager), sc.ID, sc.Version); err != nil {
+	if _, err := a.scorecards.ReopenScorecard(as(manager), sc.EvaluationID, sc.ID, sc.Version); err != nil {
 		t.Fatal(err)
 	}
 	history := f.path("/history")

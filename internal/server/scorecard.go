@@ -364,7 +364,7 @@ func (s *Server) reopenScorecard(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	_, err = s.scorecards.ReopenScorecard(r.Context(), scorecardID, version)
+	_, err = s.scorecards.ReopenScorecard(r.Context(), id, scorecardID, version)
 	s.evaluationDone(w, r, id, err, "scorecard.reopened")
 }
 

@@ -131,6 +131,10 @@ func TestEvaluationSetUpFlow(t *testing.T) {
 	if n := d.Find("[data-testid=progress-matrix] tbody tr").Length(); n != 1 {
 		t.Errorf("progress matrix has %d evaluator rows, want 1", n)
 	}
+	// One scored vendor (the other was rejected), one evaluator: one pending.
+	if got := strings.Join(d.Find("[data-testid=pending] td").Map(func(_ int, s *goquery.Selection) string { return s.Text() }), ","); got != "1" {
+		t.Errorf("pending per vendor = %q, want 1", got)
+	}
 	// A stale lifecycle change is refused.
 	if res := c.post(page+"/status", url.Values{"status": {"closed"}, "version": {version}}); res.StatusCode != http.StatusConflict {
 		t.Errorf("stale close: status %d, want 409", res.StatusCode)

@@ -274,15 +274,18 @@ func progressMatrix(parts []*bpo.Participant, assignments []*bpo.Assignment, pro
 			m.Vendors = append(m.Vendors, p.Name)
 		}
 	}
+	m.Pending = make([]int, len(scored))
 	for _, a := range assignments {
 		row := pages.MatrixRow{Evaluator: a.Name}
-		for _, p := range scored {
+		for i, p := range scored {
 			c := scorecardCell(a, p.VendorID, byPair, rated)
 			if c.State != "conflict" {
 				m.Expected++
+				m.Pending[i]++
 			}
 			if c.State == string(bpo.ScorecardSubmitted) {
 				m.Submitted++
+				m.Pending[i]--
 			}
 			row.Cells = append(row.Cells, c)
 		}

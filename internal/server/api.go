@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 
@@ -82,34 +81,12 @@ func (s *Server) apiModel(w http.ResponseWriter, r *http.Request) (*scoring.Mode
 	if !ok {
 		lang = i18n.EN
 	}
-	d, err := s.loadEvaluationData(r.Context(), id)
+	d, err := s.loadEvaluation(r.Context(), id, forScoring)
 	if err != nil {
 		s.Error(w, r, err)
 		return nil, "", false
 	}
 	return scoringModel(d, string(lang)), lang, true
-}
-
-// loadEvaluationData reads everything the scoring model is built from.
-func (s *Server) loadEvaluationData(ctx context.Context, id int64) (*evaluationData, error) {
-	var d evaluationData
-	var err error
-	if d.Evaluation, err = s.evaluations.FindEvaluationByID(ctx, id); err != nil {
-		return nil, err
-	}
-	if d.Criteria, err = s.criteria.FindCriteria(ctx, id); err != nil {
-		return nil, err
-	}
-	if d.Participants, err = s.participants.FindParticipants(ctx, id); err != nil {
-		return nil, err
-	}
-	if d.Measurements, err = s.participants.FindMeasurements(ctx, id); err != nil {
-		return nil, err
-	}
-	if d.Ratings, err = s.scorecards.FindSubmittedRatings(ctx, id); err != nil {
-		return nil, err
-	}
-	return &d, nil
 }
 
 // scoringError explains why an evaluation cannot be scored yet (its criteria

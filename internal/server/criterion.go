@@ -150,7 +150,7 @@ func (s *Server) previewWeights(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d, err := s.loadEvaluationData(r.Context(), id)
+	d, err := s.loadEvaluation(r.Context(), id, forScoring)
 	var in *weightsInput
 	if err == nil && d.Evaluation.Status == bpo.StatusClosed {
 		err = bpo.Errorf(bpo.EINVALID, "error.evaluation.closed")
@@ -161,7 +161,7 @@ func (s *Server) previewWeights(w http.ResponseWriter, r *http.Request) {
 	htmx := r.Header.Get("HX-Request") == "true"
 	if code := bpo.ErrorCode(err); htmx && (code == bpo.EINVALID || code == bpo.ECONFLICT) {
 		// Shown in place of the preview: htmx swaps 409 and 422 answers.
-		s.renderStatus(w, r, statusOf(code), pages.WeightsPreviewBlock(pages.WeightsPreview{Problems: []string{s.problemText(r, err)}}))
+		s.renderStatus(w, r, statusOf(code), pages.WeightsPreviewBlock(pages.WeightsPreview{Problems: []string{formAlert(s.lang(r), err, nil)}}))
 		return
 	}
 	if err != nil {
@@ -877,24 +877,4 @@ func frozenFields(lang i18n.Lang, c *bpo.Criterion) []pages.DetailRow {
 			pages.DetailRow{Label: i18n.T(lang, "criteria.better"), Value: i18n.T(lang, "criterion.better."+c.Better)})
 	}
 	return rows
-}
-
-// formAlert phrases a refused form: its message, then the messages of any
-// field the form does not show (so no problem goes unexplained).
-func formAlert(lang i18n.Lang, err error, shown []components.Field) string {
-	parts := []string{tr(lang, bpo.ErrorMessage(err))}
-	e, ok := err.(*bpo.Error)
-	if !ok {
-		return parts[0]
-	}
-	visible := map[string]bool{}
-	for _, f := range shown {
-		visible[f.Name] = true
-	}
-	for _, fe := range e.Fields {
-		if !visible[fe.Field] {
-			parts = append(parts, tr(lang, fe.Message))
-		}
-	}
-	return strings.Join(parts, " ")
 }

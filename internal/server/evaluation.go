@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -245,20 +244,8 @@ func (s *Server) evaluationDone(w http.ResponseWriter, r *http.Request, id int64
 		s.Error(w, r, verr)
 		return
 	}
-	view.Alert = s.problemText(r, err)
+	view.Alert = formAlert(s.lang(r), err, nil)
 	s.renderStatus(w, r, statusOf(code), pages.EvaluationShow(*view))
-}
-
-// problemText phrases a refusal: its message, then each field's message.
-func (s *Server) problemText(r *http.Request, err error) string {
-	lang := s.lang(r)
-	parts := []string{tr(lang, bpo.ErrorMessage(err))}
-	if e, ok := err.(*bpo.Error); ok {
-		for _, fe := range e.Fields {
-			parts = append(parts, tr(lang, fe.Message))
-		}
-	}
-	return strings.Join(slices.Compact(parts), " ")
 }
 
 func tr(lang i18n.Lang, m bpo.Message) string { return i18n.T(lang, m.Key, m.Args...) }

@@ -16,19 +16,12 @@ import (
 // evaluationView gathers what an evaluation's page shows. Evaluators get
 // only their own scorecards; managers get the set-up and the progress.
 func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (*pages.EvaluationView, error) {
-	e, err := s.evaluations.FindEvaluationByID(ctx, id)
-	if err != nil {
-		return nil, err
+	u := bpo.UserFromContext(ctx)
+	parts := withAssignments
+	if bpo.IsManager(u) {
+		parts |= forScoring
 	}
-	criteria, err := s.criteria.FindCriteria(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	parts, err := s.participants.FindParticipants(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	assignments, err := s.participants.FindAssignments(ctx, id)
+	d, err := s.loadEvaluation(ctx, id, parts)
 	if err != nil {
 		return nil, err
 	}
@@ -36,59 +29,47 @@ func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (
 	if err != nil {
 		return nil, err
 	}
-	u := bpo.UserFromContext(ctx)
+	e := d.Evaluation
 	v := &pages.EvaluationView{
 		ID: e.ID, Title: e.Title, Scope: e.Scope, Status: string(e.Status),
 		Due: dueText(lang, e.DueDate), Version: e.Version, IsManager: bpo.IsManager(u),
 		Services: mapNames(lang, e.Services, serviceName),
 	}
 	v.Details = evaluationDetails(lang, e)
-	rated := countRated(criteria)
+	v.Decision = decisionView(lang, d, s.userName(ctx))
+	rated := countRated(d.Criteria)
 	if !v.IsManager {
-		v.MyScorecards = myScorecards(u, parts, assignments, progress, rated)
-		v.Decision = decisionView(lang, &evaluationData{Evaluation: e, Participants: parts}, s.userName(ctx))
+		v.MyScorecards = myScorecards(u, d.Participants, d.Assignments, progress, rated)
 		return v, nil
 	}
-	v.Criteria = criterionRows(lang, criteria)
-	v.Participants = participantRows(lang, parts)
-	v.Evaluators = evaluatorRows(lang, assignments, parts)
-	v.Matrix = progressMatrix(parts, assignments, progress, rated)
-	if err := s.addChoices(ctx, lang, v, parts, assignments); err != nil {
+	v.Criteria = criterionRows(lang, d.Criteria)
+	v.Participants = participantRows(lang, d.Participants)
+	v.Evaluators = evaluatorRows(lang, d.Assignments, d.Participants)
+	v.Matrix = progressMatrix(d.Participants, d.Assignments, progress, rated)
+	if err := s.addChoices(ctx, lang, v, d.Participants, d.Assignments); err != nil {
 		return nil, err
 	}
-	measurements, err := s.participants.FindMeasurements(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	v.Measured, v.Figures = figureTable(lang, criteria, parts, measurements)
-	if err := s.addRecommendation(ctx, lang, v, &evaluationData{Evaluation: e, Criteria: criteria,
-		Participants: parts, Measurements: measurements}); err != nil {
-		return nil, err
-	}
+	v.Measured, v.Figures = figureTable(lang, d.Criteria, d.Participants, d.Measurements)
+	addRecommendation(lang, v, d)
 	return v, nil
 }
 
 // addRecommendation shows the engine's current recommendation from the
-// submitted scorecards, the choices of a decision, and the decision itself.
-func (s *Server) addRecommendation(ctx context.Context, lang i18n.Lang, v *pages.EvaluationView, d *evaluationData) error {
-	var err error
-	if d.Ratings, err = s.scorecards.FindSubmittedRatings(ctx, d.Evaluation.ID); err != nil {
-		return err
-	}
+// submitted scorecards, and the vendors a decision can select.
+func addRecommendation(lang i18n.Lang, v *pages.EvaluationView, d *evaluationData) {
 	for _, p := range d.Participants {
 		if p.Stage != bpo.StageRejected {
 			v.DecisionChoices = append(v.DecisionChoices, components.Option{Value: strconv.FormatInt(p.VendorID, 10), Label: p.Name})
 		}
 	}
-	v.Decision = decisionView(lang, d, s.userName(ctx))
 	if len(d.Ratings) == 0 {
-		return nil
+		return
 	}
 	res, err := scoring.Evaluate(scoringModel(d, string(lang)))
 	if err != nil {
 		// A set-up the engine refuses is shown as such, not as a failure of the page.
 		v.Recommendation = &pages.RecommendationView{Decision: "invalid", Title: tr(lang, bpo.ErrorMessage(scoringError(err)))}
-		return nil
+		return
 	}
 	rec := res.Recommendation
 	r := &pages.RecommendationView{Decision: string(rec.Decision), Title: explain.Decision(lang, rec.Decision)}
@@ -96,7 +77,6 @@ func (s *Server) addRecommendation(ctx context.Context, lang i18n.Lang, v *pages
 		r.Reasons = append(r.Reasons, explain.Reason(lang, reason))
 	}
 	v.Recommendation = r
-	return nil
 }
 
 // userName returns a function naming users by id, for "recorded by".

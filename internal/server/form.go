@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/i18n"
+	"github.com/bpoeval/bpoeval/web/components"
 )
 
 // maxFormValues bounds how many values one form may carry, so a flood of
@@ -117,4 +119,24 @@ func inputNumber(lang i18n.Lang, v float64) string {
 		s = strings.Replace(s, ".", ",", 1)
 	}
 	return s
+}
+
+// formAlert phrases a refusal in one line: its message, then the messages of
+// the fields the page does not show next to a control (all of them when
+// shown is nil), so no problem goes unexplained.
+func formAlert(lang i18n.Lang, err error, shown []components.Field) string {
+	parts := []string{tr(lang, bpo.ErrorMessage(err))}
+	var e *bpo.Error
+	if errors.As(err, &e) {
+		visible := map[string]bool{}
+		for _, f := range shown {
+			visible[f.Name] = true
+		}
+		for _, fe := range e.Fields {
+			if !visible[fe.Field] {
+				parts = append(parts, tr(lang, fe.Message))
+			}
+		}
+	}
+	return strings.Join(slices.Compact(parts), " ")
 }

@@ -113,22 +113,11 @@ type historyNames struct {
 }
 
 func (s *Server) historyNames(ctx context.Context, id int64) (*historyNames, error) {
-	e, err := s.evaluations.FindEvaluationByID(ctx, id)
+	d, err := s.loadEvaluation(ctx, id, withAssignments)
 	if err != nil {
 		return nil, err
 	}
-	criteria, err := s.criteria.FindCriteria(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	parts, err := s.participants.FindParticipants(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	assigned, err := s.participants.FindAssignments(ctx, id)
-	if err != nil {
-		return nil, err
-	}
+	e, criteria, parts, assigned := d.Evaluation, d.Criteria, d.Participants, d.Assignments
 	users, err := s.users.FindUsers(ctx)
 	if err != nil {
 		return nil, err

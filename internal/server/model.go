@@ -1,17 +1,63 @@
 package server
 
 import (
+	"context"
+
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/scoring"
 )
 
-// evaluationData is everything the scoring model of an evaluation is built from.
+// evaluationData is an evaluation with what pages and the scoring model are
+// built from. Which of the optional parts are there depends on what was loaded.
 type evaluationData struct {
 	Evaluation   *bpo.Evaluation
 	Criteria     []*bpo.Criterion // tree order
 	Participants []*bpo.Participant
+	Assignments  []*bpo.Assignment
 	Measurements []*bpo.Measurement
-	Ratings      []*bpo.SubmittedRating
+	Ratings      []*bpo.SubmittedRating // submitted scorecards only: managers
+}
+
+// evaluationParts selects the optional parts loadEvaluation reads.
+type evaluationParts uint8
+
+const (
+	withAssignments evaluationParts = 1 << iota
+	withMeasurements
+	withRatings
+	forScoring = withMeasurements | withRatings
+)
+
+// loadEvaluation is the one way handlers read an evaluation with its
+// criteria and vendors, plus the parts asked for; each is one service call.
+func (s *Server) loadEvaluation(ctx context.Context, id int64, parts evaluationParts) (*evaluationData, error) {
+	var d evaluationData
+	var err error
+	if d.Evaluation, err = s.evaluations.FindEvaluationByID(ctx, id); err != nil {
+		return nil, err
+	}
+	if d.Criteria, err = s.criteria.FindCriteria(ctx, id); err != nil {
+		return nil, err
+	}
+	if d.Participants, err = s.participants.FindParticipants(ctx, id); err != nil {
+		return nil, err
+	}
+	if parts&withAssignments != 0 {
+		if d.Assignments, err = s.participants.FindAssignments(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	if parts&withMeasurements != 0 {
+		if d.Measurements, err = s.participants.FindMeasurements(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	if parts&withRatings != 0 {
+		if d.Ratings, err = s.scorecards.FindSubmittedRatings(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	return &d, nil
 }
 
 // scoringModel turns an evaluation into the engine's model: every vendor not

@@ -257,7 +257,7 @@ func (s *Server) ratingProblem(r *http.Request, err error) string {
 		}
 	}
 	if len(parts) == 0 {
-		return s.problemText(r, err)
+		return formAlert(s.lang(r), err, nil)
 	}
 	return strings.Join(parts, " ")
 }
@@ -660,7 +660,7 @@ func (s *Server) declareConflicts(w http.ResponseWriter, r *http.Request) {
 	case bpo.EINVALID:
 		view := conflictsView(s.lang(r), d)
 		keepConflictInput(&view, conflicts, none, s.fieldErrors(r, err))
-		view.Next, view.Error = form.Get("next"), s.problemText(r, err)
+		view.Next, view.Error = form.Get("next"), formAlert(s.lang(r), err, nil)
 		s.renderStatus(w, r, http.StatusUnprocessableEntity, pages.Conflicts(view))
 	default:
 		s.Error(w, r, err)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -273,7 +274,8 @@ func decodeVendorForm(form url.Values) (bpo.VendorInput, bpo.Problems) {
 
 // mergeProblems adds an EINVALID error's field problems to p.
 func mergeProblems(p bpo.Problems, err error) bpo.Problems {
-	if e, ok := err.(*bpo.Error); ok && e != nil {
+	var e *bpo.Error
+	if errors.As(err, &e) {
 		for _, fe := range e.Fields {
 			if !p.Has(fe.Field) {
 				p = append(p, fe)

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -78,8 +79,8 @@ func readPassword(stdin io.Reader) (pw string, generated bool, err error) {
 
 // describeProblems lists an EINVALID error's fields in English for the terminal.
 func describeProblems(err error) string {
-	e, ok := err.(*bpo.Error)
-	if !ok {
+	var e *bpo.Error
+	if !errors.As(err, &e) {
 		return err.Error()
 	}
 	var b strings.Builder

@@ -11,8 +11,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
-
 	"github.com/bpoeval/bpoeval/internal/config"
 	"github.com/bpoeval/bpoeval/internal/demo"
 	"github.com/bpoeval/bpoeval/internal/postgres"
@@ -45,7 +43,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := postgres.Migrate(cfg.DatabaseURL); err != nil {
 		return err
 	}
-	db, err := postgres.Open(ctx, cfg.DatabaseURL, nil)
+	db, err := postgres.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
@@ -64,8 +62,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		demo.PrintLogins(stdout)
 	}
 
-	store := pgxstore.NewWithCleanupInterval(db.Pool, 0)
-	go db.CleanSessions(ctx, 10*time.Minute, func(err error) { log.Warn("session cleanup", "error", err) })
+	store := postgres.NewSessionStore(db, server.SessionIdleTimeout, server.SessionCodec)
+	go store.Clean(ctx, 10*time.Minute, func(err error) { log.Warn("session cleanup", "error", err) })
 	srv := server.New(server.Deps{
 		Config:       cfg,
 		Logger:       log,

@@ -43,7 +43,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	if err := postgres.Migrate(url); err != nil {
 		return err
 	}
-	db, err := postgres.Open(ctx, url, nil)
+	db, err := postgres.Open(ctx, url)
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func countRows(t *testing.T, db *postgres.DB) counts {
 
 func TestLoad(t *testing.T) {
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.NewDB(t), nil)
+	db, err := postgres.Open(ctx, pgtest.NewDB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,14 +25,14 @@ type DB struct {
 	Now  bpo.Clock
 }
 
-// Open connects a pool to the database at a postgres:// URL. tracer, if not
-// nil, observes every query (metrics and query counting).
-func Open(ctx context.Context, databaseURL string, tracer pgx.QueryTracer) (*DB, error) {
+// Open connects a pool to the database at a postgres:// URL. Every round
+// trip is counted against the context's roundtrip.Counter, if any.
+func Open(ctx context.Context, databaseURL string) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
 	}
-	cfg.ConnConfig.Tracer = tracer
+	cfg.ConnConfig.Tracer = roundTripTracer{}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)

@@ -39,7 +39,7 @@ func newEnv(t *testing.T) *env {
 	q := u.Query()
 	q.Set("pool_max_conns", "32")
 	u.RawQuery = q.Encode()
-	db, err := postgres.Open(context.Background(), u.String(), nil)
+	db, err := postgres.Open(context.Background(), u.String())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/alexedwards/scs/pgxstore"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/config"
@@ -63,7 +62,7 @@ func newApp(t *testing.T) *app {
 func newAppWith(t *testing.T, configure func(*config.Config)) *app {
 	t.Helper()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.NewDB(t), nil)
+	db, err := postgres.Open(ctx, pgtest.NewDB(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +72,7 @@ func newAppWith(t *testing.T, configure func(*config.Config)) *app {
 		t.Fatal(err)
 	}
 	configure(&cfg)
-	store := pgxstore.NewWithCleanupInterval(db.Pool, 0)
+	store := postgres.NewSessionStore(db, server.SessionIdleTimeout, server.SessionCodec)
 	logs := &syncBuffer{}
 	a := &app{t: t, db: db, users: postgres.NewUserService(db), vendors: postgres.NewVendorService(db), log: logs,
 		evaluations: postgres.NewEvaluationService(db), criteria: postgres.NewCriterionService(db),

@@ -22,35 +22,34 @@ const (
 	maxFailuresPerAddr  = 30
 )
 
-const (
-	sessionUserID = "user_id"
-	sessionLang   = "lang"
-)
+const sessionLang = "lang"
 
 const langKey ctxKey = iota + 100
 
-// loadUser puts the signed-in user, if any, and the page language into the
-// request context.
+// loadSession loads the session, then puts the signed-in user, if any, and
+// the page language into the request context. The session store reads the
+// user along with the session (one round trip for both) into the room made
+// here.
+func (s *Server) loadSession(next http.Handler) http.Handler {
+	load := s.sessions.LoadAndSave(s.loadUser(next))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, _ := bpo.NewContextWithSessionUser(r.Context())
+		load.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
 func (s *Server) loadUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		var u *bpo.User
-		if id := s.sessions.GetInt64(ctx, sessionUserID); id != 0 {
-			var err error
-			u, err = s.users.FindUserByID(ctx, id)
-			switch {
-			case bpo.ErrorCode(err) == bpo.ENOTFOUND:
-				// The account is gone: so is the session.
-				if err := s.sessions.Destroy(ctx); err != nil {
-					s.Error(w, r, err)
-					return
-				}
-				u = nil
-			case err != nil:
+		if id := s.sessions.GetInt64(ctx, bpo.SessionUserIDKey); id != 0 {
+			if su := bpo.SessionUserFromContext(ctx); su != nil && su.User != nil && su.User.ID == id {
+				u = su.User
+				ctx = bpo.NewContextWithUser(ctx, u)
+			} else if err := s.sessions.Destroy(ctx); err != nil { // the account is gone: so is the session
 				s.Error(w, r, err)
 				return
 			}
-			ctx = bpo.NewContextWithUser(ctx, u)
 		}
 		lang, ok := i18n.Lang(""), false
 		if u != nil {
@@ -153,7 +152,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	s.sessions.Put(ctx, sessionUserID, u.ID)
+	s.sessions.Put(ctx, bpo.SessionUserIDKey, u.ID)
 	http.Redirect(w, r, safeNext(view.Next), http.StatusSeeOther)
 }
 

@@ -9,6 +9,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/bpoeval/bpoeval/internal/roundtrip"
 )
 
 // Metrics are the Prometheus series the server exports on /metrics.
@@ -16,6 +18,7 @@ type Metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	sqlTrips *prometheus.CounterVec
 }
 
 // NewMetrics returns a fresh registry with the Go runtime and process collectors.
@@ -31,8 +34,12 @@ func NewMetrics() *Metrics {
 			Help:    "HTTP request duration by method and route pattern.",
 			Buckets: []float64{.001, .0025, .005, .01, .02, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"method", "route"}),
+		sqlTrips: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "bpoeval_http_sql_round_trips_total",
+			Help: "SQL round trips made while serving HTTP requests, by method and route pattern; divide by bpoeval_http_requests_total for the mean per request.",
+		}, []string{"method", "route"}),
 	}
-	m.registry.MustRegister(m.requests, m.duration,
+	m.registry.MustRegister(m.requests, m.duration, m.sqlTrips,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -45,12 +52,14 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 }
 
-// countRequests records every request under its route pattern, never its raw path.
+// countRequests records every request, its duration and the SQL round trips
+// it made under its route pattern, never its raw path.
 func (s *Server) countRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		ctx, trips := roundtrip.WithCounter(r.Context())
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-		next.ServeHTTP(ww, r)
+		next.ServeHTTP(ww, r.WithContext(ctx))
 		status := ww.Status()
 		if status == 0 {
 			status = http.StatusOK
@@ -58,5 +67,6 @@ func (s *Server) countRequests(next http.Handler) http.Handler {
 		route := routePattern(r)
 		s.metrics.requests.WithLabelValues(r.Method, route, strconv.Itoa(status)).Inc()
 		s.metrics.duration.WithLabelValues(r.Method, route).Observe(time.Since(start).Seconds())
+		s.metrics.sqlTrips.WithLabelValues(r.Method, route).Add(float64(trips.Load()))
 	})
 }

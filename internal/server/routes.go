@@ -18,7 +18,7 @@ func (s *Server) Handler() http.Handler {
 	r.Handle(static.Prefix+"*", static.Handler())
 
 	r.Group(func(r chi.Router) {
-		r.Use(s.sessions.LoadAndSave, s.loadUser)
+		r.Use(s.loadSession)
 
 		r.Get("/login", s.showLoginPage)
 		r.Post("/login", s.login)

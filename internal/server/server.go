@@ -26,7 +26,7 @@ type Deps struct {
 	Participants bpo.ParticipantService
 	Scorecards   bpo.ScorecardService
 	Audit        bpo.AuditService
-	Sessions     scs.Store                   // where sessions live (PostgreSQL in production)
+	Sessions     scs.Store                   // where sessions live: postgres.SessionStore, which also reads the user
 	Ping         func(context.Context) error // reports whether the database answers
 	Metrics      *Metrics
 	Now          bpo.Clock
@@ -49,18 +49,22 @@ type Server struct {
 	now          bpo.Clock
 }
 
-// Session lifetimes: a working day at most, and sign out after two idle hours.
+// Session lifetimes: a working day at most, and sign out after two idle
+// hours. The store enforces the idle timeout (see postgres.SessionStore).
 const (
 	sessionLifetime    = 12 * time.Hour
-	sessionIdleTimeout = 2 * time.Hour
+	SessionIdleTimeout = 2 * time.Hour
 )
+
+// SessionCodec encodes session data; the store decodes it with the same.
+var SessionCodec scs.Codec = scs.GobCodec{}
 
 // New returns a server over deps.
 func New(d Deps) *Server {
 	sm := scs.New()
 	sm.Store = d.Sessions
 	sm.Lifetime = sessionLifetime
-	sm.IdleTimeout = sessionIdleTimeout
+	sm.Codec = SessionCodec
 	sm.Cookie.Name = "bpoeval_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode

@@ -1,0 +1,24 @@
+package roundtrip_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/bpoeval/bpoeval/internal/roundtrip"
+)
+
+func TestCounter(t *testing.T) {
+	roundtrip.Add(context.Background()) // no counter: nothing to count, no panic
+
+	ctx, c := roundtrip.WithCounter(context.Background())
+	roundtrip.Add(ctx)
+	roundtrip.Add(ctx)
+	inner, ic := roundtrip.WithCounter(ctx)
+	roundtrip.Add(inner)
+	if got, want := c.Load(), int64(2); got != want {
+		t.Errorf("outer = %d, want %d", got, want)
+	}
+	if got, want := ic.Load(), int64(1); got != want {
+		t.Errorf("inner = %d, want %d", got, want)
+	}
+}

@@ -205,6 +205,12 @@ type EvaluationService interface {
 	// FindEvaluationByID returns ENOTFOUND if it does not exist or is not visible.
 	FindEvaluationByID(ctx context.Context, id int64) (*Evaluation, error)
 
+	// FindEvaluationDetail returns the evaluation with its criteria (tree
+	// order) and vendors, plus the parts asked for, in one round trip.
+	// ENOTFOUND as FindEvaluationByID; EFORBIDDEN for measurements or ratings
+	// unless the caller is a manager.
+	FindEvaluationDetail(ctx context.Context, id int64, parts EvaluationParts) (*EvaluationDetail, error)
+
 	// FindEvaluations lists the visible evaluations, newest first, and the total.
 	FindEvaluations(ctx context.Context, f EvaluationFilter) ([]*EvaluationSummary, int, error)
 
@@ -222,4 +228,26 @@ type EvaluationService interface {
 	// SetEvaluationStatus moves draft → open (EINVALID unless the criteria are
 	// valid and there are vendors and evaluators) or open → closed.
 	SetEvaluationStatus(ctx context.Context, id int64, version int, status EvaluationStatus) (*Evaluation, error)
+}
+
+// EvaluationParts selects the optional parts of an EvaluationDetail.
+type EvaluationParts uint8
+
+// The optional parts of an EvaluationDetail.
+const (
+	WithAssignments  EvaluationParts = 1 << iota // evaluators and their conflicts
+	WithMeasurements                             // measured figures: managers only
+	WithRatings                                  // ratings of submitted scorecards: managers only
+)
+
+// EvaluationDetail is an evaluation with what pages and the scoring model are
+// built from. Which optional parts are there depends on the EvaluationParts
+// asked for.
+type EvaluationDetail struct {
+	Evaluation   *Evaluation
+	Criteria     []*Criterion // tree order
+	Participants []*Participant
+	Assignments  []*Assignment
+	Measurements []*Measurement
+	Ratings      []*SubmittedRating
 }

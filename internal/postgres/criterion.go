@@ -51,22 +51,25 @@ func weightSnapshot(c *bpo.Criterion) map[string]any {
 
 // findCriteria returns an evaluation's criteria depth first, by position.
 func findCriteria(ctx context.Context, q querier, evaluationID int64) ([]*bpo.Criterion, error) {
-	// The path of (position, id) pairs from the root sorts the tree depth first.
-	rows, _ := q.Query(ctx, `
-		WITH RECURSIVE tree AS (
-			SELECT c.id, ARRAY[c.position::bigint, c.id] AS path
-			FROM criteria c WHERE c.evaluation_id = $1 AND c.parent_id IS NULL
-			UNION ALL
-			SELECT c.id, tree.path || ARRAY[c.position::bigint, c.id]
-			FROM criteria c JOIN tree ON c.parent_id = tree.id
-		)
-		SELECT `+criterionColumns+` FROM tree JOIN criteria c ON c.id = tree.id ORDER BY tree.path`, evaluationID)
+	rows, _ := q.Query(ctx, criteriaSQL, evaluationID)
 	list, err := pgx.CollectRows(rows, scanCriterion)
 	if err != nil {
 		return nil, fmt.Errorf("find criteria: %w", err)
 	}
 	return list, nil
 }
+
+// criteriaSQL reads an evaluation's criteria ($1) in tree order: the path of
+// (position, id) pairs from the root sorts the tree depth first.
+const criteriaSQL = `
+	WITH RECURSIVE tree AS (
+		SELECT c.id, ARRAY[c.position::bigint, c.id] AS path
+		FROM criteria c WHERE c.evaluation_id = $1 AND c.parent_id IS NULL
+		UNION ALL
+		SELECT c.id, tree.path || ARRAY[c.position::bigint, c.id]
+		FROM criteria c JOIN tree ON c.parent_id = tree.id
+	)
+	SELECT ` + criterionColumns + ` FROM tree JOIN criteria c ON c.id = tree.id ORDER BY tree.path`
 
 // normalizeCriterion clears the fields that do not apply to the kind, so
 // that a form that posts them anyway stores nothing misleading.

@@ -144,14 +144,23 @@ func loadEvaluation(ctx context.Context, q querier, id int64, lock string) (*bpo
 	if u == nil {
 		return nil, false, forbiddenUnless(false)
 	}
+	rows, _ := q.Query(ctx, evaluationSQL+lock, id, u.ID)
+	return visibleEvaluation(u, rows)
+}
+
+// evaluationSQL reads evaluation $1 and whether user $2 is assigned to it.
+const evaluationSQL = `SELECT ` + evaluationColumns + `,
+		EXISTS (SELECT 1 FROM assignments a WHERE a.evaluation_id = e.id AND a.user_id = $2)
+	FROM evaluations e WHERE e.id = $1 `
+
+// visibleEvaluation scans the result of evaluationSQL and refuses an
+// evaluation u may not see as if it did not exist.
+func visibleEvaluation(u *bpo.User, rows pgx.Rows) (*bpo.Evaluation, bool, error) {
 	var (
 		e        bpo.Evaluation
 		assigned bool
 	)
 	dest, finish := evaluationDest(&e)
-	rows, _ := q.Query(ctx, `SELECT `+evaluationColumns+`,
-			EXISTS (SELECT 1 FROM assignments a WHERE a.evaluation_id = e.id AND a.user_id = $2)
-		FROM evaluations e WHERE e.id = $1 `+lock, id, u.ID)
 	_, err := pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (struct{}, error) {
 		return struct{}{}, row.Scan(append(dest, &assigned)...)
 	})

@@ -93,15 +93,18 @@ func (s *ParticipantService) FindParticipants(ctx context.Context, evaluationID 
 	if _, _, err := loadEvaluation(ctx, s.db.Pool, evaluationID, lockNone); err != nil {
 		return nil, err
 	}
-	rows, _ := s.db.Pool.Query(ctx, `SELECT `+participantColumns+`
-		FROM participants p JOIN vendors v ON v.id = p.vendor_id
-		WHERE p.evaluation_id = $1 ORDER BY lower(v.name), p.vendor_id`, evaluationID)
+	rows, _ := s.db.Pool.Query(ctx, participantsSQL, evaluationID)
 	list, err := pgx.CollectRows(rows, scanParticipant)
 	if err != nil {
 		return nil, fmt.Errorf("find participants: %w", err)
 	}
 	return list, nil
 }
+
+// participantsSQL reads an evaluation's ($1) vendors by name.
+const participantsSQL = `SELECT ` + participantColumns + `
+	FROM participants p JOIN vendors v ON v.id = p.vendor_id
+	WHERE p.evaluation_id = $1 ORDER BY lower(v.name), p.vendor_id`
 
 // AddParticipant implements bpo.ParticipantService.
 func (s *ParticipantService) AddParticipant(ctx context.Context, evaluationID, vendorID int64) (*bpo.Participant, error) {
@@ -213,17 +216,22 @@ func (s *ParticipantService) FindMeasurements(ctx context.Context, evaluationID 
 	if _, _, err := loadEvaluation(ctx, s.db.Pool, evaluationID, lockNone); err != nil {
 		return nil, err
 	}
-	rows, _ := s.db.Pool.Query(ctx, `SELECT vendor_id, criterion_id, value, updated_at
-		FROM measurements WHERE evaluation_id = $1 ORDER BY vendor_id, criterion_id`, evaluationID)
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*bpo.Measurement, error) {
-		var m bpo.Measurement
-		err := row.Scan(&m.VendorID, &m.CriterionID, &m.Value, &m.UpdatedAt)
-		return &m, err
-	})
+	rows, _ := s.db.Pool.Query(ctx, measurementsSQL, evaluationID)
+	list, err := pgx.CollectRows(rows, scanMeasurement)
 	if err != nil {
 		return nil, fmt.Errorf("find measurements: %w", err)
 	}
 	return list, nil
+}
+
+// measurementsSQL reads an evaluation's ($1) measured figures.
+const measurementsSQL = `SELECT vendor_id, criterion_id, value, updated_at
+	FROM measurements WHERE evaluation_id = $1 ORDER BY vendor_id, criterion_id`
+
+func scanMeasurement(row pgx.CollectableRow) (*bpo.Measurement, error) {
+	var m bpo.Measurement
+	err := row.Scan(&m.VendorID, &m.CriterionID, &m.Value, &m.UpdatedAt)
+	return &m, err
 }
 
 // SetMeasurement implements bpo.ParticipantService.
@@ -291,32 +299,38 @@ func (s *ParticipantService) FindAssignments(ctx context.Context, evaluationID i
 	if _, _, err := loadEvaluation(ctx, s.db.Pool, evaluationID, lockNone); err != nil {
 		return nil, err
 	}
-	rows, _ := s.db.Pool.Query(ctx, `
-		SELECT a.evaluation_id, a.user_id, u.name, u.email, a.coi_declared_at,
-			ARRAY(SELECT c.vendor_id FROM conflicts c
-				WHERE c.evaluation_id = a.evaluation_id AND c.user_id = a.user_id ORDER BY c.vendor_id),
-			ARRAY(SELECT c.note FROM conflicts c
-				WHERE c.evaluation_id = a.evaluation_id AND c.user_id = a.user_id ORDER BY c.vendor_id)
-		FROM assignments a JOIN users u ON u.id = a.user_id
-		WHERE a.evaluation_id = $1 ORDER BY lower(u.name), a.user_id`, evaluationID)
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*bpo.Assignment, error) {
-		var (
-			a       bpo.Assignment
-			vendors []int64
-			notes   []string
-		)
-		if err := row.Scan(&a.EvaluationID, &a.UserID, &a.Name, &a.Email, &a.COIDeclaredAt, &vendors, &notes); err != nil {
-			return nil, err
-		}
-		for i, v := range vendors {
-			a.Conflicts = append(a.Conflicts, bpo.Conflict{VendorID: v, Note: notes[i]})
-		}
-		return &a, nil
-	})
+	rows, _ := s.db.Pool.Query(ctx, assignmentsSQL, evaluationID)
+	list, err := pgx.CollectRows(rows, scanAssignment)
 	if err != nil {
 		return nil, fmt.Errorf("find assignments: %w", err)
 	}
 	return list, nil
+}
+
+// assignmentsSQL reads an evaluation's ($1) evaluators with their declared
+// conflicts of interest.
+const assignmentsSQL = `
+	SELECT a.evaluation_id, a.user_id, u.name, u.email, a.coi_declared_at,
+		ARRAY(SELECT c.vendor_id FROM conflicts c
+			WHERE c.evaluation_id = a.evaluation_id AND c.user_id = a.user_id ORDER BY c.vendor_id),
+		ARRAY(SELECT c.note FROM conflicts c
+			WHERE c.evaluation_id = a.evaluation_id AND c.user_id = a.user_id ORDER BY c.vendor_id)
+	FROM assignments a JOIN users u ON u.id = a.user_id
+	WHERE a.evaluation_id = $1 ORDER BY lower(u.name), a.user_id`
+
+func scanAssignment(row pgx.CollectableRow) (*bpo.Assignment, error) {
+	var (
+		a       bpo.Assignment
+		vendors []int64
+		notes   []string
+	)
+	if err := row.Scan(&a.EvaluationID, &a.UserID, &a.Name, &a.Email, &a.COIDeclaredAt, &vendors, &notes); err != nil {
+		return nil, err
+	}
+	for i, v := range vendors {
+		a.Conflicts = append(a.Conflicts, bpo.Conflict{VendorID: v, Note: notes[i]})
+	}
+	return &a, nil
 }
 
 // AssignEvaluator implements bpo.ParticipantService. Assigning someone

@@ -574,22 +574,28 @@ func (s *ScorecardService) FindSubmittedRatings(ctx context.Context, evaluationI
 	if _, _, err := loadEvaluation(ctx, s.db.Pool, evaluationID, lockNone); err != nil {
 		return nil, err
 	}
-	rows, _ := s.db.Pool.Query(ctx, `
-		SELECT s.vendor_id, s.evaluator_id, u.email, r.criterion_id, r.value, r.justification, r.updated_at
-		FROM scorecards s
-		JOIN participants p ON p.evaluation_id = s.evaluation_id AND p.vendor_id = s.vendor_id
-		JOIN users u ON u.id = s.evaluator_id
-		JOIN ratings r ON r.scorecard_id = s.id
-		JOIN criteria c ON c.id = r.criterion_id AND c.kind = 'rated'
-		WHERE s.evaluation_id = $1 AND s.status = 'submitted' AND p.stage <> 'rejected' AND r.value IS NOT NULL
-		ORDER BY s.vendor_id, s.evaluator_id, r.criterion_id`, evaluationID)
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*bpo.SubmittedRating, error) {
-		var sr bpo.SubmittedRating
-		err := row.Scan(&sr.VendorID, &sr.EvaluatorID, &sr.EvaluatorEmail, &sr.CriterionID, &sr.Value, &sr.Justification, &sr.UpdatedAt)
-		return &sr, err
-	})
+	rows, _ := s.db.Pool.Query(ctx, submittedRatingsSQL, evaluationID)
+	list, err := pgx.CollectRows(rows, scanSubmittedRating)
 	if err != nil {
 		return nil, fmt.Errorf("find submitted ratings: %w", err)
 	}
 	return list, nil
+}
+
+// submittedRatingsSQL reads the ratings the scoring model counts for an
+// evaluation ($1): those of submitted scorecards of vendors not rejected.
+const submittedRatingsSQL = `
+	SELECT s.vendor_id, s.evaluator_id, u.email, r.criterion_id, r.value, r.justification, r.updated_at
+	FROM scorecards s
+	JOIN participants p ON p.evaluation_id = s.evaluation_id AND p.vendor_id = s.vendor_id
+	JOIN users u ON u.id = s.evaluator_id
+	JOIN ratings r ON r.scorecard_id = s.id
+	JOIN criteria c ON c.id = r.criterion_id AND c.kind = 'rated'
+	WHERE s.evaluation_id = $1 AND s.status = 'submitted' AND p.stage <> 'rejected' AND r.value IS NOT NULL
+	ORDER BY s.vendor_id, s.evaluator_id, r.criterion_id`
+
+func scanSubmittedRating(row pgx.CollectableRow) (*bpo.SubmittedRating, error) {
+	var sr bpo.SubmittedRating
+	err := row.Scan(&sr.VendorID, &sr.EvaluatorID, &sr.EvaluatorEmail, &sr.CriterionID, &sr.Value, &sr.Justification, &sr.UpdatedAt)
+	return &sr, err
 }

@@ -17,7 +17,7 @@ import (
 // only their own scorecards; managers get the set-up and the progress.
 func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (*pages.EvaluationView, error) {
 	u := bpo.UserFromContext(ctx)
-	parts := withAssignments
+	parts := bpo.WithAssignments
 	if bpo.IsManager(u) {
 		parts |= forScoring
 	}

@@ -113,7 +113,7 @@ type historyNames struct {
 }
 
 func (s *Server) historyNames(ctx context.Context, id int64) (*historyNames, error) {
-	d, err := s.loadEvaluation(ctx, id, withAssignments)
+	d, err := s.loadEvaluation(ctx, id, bpo.WithAssignments)
 	if err != nil {
 		return nil, err
 	}

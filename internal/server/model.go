@@ -7,57 +7,16 @@ import (
 	"github.com/bpoeval/bpoeval/internal/scoring"
 )
 
-// evaluationData is an evaluation with what pages and the scoring model are
-// built from. Which of the optional parts are there depends on what was loaded.
-type evaluationData struct {
-	Evaluation   *bpo.Evaluation
-	Criteria     []*bpo.Criterion // tree order
-	Participants []*bpo.Participant
-	Assignments  []*bpo.Assignment
-	Measurements []*bpo.Measurement
-	Ratings      []*bpo.SubmittedRating // submitted scorecards only: managers
-}
+// evaluationData is an evaluation with its parts, as handlers use it.
+type evaluationData = bpo.EvaluationDetail
 
-// evaluationParts selects the optional parts loadEvaluation reads.
-type evaluationParts uint8
-
-const (
-	withAssignments evaluationParts = 1 << iota
-	withMeasurements
-	withRatings
-	forScoring = withMeasurements | withRatings
-)
+// forScoring are the parts the scoring model is built from.
+const forScoring = bpo.WithMeasurements | bpo.WithRatings
 
 // loadEvaluation is the one way handlers read an evaluation with its
-// criteria and vendors, plus the parts asked for; each is one service call.
-func (s *Server) loadEvaluation(ctx context.Context, id int64, parts evaluationParts) (*evaluationData, error) {
-	var d evaluationData
-	var err error
-	if d.Evaluation, err = s.evaluations.FindEvaluationByID(ctx, id); err != nil {
-		return nil, err
-	}
-	if d.Criteria, err = s.criteria.FindCriteria(ctx, id); err != nil {
-		return nil, err
-	}
-	if d.Participants, err = s.participants.FindParticipants(ctx, id); err != nil {
-		return nil, err
-	}
-	if parts&withAssignments != 0 {
-		if d.Assignments, err = s.participants.FindAssignments(ctx, id); err != nil {
-			return nil, err
-		}
-	}
-	if parts&withMeasurements != 0 {
-		if d.Measurements, err = s.participants.FindMeasurements(ctx, id); err != nil {
-			return nil, err
-		}
-	}
-	if parts&withRatings != 0 {
-		if d.Ratings, err = s.scorecards.FindSubmittedRatings(ctx, id); err != nil {
-			return nil, err
-		}
-	}
-	return &d, nil
+// criteria and vendors, plus the parts asked for: one round trip.
+func (s *Server) loadEvaluation(ctx context.Context, id int64, parts bpo.EvaluationParts) (*evaluationData, error) {
+	return s.evaluations.FindEvaluationDetail(ctx, id, parts)
 }
 
 // scoringModel turns an evaluation into the engine's model: every vendor not

@@ -1,0 +1,66 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/bpoeval/bpoeval/internal/bpo"
+)
+
+// FindEvaluationDetail implements bpo.EvaluationService.
+//
+// Every query goes out in one pipelined batch, so the whole read is one
+// round trip however many parts are asked for. The parts are read before
+// the evaluation's visibility is known and are dropped, never returned,
+// when the caller may not see it; the role checks need no query and come
+// first.
+func (s *EvaluationService) FindEvaluationDetail(ctx context.Context, id int64, parts bpo.EvaluationParts) (*bpo.EvaluationDetail, error) {
+	u := bpo.UserFromContext(ctx)
+	if u == nil {
+		return nil, forbiddenUnless(false)
+	}
+	if parts&(bpo.WithMeasurements|bpo.WithRatings) != 0 {
+		if err := requireManager(ctx); err != nil {
+			return nil, err
+		}
+	}
+
+	var (
+		d       bpo.EvaluationDetail
+		visible error
+		b       pgx.Batch
+	)
+	b.Queue(evaluationSQL, id, u.ID).Query(func(rows pgx.Rows) error {
+		d.Evaluation, _, visible = visibleEvaluation(u, rows)
+		return nil
+	})
+	queueList(&b, criteriaSQL, id, scanCriterion, &d.Criteria)
+	queueList(&b, participantsSQL, id, scanParticipant, &d.Participants)
+	if parts&bpo.WithAssignments != 0 {
+		queueList(&b, assignmentsSQL, id, scanAssignment, &d.Assignments)
+	}
+	if parts&bpo.WithMeasurements != 0 {
+		queueList(&b, measurementsSQL, id, scanMeasurement, &d.Measurements)
+	}
+	if parts&bpo.WithRatings != 0 {
+		queueList(&b, submittedRatingsSQL, id, scanSubmittedRating, &d.Ratings)
+	}
+	if err := s.db.Pool.SendBatch(ctx, &b).Close(); err != nil {
+		return nil, fmt.Errorf("find evaluation detail: %w", err)
+	}
+	if visible != nil {
+		return nil, visible
+	}
+	return &d, nil
+}
+
+// queueList queues a query of the rows of evaluation id, collected into *dst.
+func queueList[T any](b *pgx.Batch, sql string, id int64, scan pgx.RowToFunc[*T], dst *[]*T) {
+	b.Queue(sql, id).Query(func(rows pgx.Rows) error {
+		list, err := pgx.CollectRows(rows, scan)
+		*dst = list
+		return err
+	})
+}

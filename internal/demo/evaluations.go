@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
@@ -151,6 +152,11 @@ func (l *loader) openEvaluation() error {
 	if err := l.revise(ev, criteria); err != nil {
 		return err
 	}
+	// The steering committee's shortlist, which the comparison opens on.
+	if err := l.shortlist(ev, "Atlas Relation Client", "Carthage Nearshore Services",
+		"Luzon Contact Solutions", "Téranga Contact Center"); err != nil {
+		return err
+	}
 	// Once the pilot calls were heard, the steering committee asked for
 	// French to weigh more: a weight change while open, in the history.
 	lang := criteria["language"]
@@ -158,6 +164,23 @@ func (l *loader) openEvaluation() error {
 		{CriterionID: lang.ID, Version: lang.Version, Weight: 15},
 	}); err != nil {
 		return fmt.Errorf("weight: %w", err)
+	}
+	return nil
+}
+
+// shortlist moves the named vendors of ev to the shortlist.
+func (l *loader) shortlist(ev *bpo.Evaluation, names ...string) error {
+	participants, err := l.svc.Participants.FindParticipants(l.manager, ev.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range participants {
+		if !slices.Contains(names, p.Name) {
+			continue
+		}
+		if _, err := l.svc.Participants.SetStage(l.manager, ev.ID, p.VendorID, p.Version, bpo.StageShortlisted, ""); err != nil {
+			return fmt.Errorf("shortlist %s: %w", p.Name, err)
+		}
 	}
 	return nil
 }

@@ -30,18 +30,18 @@ func Reason(lang i18n.Lang, r scoring.Reason) string {
 	case scoring.ReasonIncomplete:
 		switch {
 		case r.RunnerUp.Key == "":
-			return i18n.T(lang, "scoring.reason.incomplete", vendor, points(lang, r.Score))
+			return i18n.T(lang, "scoring.reason.incomplete", vendor, Points(lang, r.Score))
 		case r.Margin == 0:
-			return i18n.T(lang, "scoring.reason.incomplete.tie", vendor, points(lang, r.Score), name(r.RunnerUp))
+			return i18n.T(lang, "scoring.reason.incomplete.tie", vendor, Points(lang, r.Score), name(r.RunnerUp))
 		}
-		return i18n.T(lang, "scoring.reason.incomplete.runner_up", vendor, points(lang, r.Score), points(lang, r.Margin), name(r.RunnerUp))
+		return i18n.T(lang, "scoring.reason.incomplete.runner_up", vendor, Points(lang, r.Score), Points(lang, r.Margin), name(r.RunnerUp))
 	case scoring.ReasonBelowThreshold, scoring.ReasonSoleEligible:
-		return i18n.T(lang, "scoring.reason."+string(r.Code), vendor, points(lang, r.Score), points(lang, r.AwardThreshold))
+		return i18n.T(lang, "scoring.reason."+string(r.Code), vendor, Points(lang, r.Score), Points(lang, r.AwardThreshold))
 	case scoring.ReasonClearLead, scoring.ReasonCloseCall:
 		if r.Margin == 0 {
-			return i18n.T(lang, "scoring.reason.close_call.tie", vendor, name(r.RunnerUp), points(lang, r.Score))
+			return i18n.T(lang, "scoring.reason.close_call.tie", vendor, name(r.RunnerUp), Points(lang, r.Score))
 		}
-		return i18n.T(lang, "scoring.reason."+string(r.Code), vendor, points(lang, r.Score), name(r.RunnerUp), points(lang, r.Margin), points(lang, r.CloseCallMargin))
+		return i18n.T(lang, "scoring.reason."+string(r.Code), vendor, Points(lang, r.Score), name(r.RunnerUp), Points(lang, r.Margin), Points(lang, r.CloseCallMargin))
 	case scoring.ReasonKnockedOut:
 		items := make([]string, len(r.KnockOuts))
 		for i, k := range r.KnockOuts {
@@ -49,7 +49,7 @@ func Reason(lang i18n.Lang, r scoring.Reason) string {
 		}
 		return i18n.T(lang, "scoring.reason.knocked_out", vendor, strings.Join(items, i18n.T(lang, "scoring.list.semicolon")))
 	case scoring.ReasonMissingData:
-		return i18n.T(lang, "scoring.reason.missing_data", vendor, names(lang, r.Criteria), completeness(lang, r.Completeness))
+		return i18n.T(lang, "scoring.reason.missing_data", vendor, names(lang, r.Criteria), Completeness(lang, r.Completeness))
 	case scoring.ReasonDisputed:
 		return i18n.T(lang, "scoring.reason.disputed", vendor, names(lang, r.Criteria))
 	case scoring.ReasonNearestFlip:
@@ -117,10 +117,10 @@ func names(lang i18n.Lang, refs []scoring.Ref) string {
 	return strings.Join(s[:len(s)-1], ", ") + i18n.T(lang, "scoring.list.and") + s[len(s)-1]
 }
 
-// points formats a score, margin or threshold with its unit, with at most
+// Points formats a score, margin or threshold with its unit, with at most
 // two decimals (78.25 points, 60 points), or as many as it takes to show
 // that a small margin is not zero (0.004 point).
-func points(lang i18n.Lang, v float64) string {
+func Points(lang i18n.Lang, v float64) string {
 	n := trimmed(lang, v, 2)
 	for d := 3; v != 0 && n == trimmed(lang, 0, 2) && d <= 9; d++ {
 		n = trimmed(lang, v, d)
@@ -142,6 +142,12 @@ func figures(lang i18n.Lang, value, threshold float64, unit string) (string, str
 	for ; d < 9 && trimmed(lang, value, d) == trimmed(lang, threshold, d); d++ {
 	}
 	return withUnit(lang, trimmed(lang, value, d), unit), withUnit(lang, trimmed(lang, threshold, d), unit)
+}
+
+// Figure formats a measured figure with its unit and at most two decimals:
+// "2,100 EUR", "3 000 EUR" in French, "4.5%".
+func Figure(lang i18n.Lang, v float64, unit string) string {
+	return withUnit(lang, trimmed(lang, v, 2), unit)
 }
 
 func withUnit(lang i18n.Lang, n, unit string) string {
@@ -185,9 +191,9 @@ func percent(lang i18n.Lang, share float64, decimals int) string {
 	return strings.Replace(i18n.Percent(lang, share, decimals), i18n.Number(lang, share*100, decimals), trimmed(lang, share*100, decimals), 1)
 }
 
-// completeness formats a completeness as a percentage rounded down, so that
+// Completeness formats a completeness as a percentage rounded down, so that
 // data that is not complete never shows as 100%.
-func completeness(lang i18n.Lang, c float64) string {
+func Completeness(lang i18n.Lang, c float64) string {
 	// The tiny nudge keeps 0.29 (28.999… × 100 in binary) at 29%.
 	return i18n.Percent(lang, math.Floor(c*100+1e-9)/100, 0)
 }

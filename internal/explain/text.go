@@ -24,7 +24,7 @@ func WriteText(w io.Writer, lang i18n.Lang, res *scoring.Result) error {
 			eligible = i18n.T(lang, "scoring.text.yes")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", strconv.Itoa(v.Rank), name(scoring.Ref{Key: v.Key, Name: v.Name}),
-			i18n.Number(lang, v.Score, 2), eligible, completeness(lang, v.Completeness))
+			i18n.Number(lang, v.Score, 2), eligible, Completeness(lang, v.Completeness))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

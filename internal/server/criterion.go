@@ -110,17 +110,22 @@ func (s *Server) saveWeights(w http.ResponseWriter, r *http.Request) {
 			err = s.criteria.SetWeights(r.Context(), sc.evaluation.ID, in.changes)
 		}
 	}
-	s.criteriaDone(w, r, sc.evaluation.ID, in, err, "criteria.weights_saved", "")
+	// The comparison's "use these weights" comes back to the comparison.
+	next := criteriaURL(sc.evaluation.ID)
+	if form.Has("next") {
+		next = safeNext(form.Get("next"))
+	}
+	s.criteriaDone(w, r, sc.evaluation.ID, in, err, "criteria.weights_saved", next)
 }
 
 // criteriaDone finishes a change made from the editor: back to it with a
 // notice, or the editor again with the refusal explained (422 or 409) and,
 // for the weights, what the user typed.
-func (s *Server) criteriaDone(w http.ResponseWriter, r *http.Request, evaluationID int64, in *weightsInput, err error, flash, anchor string) {
+func (s *Server) criteriaDone(w http.ResponseWriter, r *http.Request, evaluationID int64, in *weightsInput, err error, flash, next string) {
 	code := bpo.ErrorCode(err)
 	if code == "" {
 		s.sessions.Put(r.Context(), "flash", flash)
-		http.Redirect(w, r, criteriaURL(evaluationID)+anchor, http.StatusSeeOther)
+		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
 	if code != bpo.EINVALID && code != bpo.ECONFLICT {
@@ -700,7 +705,7 @@ func (s *Server) removeCriterion(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.criteria.RemoveCriterion(r.Context(), c.ID, version)
 	}
-	s.criteriaDone(w, r, sc.evaluation.ID, nil, err, "criteria.removed", "")
+	s.criteriaDone(w, r, sc.evaluation.ID, nil, err, "criteria.removed", criteriaURL(sc.evaluation.ID))
 }
 
 // moveCriterion moves a criterion one place up (delta -1) or down (delta 1)
@@ -729,7 +734,7 @@ func (s *Server) moveCriterion(w http.ResponseWriter, r *http.Request) {
 	if c != nil {
 		anchor = criterionAnchor(c.ID)
 	}
-	s.criteriaDone(w, r, sc.evaluation.ID, nil, err, "criteria.moved", anchor)
+	s.criteriaDone(w, r, sc.evaluation.ID, nil, err, "criteria.moved", criteriaURL(sc.evaluation.ID)+anchor)
 }
 
 // decodeCriterionForm reads the criterion form; malformed numbers are field

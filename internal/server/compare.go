@@ -1,0 +1,396 @@
+package server
+
+import (
+	"cmp"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/chart"
+	"github.com/bpoeval/bpoeval/internal/explain"
+	"github.com/bpoeval/bpoeval/internal/i18n"
+	"github.com/bpoeval/bpoeval/internal/scoring"
+	"github.com/bpoeval/bpoeval/web/pages"
+)
+
+// showCompare is the manager's side-by-side comparison of the vendors in the
+// URL (?vendor=key, repeated), scored with the stored weights or with the
+// what-if weights in the URL (w_<criterion id>, as in the weights editor).
+// An htmx request gets the results alone: re-ranking never writes and reads
+// no more than the page.
+func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
+	id, err := evaluationID(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	lang, q := s.lang(r), r.URL.Query()
+	d, err := s.loadEvaluation(r.Context(), id, forScoring) // managers only
+	var in *weightsInput
+	if err == nil {
+		in, err = decodeWhatIf(lang, q, d.Criteria)
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	view := compareView(lang, d, q["vendor"], in)
+	status := http.StatusOK
+	if len(in.problems) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	if r.Header.Get("HX-Request") == "true" {
+		s.renderStatus(w, r, status, pages.CompareUpdate(view))
+		return
+	}
+	view.Flash = s.sessions.PopString(r.Context(), "flash")
+	s.renderStatus(w, r, status, pages.Compare(view))
+}
+
+// showCompareRatings is the drill-down of a comparison cell: each
+// evaluator's rating of a vendor on a criterion, with the justification.
+// Managers read them at any time: they see only submitted scorecards, and
+// evaluators' independence is about evaluators not seeing each other's
+// ratings, which this page never shows them.
+func (s *Server) showCompareRatings(w http.ResponseWriter, r *http.Request) {
+	id, err := evaluationID(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	lang, q := s.lang(r), r.URL.Query()
+	d, err := s.loadEvaluation(r.Context(), id, bpo.WithRatings|bpo.WithAssignments)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var (
+		vendor    *bpo.Participant
+		criterion *bpo.Criterion
+	)
+	for _, p := range d.Participants {
+		if p.Key == q.Get("vendor") {
+			vendor = p
+		}
+	}
+	for _, c := range d.Criteria {
+		if c.Key == q.Get("criterion") && c.Kind == bpo.KindRated {
+			criterion = c
+		}
+	}
+	if vendor == nil || criterion == nil {
+		s.Error(w, r, bpo.Errorf(bpo.ENOTFOUND, "error.not_found"))
+		return
+	}
+	names := map[int64]string{}
+	for _, a := range d.Assignments {
+		names[a.UserID] = a.Name
+	}
+	view := pages.CompareRatingsView{Vendor: vendor.Name, Criterion: criterion.Name(string(lang))}
+	for _, sr := range d.Ratings {
+		if sr.VendorID == vendor.VendorID && sr.CriterionID == criterion.ID {
+			view.Ratings = append(view.Ratings, pages.RatingLine{Evaluator: cmp.Or(names[sr.EvaluatorID], sr.EvaluatorEmail),
+				Value: strconv.Itoa(sr.Value), Justification: sr.Justification, When: i18n.DateTime(lang, sr.UpdatedAt)})
+		}
+	}
+	s.render(w, r, pages.CompareRatings(view))
+}
+
+// decodeWhatIf reads what-if weights with the weights editor's rules. Nothing
+// is saved, so the form carries no versions: the stored ones are assumed,
+// which is what "use these weights" then saves against.
+func decodeWhatIf(lang i18n.Lang, q url.Values, criteria []*bpo.Criterion) (*weightsInput, error) {
+	form := url.Values{}
+	for _, c := range criteria {
+		field := "w_" + strconv.FormatInt(c.ID, 10)
+		if q.Has(field) {
+			form[field] = q[field][:1]
+			form.Set("v_"+strconv.FormatInt(c.ID, 10), strconv.Itoa(c.Version))
+		}
+	}
+	for name := range q {
+		if _, ok := form[name]; !ok && len(name) > 2 && name[:2] == "w_" {
+			form[name] = q[name] // unknown criterion: decodeWeights says how
+		}
+	}
+	return decodeWeights(lang, form, criteria)
+}
+
+// compareView scores the evaluation with the weights of in and lays out the
+// comparison of the chosen vendors.
+func compareView(lang i18n.Lang, d *evaluationData, chosen []string, in *weightsInput) *pages.CompareView {
+	e := d.Evaluation
+	v := &pages.CompareView{EvaluationID: e.ID, Title: e.Title, Status: string(e.Status)}
+	v.Vendors, v.Notice = compareChoices(lang, d.Participants, chosen)
+	v.Sliders = weightSliders(lang, d.Criteria, in)
+	for _, c := range d.Criteria {
+		if w, ok := in.weight[c.ID]; ok && w != c.Weight {
+			v.WhatIf = true
+			v.Changes = append(v.Changes, pages.HiddenField{Name: "w_" + strconv.FormatInt(c.ID, 10), Value: formatWeight(w)},
+				pages.HiddenField{Name: "v_" + strconv.FormatInt(c.ID, 10), Value: strconv.Itoa(c.Version)})
+		}
+	}
+	v.CanSaveWeights = e.Status != bpo.StatusClosed
+	v.Audited = e.Status == bpo.StatusOpen
+	v.Query = compareQuery(v.Vendors, nil)
+	if len(in.problems) > 0 {
+		v.Problems = previewProblems(lang, d.Criteria, in.problems)
+		return v
+	}
+	changed := *d
+	changed.Criteria = withWeights(d.Criteria, in.weight)
+	m := scoringModel(&changed, string(lang))
+	res, err := scoring.Evaluate(m)
+	if err != nil {
+		v.Problems = []string{tr(lang, bpo.ErrorMessage(scoringError(err)))}
+		return v
+	}
+	v.Results = compareResults(lang, &changed, m, res, selected(v.Vendors))
+	return v
+}
+
+// compareChoices lists the vendors still in the running, checked when
+// chosen. Without a usable choice of two or more, the shortlist is compared,
+// or every vendor when fewer than two are shortlisted.
+func compareChoices(lang i18n.Lang, participants []*bpo.Participant, chosen []string) ([]pages.VendorChoice, string) {
+	var (
+		out         []pages.VendorChoice
+		shortlisted []bool
+		picked      int
+	)
+	for _, p := range participants {
+		if p.Stage == bpo.StageRejected {
+			continue
+		}
+		c := pages.VendorChoice{Key: p.Key, Name: p.Name, Checked: slices.Contains(chosen, p.Key)}
+		if c.Checked {
+			picked++
+		}
+		out = append(out, c)
+		shortlisted = append(shortlisted, p.Stage == bpo.StageShortlisted || p.Stage == bpo.StageSelected)
+	}
+	if picked >= 2 {
+		return out, ""
+	}
+	notice := ""
+	if len(chosen) > 0 {
+		notice = i18n.T(lang, "compare.choose_two")
+	}
+	few := len(slices.DeleteFunc(slices.Clone(shortlisted), func(b bool) bool { return !b })) < 2
+	for i := range out {
+		out[i].Checked = few || shortlisted[i]
+	}
+	return out, notice
+}
+
+func selected(choices []pages.VendorChoice) []string {
+	var keys []string
+	for _, c := range choices {
+		if c.Checked {
+			keys = append(keys, c.Key)
+		}
+	}
+	return keys
+}
+
+// compareQuery is the query string of the comparison of the checked vendors
+// with the given extra fields: the shareable address of what is on screen.
+func compareQuery(choices []pages.VendorChoice, extra url.Values) string {
+	q := url.Values{}
+	for _, k := range selected(choices) {
+		q.Add("vendor", k)
+	}
+	for k, vs := range extra {
+		q[k] = vs
+	}
+	return q.Encode()
+}
+
+// weightSliders lays out the weights as sliders: the categories, each with
+// its criteria (shown on expanding it), with the share of the total each
+// carries under the weights of in.
+func weightSliders(lang i18n.Lang, criteria []*bpo.Criterion, in *weightsInput) []pages.WeightSlider {
+	_, effective := weightShares(criteria, in.weight)
+	var build func(parent int64) []pages.WeightSlider
+	build = func(parent int64) []pages.WeightSlider {
+		var out []pages.WeightSlider
+		for _, c := range criteria {
+			if parentOf(c) != parent {
+				continue
+			}
+			sl := pages.WeightSlider{ID: c.ID, Name: c.Name(string(lang)), Value: in.text[c.ID],
+				Share: percentText(lang, effective[c.ID]), Changed: in.weight[c.ID] != c.Weight}
+			if w, ok := in.weight[c.ID]; ok { // a slider takes the decimal point
+				sl.Value = formatWeight(w)
+			}
+			sl.Max, sl.Step = sliderRange(criteria, c)
+			if c.Kind == bpo.KindGroup {
+				sl.Children = build(c.ID)
+			}
+			out = append(out, sl)
+		}
+		return out
+	}
+	return build(0)
+}
+
+func formatWeight(w float64) string { return strconv.FormatFloat(w, 'f', -1, 64) }
+
+// sliderRange is a slider's range: up to 100, or twice the largest stored
+// weight among the siblings when weights are larger; whole steps when the
+// siblings' weights are whole numbers.
+func sliderRange(criteria []*bpo.Criterion, c *bpo.Criterion) (max, step string) {
+	top, whole := 100.0, true
+	for _, o := range criteria {
+		if parentOf(o) == parentOf(c) {
+			top = math.Max(top, 2*o.Weight)
+			whole = whole && o.Weight == math.Trunc(o.Weight)
+		}
+	}
+	step = "1"
+	if !whole {
+		step = "any"
+	}
+	return strconv.FormatFloat(math.Ceil(top), 'f', -1, 64), step
+}
+
+// compareResults lays out the table, the charts and the recommendation.
+func compareResults(lang i18n.Lang, d *evaluationData, m *scoring.Model, res *scoring.Result, keys []string) *pages.CompareResults {
+	out := &pages.CompareResults{Recommendation: comparePanel(lang, m, res)}
+	var vendors []*scoring.VendorResult
+	for i := range res.Vendors { // rank order
+		if slices.Contains(keys, res.Vendors[i].Key) {
+			vendors = append(vendors, &res.Vendors[i])
+		}
+	}
+	for _, vr := range vendors {
+		out.Columns = append(out.Columns, compareColumn(lang, vr, res))
+	}
+	if lead := res.Vendor(res.Recommendation.Vendor); lead != nil && !slices.Contains(keys, lead.Key) {
+		out.Recommendation.Hidden = i18n.T(lang, "compare.leader_hidden", lead.Name)
+	}
+	out.Groups = compareGroups(lang, d, m, vendors)
+
+	radar, bars := chart.FromResult(m, res, keys)
+	format := func(v float64) string { return i18n.Number(lang, v, 1) }
+	radar.Title, radar.Desc, radar.Format = i18n.T(lang, "compare.radar_title"), i18n.T(lang, "compare.radar_desc"), format
+	bars.Title, bars.Desc, bars.Format = i18n.T(lang, "compare.bars_title"), i18n.T(lang, "compare.bars_desc"), format
+	out.Radar, out.Bars = chart.Radar(radar), chart.StackedBars(bars)
+	return out
+}
+
+func compareColumn(lang i18n.Lang, vr *scoring.VendorResult, res *scoring.Result) pages.CompareColumn {
+	c := pages.CompareColumn{Key: vr.Key, Name: vr.Name, Rank: vr.Rank, Score: i18n.Number(lang, vr.Score, 1),
+		Eligible: vr.Eligible, Leader: vr.Key == res.Recommendation.Vendor}
+	for _, k := range vr.KnockOuts {
+		c.KnockOuts = append(c.KnockOuts, explain.KnockOut(lang, k))
+	}
+	if vr.Completeness < 1 {
+		c.Completeness = explain.Completeness(lang, vr.Completeness)
+	}
+	return c
+}
+
+// compareGroups lays out one group of rows per category (a top-level leaf
+// is a category of its own), each with the vendors' subtotals.
+func compareGroups(lang i18n.Lang, d *evaluationData, m *scoring.Model, vendors []*scoring.VendorResult) []pages.CompareGroup {
+	names := map[string]string{}
+	for _, c := range d.Criteria {
+		names[c.Key] = c.Name(string(lang))
+	}
+	var (
+		groups  []pages.CompareGroup
+		weights []float64   // each group's effective weight
+		points  [][]float64 // each group's subtotal per vendor
+	)
+	index := map[string]int{}
+	for j, leaf := range m.Leaves() {
+		category := leaf.Key
+		if len(leaf.Path) > 0 {
+			category = leaf.Path[0]
+		}
+		gi, ok := index[category]
+		if !ok {
+			gi = len(groups)
+			index[category] = gi
+			groups = append(groups, pages.CompareGroup{Key: category, Name: names[category]})
+			weights = append(weights, 0)
+			points = append(points, make([]float64, len(vendors)))
+		}
+		weights[gi] += leaf.Weight
+		row := pages.CompareRow{Key: leaf.Key, Name: leaf.Name, Weight: percentText(lang, leaf.Weight),
+			Measured: leaf.Metric != nil}
+		for vi, vr := range vendors {
+			row.Cells = append(row.Cells, compareCell(lang, d.Evaluation, leaf, vr.Criteria[j]))
+			points[gi][vi] += vr.Criteria[j].Contribution
+		}
+		markBest(row.Cells, vendors, j)
+		groups[gi].Rows = append(groups[gi].Rows, row)
+	}
+	for gi := range groups {
+		groups[gi].Weight = percentText(lang, weights[gi])
+		for _, p := range points[gi] {
+			groups[gi].Subtotals = append(groups[gi].Subtotals, i18n.Number(lang, p, 1))
+		}
+	}
+	return groups
+}
+
+func compareCell(lang i18n.Lang, e *bpo.Evaluation, leaf scoring.Leaf, cr scoring.CriterionResult) pages.CompareCell {
+	c := pages.CompareCell{Missing: cr.Missing, Disputed: cr.Disputed, Raters: cr.Raters}
+	if cr.Missing {
+		return c
+	}
+	if leaf.Metric != nil {
+		c.Value = explain.Figure(lang, cr.Value, leaf.Metric.Unit)
+	} else {
+		c.Value = i18n.T(lang, "compare.rating", i18n.Number(lang, cr.Value, 1), e.ScaleMax)
+		if cr.Raters > 1 && cr.Spread > 0 {
+			c.Spread = i18n.Number(lang, cr.Spread, 0)
+		}
+	}
+	c.Normalized = i18n.Number(lang, cr.Normalized, 0)
+	return c
+}
+
+// markBest highlights the best normalized value of a row; ties share it. A
+// row with fewer than two values has no best.
+func markBest(cells []pages.CompareCell, vendors []*scoring.VendorResult, j int) {
+	best, values := math.Inf(-1), 0
+	for _, vr := range vendors {
+		if cr := vr.Criteria[j]; !cr.Missing {
+			best = math.Max(best, cr.Normalized)
+			values++
+		}
+	}
+	if values < 2 {
+		return
+	}
+	for i, vr := range vendors {
+		if cr := vr.Criteria[j]; !cr.Missing && cr.Normalized >= best-1e-9 {
+			cells[i].Best = true
+		}
+	}
+}
+
+// comparePanel is the recommendation with its margin and the weights that
+// would change the leader, closest first.
+func comparePanel(lang i18n.Lang, m *scoring.Model, res *scoring.Result) *pages.ComparePanel {
+	rec := res.Recommendation
+	p := &pages.ComparePanel{RecommendationView: *recommendationView(lang, rec)}
+	if rec.Margin != nil {
+		p.Margin = explain.Points(lang, *rec.Margin)
+	}
+	flips := slices.Clone(res.Sensitivity)
+	flips = slices.DeleteFunc(flips, func(s scoring.Sensitivity) bool { return s.FlipWeight == nil })
+	slices.SortStableFunc(flips, func(a, b scoring.Sensitivity) int {
+		return cmp.Compare(math.Abs(*a.FlipWeight-a.Weight), math.Abs(*b.FlipWeight-b.Weight))
+	})
+	for _, s := range flips[:min(len(flips), 5)] {
+		p.Sensitivity = append(p.Sensitivity, explain.Sensitivity(lang, m, res, s))
+	}
+	return p
+}

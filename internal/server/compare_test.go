@@ -265,8 +265,8 @@ func TestCompareAccess(t *testing.T) {
 		{"ClosedEvaluation", mgr, evaluationPath(closed, "/compare"), http.StatusOK},
 		{"UnknownCriterion", mgr, evaluationPath(open, "/compare/ratings?vendor=atlas-relation-client&criterion=nope"), http.StatusNotFound},
 		{"MeasuredHasNoRatings", mgr, evaluationPath(open, "/compare/ratings?vendor=atlas-relation-client&criterion=price"), http.StatusNotFound},
-		{"WeightNotANumber", mgr, evaluationPath(open, "/compare?w_" + policies + "=abc"), http.StatusUnprocessableEntity},
-		{"NegativeWeight", mgr, evaluationPath(open, "/compare?w_" + policies + "=-1"), http.StatusUnprocessableEntity},
+		{"WeightNotANumber", mgr, evaluationPath(open, "/compare?w_"+policies+"=abc"), http.StatusUnprocessableEntity},
+		{"NegativeWeight", mgr, evaluationPath(open, "/compare?w_"+policies+"=-1"), http.StatusUnprocessableEntity},
 		{"WeightOfAnotherEvaluation", mgr, evaluationPath(open, "/compare?w_999999=5"), http.StatusConflict},
 		{"MalformedWeightField", mgr, evaluationPath(open, "/compare?w_x=5"), http.StatusBadRequest},
 	} {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -49,6 +50,8 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 			case err != nil:
 				s.Error(w, r, err)
 				return
+			default:
+				logAttrs(ctx, slog.Int64("user", u.ID))
 			}
 			ctx = bpo.NewContextWithUser(ctx, u)
 		}

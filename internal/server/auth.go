@@ -55,18 +55,23 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 			}
 			ctx = bpo.NewContextWithUser(ctx, u)
 		}
-		lang, ok := i18n.Lang(""), false
-		if u != nil {
-			lang, ok = i18n.Parse(u.Lang)
-		}
-		if !ok {
-			lang, ok = i18n.Parse(s.sessions.GetString(ctx, sessionLang))
-		}
-		if !ok {
-			lang = i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
-		}
+		lang := userLang(u, s.sessions.GetString(ctx, sessionLang), r)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, langKey, lang)))
 	})
+}
+
+// userLang is the language to answer a user in: their saved choice, else
+// the one picked before signing in (sessionLang), else the browser's.
+func userLang(u *bpo.User, sessionLang string, r *http.Request) i18n.Lang {
+	if u != nil {
+		if lang, ok := i18n.Parse(u.Lang); ok {
+			return lang
+		}
+	}
+	if lang, ok := i18n.Parse(sessionLang); ok {
+		return lang
+	}
+	return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
 }
 
 // lang is the language to answer r in.
@@ -86,6 +91,7 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 			return
 		}
 		if isAPI(r) {
+			w.Header().Set("WWW-Authenticate", "Bearer")
 			s.Error(w, r, bpo.Errorf(bpo.EUNAUTHORIZED, "error.unauthorized"))
 			return
 		}

@@ -50,16 +50,19 @@ func weightSnapshot(c *bpo.Criterion) map[string]any {
 }
 
 // findCriteria returns an evaluation's criteria depth first, by position.
+// criteriaTree is a recursive CTE over the criteria of evaluation $1: the
+// path of (position, id) pairs from the root, ORDER BY tree.path, lists
+// them depth first, as the tree shows them.
+const criteriaTree = `RECURSIVE tree AS (
+	SELECT c.id, ARRAY[c.position::bigint, c.id] AS path
+	FROM criteria c WHERE c.evaluation_id = $1 AND c.parent_id IS NULL
+	UNION ALL
+	SELECT c.id, tree.path || ARRAY[c.position::bigint, c.id]
+	FROM criteria c JOIN tree ON c.parent_id = tree.id
+)`
+
 func findCriteria(ctx context.Context, q querier, evaluationID int64) ([]*bpo.Criterion, error) {
-	// The path of (position, id) pairs from the root sorts the tree depth first.
-	rows, _ := q.Query(ctx, `
-		WITH RECURSIVE tree AS (
-			SELECT c.id, ARRAY[c.position::bigint, c.id] AS path
-			FROM criteria c WHERE c.evaluation_id = $1 AND c.parent_id IS NULL
-			UNION ALL
-			SELECT c.id, tree.path || ARRAY[c.position::bigint, c.id]
-			FROM criteria c JOIN tree ON c.parent_id = tree.id
-		)
+	rows, _ := q.Query(ctx, `WITH `+criteriaTree+`
 		SELECT `+criterionColumns+` FROM tree JOIN criteria c ON c.id = tree.id ORDER BY tree.path`, evaluationID)
 	list, err := pgx.CollectRows(rows, scanCriterion)
 	if err != nil {

@@ -74,6 +74,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Participants: postgres.NewParticipantService(db),
 		Scorecards:   postgres.NewScorecardService(db),
 		Audit:        postgres.NewAuditService(db),
+		Tokens:       postgres.NewTokenService(db),
 		Sessions:     store,
 		Ping:         db.Ping,
 	})

@@ -81,6 +81,38 @@ type ScorecardService interface {
 	// FindSubmittedRatings returns the ratings of submitted scorecards, the
 	// ones the scoring model counts. Managers only.
 	FindSubmittedRatings(ctx context.Context, evaluationID int64) ([]*SubmittedRating, error)
+
+	// ExportRatings calls fn with each rating FindSubmittedRatings returns,
+	// and with f.Drafts those of draft scorecards too, as they are read,
+	// ordered by vendor, evaluator and the criteria tree: an export streams
+	// them without holding them all. Managers only. It stops at the first
+	// error fn returns and returns it.
+	ExportRatings(ctx context.Context, evaluationID int64, f RatingFilter, fn func(*RatingRecord) error) error
+}
+
+// RatingFilter selects the ratings ExportRatings passes on.
+type RatingFilter struct {
+	// Drafts adds the ratings of scorecards not submitted yet, which the
+	// scoring model does not count. A criterion with only a justification
+	// has no rating yet.
+	Drafts bool
+}
+
+// RatingRecord is a rating with the names an export shows beside it.
+type RatingRecord struct {
+	SubmittedRating
+	VendorName      string
+	EvaluatorName   string
+	CriterionKey    string
+	CriterionNameEN string
+	CriterionNameFR string
+	Status          ScorecardStatus // the scorecard's
+}
+
+// CriterionName is the criterion's name in lang, as Criterion.Name gives it.
+func (r *RatingRecord) CriterionName(lang string) string {
+	c := Criterion{NameEN: r.CriterionNameEN, NameFR: r.CriterionNameFR}
+	return c.Name(lang)
 }
 
 // ScorecardProgress is one cell of the vendor × evaluator progress matrix.

@@ -49,6 +49,21 @@ func weightSnapshot(c *bpo.Criterion) map[string]any {
 	return map[string]any{"key": c.Key, "weight": c.Weight, "version": c.Version}
 }
 
+// criteriaTree is a recursive CTE over the criteria of evaluation $1: the
+// path of (position, id) pairs from the root, ORDER BY tree.path, lists
+// them depth first, as the tree shows them.
+const criteriaTree = `RECURSIVE tree AS (
+	SELECT c.id, ARRAY[c.position::bigint, c.id] AS path
+	FROM criteria c WHERE c.evaluation_id = $1 AND c.parent_id IS NULL
+	UNION ALL
+	SELECT c.id, tree.path || ARRAY[c.position::bigint, c.id]
+	FROM criteria c JOIN tree ON c.parent_id = tree.id
+)`
+
+// criteriaSQL reads an evaluation's criteria ($1) depth first, by position.
+const criteriaSQL = `WITH ` + criteriaTree + `
+	SELECT ` + criterionColumns + ` FROM tree JOIN criteria c ON c.id = tree.id ORDER BY tree.path`
+
 // findCriteria returns an evaluation's criteria depth first, by position.
 func findCriteria(ctx context.Context, q querier, evaluationID int64) ([]*bpo.Criterion, error) {
 	rows, _ := q.Query(ctx, criteriaSQL, evaluationID)
@@ -58,18 +73,6 @@ func findCriteria(ctx context.Context, q querier, evaluationID int64) ([]*bpo.Cr
 	}
 	return list, nil
 }
-
-// criteriaSQL reads an evaluation's criteria ($1) in tree order: the path of
-// (position, id) pairs from the root sorts the tree depth first.
-const criteriaSQL = `
-	WITH RECURSIVE tree AS (
-		SELECT c.id, ARRAY[c.position::bigint, c.id] AS path
-		FROM criteria c WHERE c.evaluation_id = $1 AND c.parent_id IS NULL
-		UNION ALL
-		SELECT c.id, tree.path || ARRAY[c.position::bigint, c.id]
-		FROM criteria c JOIN tree ON c.parent_id = tree.id
-	)
-	SELECT ` + criterionColumns + ` FROM tree JOIN criteria c ON c.id = tree.id ORDER BY tree.path`
 
 // normalizeCriterion clears the fields that do not apply to the kind, so
 // that a form that posts them anyway stores nothing misleading.

@@ -36,16 +36,16 @@ func (s *EvaluationService) FindEvaluationDetail(ctx context.Context, id int64, 
 		d.Evaluation, _, visible = visibleEvaluation(u, rows)
 		return nil
 	})
-	queueList(&b, criteriaSQL, id, scanCriterion, &d.Criteria)
-	queueList(&b, participantsSQL, id, scanParticipant, &d.Participants)
+	queueList(&b, criteriaSQL, scanCriterion, &d.Criteria, id)
+	queueList(&b, participantsSQL, scanParticipant, &d.Participants, id)
 	if parts&bpo.WithAssignments != 0 {
-		queueList(&b, assignmentsSQL, id, scanAssignment, &d.Assignments)
+		queueList(&b, assignmentsSQL, scanAssignment, &d.Assignments, id)
 	}
 	if parts&bpo.WithMeasurements != 0 {
-		queueList(&b, measurementsSQL, id, scanMeasurement, &d.Measurements)
+		queueList(&b, measurementsSQL, scanMeasurement, &d.Measurements, id)
 	}
 	if parts&bpo.WithRatings != 0 {
-		queueList(&b, submittedRatingsSQL, id, scanSubmittedRating, &d.Ratings)
+		queueList(&b, ratingsSQL, scanSubmittedRating, &d.Ratings, id, false)
 	}
 	if err := s.db.Pool.SendBatch(ctx, &b).Close(); err != nil {
 		return nil, fmt.Errorf("find evaluation detail: %w", err)
@@ -56,9 +56,9 @@ func (s *EvaluationService) FindEvaluationDetail(ctx context.Context, id int64, 
 	return &d, nil
 }
 
-// queueList queues a query of the rows of evaluation id, collected into *dst.
-func queueList[T any](b *pgx.Batch, sql string, id int64, scan pgx.RowToFunc[*T], dst *[]*T) {
-	b.Queue(sql, id).Query(func(rows pgx.Rows) error {
+// queueList queues a query whose rows are collected into *dst.
+func queueList[T any](b *pgx.Batch, sql string, scan pgx.RowToFunc[*T], dst *[]*T, args ...any) {
+	b.Queue(sql, args...).Query(func(rows pgx.Rows) error {
 		list, err := pgx.CollectRows(rows, scan)
 		*dst = list
 		return err

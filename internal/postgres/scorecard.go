@@ -566,36 +566,62 @@ func (s *ScorecardService) FindProgress(ctx context.Context, evaluationID int64)
 	return list, nil
 }
 
+// ratingsSQL reads the ratings the scoring model counts: those of the
+// submitted scorecards of vendors still in the running. With $2, those of
+// draft scorecards too. The model and the exports both read them here, so
+// they cannot disagree on which ratings count.
+const ratingsSQL = `WITH ` + criteriaTree + `
+SELECT s.vendor_id, s.evaluator_id, u.email, r.criterion_id, r.value, r.justification, r.updated_at,
+	v.name, u.name, c.key, c.name_en, c.name_fr, s.status
+FROM scorecards s
+JOIN participants p ON p.evaluation_id = s.evaluation_id AND p.vendor_id = s.vendor_id
+JOIN vendors v ON v.id = s.vendor_id
+JOIN users u ON u.id = s.evaluator_id
+JOIN ratings r ON r.scorecard_id = s.id
+JOIN criteria c ON c.id = r.criterion_id AND c.kind = 'rated'
+JOIN tree ON tree.id = c.id
+WHERE s.evaluation_id = $1 AND (s.status = 'submitted' OR $2) AND p.stage <> 'rejected' AND r.value IS NOT NULL
+ORDER BY lower(v.name), v.id, lower(u.name), u.id, tree.path`
+
 // FindSubmittedRatings implements bpo.ScorecardService.
 func (s *ScorecardService) FindSubmittedRatings(ctx context.Context, evaluationID int64) ([]*bpo.SubmittedRating, error) {
-	if err := requireManager(ctx); err != nil {
-		return nil, err
-	}
-	if _, _, err := loadEvaluation(ctx, s.db.Pool, evaluationID, lockNone); err != nil {
-		return nil, err
-	}
-	rows, _ := s.db.Pool.Query(ctx, submittedRatingsSQL, evaluationID)
-	list, err := pgx.CollectRows(rows, scanSubmittedRating)
-	if err != nil {
-		return nil, fmt.Errorf("find submitted ratings: %w", err)
-	}
-	return list, nil
+	var list []*bpo.SubmittedRating
+	err := s.ExportRatings(ctx, evaluationID, bpo.RatingFilter{}, func(r *bpo.RatingRecord) error {
+		list = append(list, &r.SubmittedRating)
+		return nil
+	})
+	return list, err
 }
 
-// submittedRatingsSQL reads the ratings the scoring model counts for an
-// evaluation ($1): those of submitted scorecards of vendors not rejected.
-const submittedRatingsSQL = `
-	SELECT s.vendor_id, s.evaluator_id, u.email, r.criterion_id, r.value, r.justification, r.updated_at
-	FROM scorecards s
-	JOIN participants p ON p.evaluation_id = s.evaluation_id AND p.vendor_id = s.vendor_id
-	JOIN users u ON u.id = s.evaluator_id
-	JOIN ratings r ON r.scorecard_id = s.id
-	JOIN criteria c ON c.id = r.criterion_id AND c.kind = 'rated'
-	WHERE s.evaluation_id = $1 AND s.status = 'submitted' AND p.stage <> 'rejected' AND r.value IS NOT NULL
-	ORDER BY s.vendor_id, s.evaluator_id, r.criterion_id`
+// ExportRatings implements bpo.ScorecardService.
+func (s *ScorecardService) ExportRatings(ctx context.Context, evaluationID int64, f bpo.RatingFilter, fn func(*bpo.RatingRecord) error) error {
+	if err := requireManager(ctx); err != nil {
+		return err
+	}
+	if _, _, err := loadEvaluation(ctx, s.db.Pool, evaluationID, lockNone); err != nil {
+		return err
+	}
+	rows, _ := s.db.Pool.Query(ctx, ratingsSQL, evaluationID, f.Drafts)
+	var r bpo.RatingRecord
+	_, err := pgx.ForEachRow(rows, []any{&r.VendorID, &r.EvaluatorID, &r.EvaluatorEmail, &r.CriterionID, &r.Value,
+		&r.Justification, &r.UpdatedAt, &r.VendorName, &r.EvaluatorName, &r.CriterionKey,
+		&r.CriterionNameEN, &r.CriterionNameFR, &r.Status}, func() error {
+		row := r // fn may keep what it is given
+		return fn(&row)
+	})
+	if err != nil {
+		return fmt.Errorf("export ratings: %w", err)
+	}
+	return nil
+}
 
+// scanSubmittedRating reads a row of ratingsSQL as the scoring model needs it.
 func scanSubmittedRating(row pgx.CollectableRow) (*bpo.SubmittedRating, error) {
-	var sr bpo.SubmittedRating
-	err := row.Scan(&sr.VendorID, &sr.EvaluatorID, &sr.EvaluatorEmail, &sr.CriterionID, &sr.Value, &sr.Justification, &sr.UpdatedAt)
+	var (
+		sr     bpo.SubmittedRating
+		ignore any
+	)
+	err := row.Scan(&sr.VendorID, &sr.EvaluatorID, &sr.EvaluatorEmail, &sr.CriterionID, &sr.Value, &sr.Justification, &sr.UpdatedAt,
+		&ignore, &ignore, &ignore, &ignore, &ignore, &ignore)
 	return &sr, err
 }

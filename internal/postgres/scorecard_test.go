@@ -512,3 +512,102 @@ func TestSaveRatingRoundTrips(t *testing.T) {
 		}
 	}
 }
+
+// TestExportRatings streams the ratings the model counts, with the names an
+// export shows, and the drafts' ratings only when asked.
+func TestExportRatings(t *testing.T) {
+	e := newEnv(t)
+	f := e.fixture("Export", setup{vendors: 3, evaluators: 2})
+	ctx := as(e.manager)
+	a, b := f.evaluators[0], f.evaluators[1]
+	submit := func(u *bpo.User, vendorID int64) {
+		t.Helper()
+		sc, err := e.scorecards.FindScorecard(as(u), f.ev.ID, vendorID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.scorecards.SubmitScorecard(as(u), f.ev.ID, vendorID, sc.Version); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Vendor A: a submitted scorecard of 8 ratings, and a draft of 2 ratings
+	// and a justification without a rating.
+	rateAll(t, e, f, a, f.vendors[0].ID, 4)
+	submit(a, f.vendors[0].ID)
+	for key, value := range map[string]*int{"policies": ptr(2), "language": ptr(5), "technology": nil} {
+		in := bpo.RatingInput{CriterionID: f.crit[key].ID, Value: value, Justification: "Draft note"}
+		if _, err := e.scorecards.SaveRating(as(b), f.ev.ID, f.vendors[0].ID, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Vendor C is rejected after a submitted scorecard: it no longer counts.
+	rateAll(t, e, f, a, f.vendors[2].ID, 3)
+	submit(a, f.vendors[2].ID)
+	if _, err := e.participants.SetStage(ctx, f.ev.ID, f.vendors[2].ID, 1, bpo.StageRejected, "Too expensive"); err != nil {
+		t.Fatal(err)
+	}
+
+	export := func(filter bpo.RatingFilter) []*bpo.RatingRecord {
+		t.Helper()
+		var got []*bpo.RatingRecord
+		if err := e.scorecards.ExportRatings(ctx, f.ev.ID, filter, func(r *bpo.RatingRecord) error {
+			got = append(got, r)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+
+	t.Run("Submitted", func(t *testing.T) {
+		got := export(bpo.RatingFilter{})
+		if len(got) != len(ratedKeys) {
+			t.Fatalf("%d ratings, want %d", len(got), len(ratedKeys))
+		}
+		for i, r := range got {
+			if r.CriterionKey != ratedKeys[i] {
+				t.Errorf("rating %d is of %s, want %s: not in the tree's order", i, r.CriterionKey, ratedKeys[i])
+			}
+			if r.VendorName != "Export vendor A" || r.EvaluatorName != a.Name || r.EvaluatorEmail != a.Email ||
+				r.Status != bpo.ScorecardSubmitted || r.Value != 4 || r.Justification != "Seen during the site visit." {
+				t.Errorf("rating %d = %+v", i, r)
+			}
+		}
+		if c := f.crit["policies"]; got[0].CriterionName("fr") != c.NameFR || got[0].CriterionName("en") != c.NameEN {
+			t.Errorf("criterion names %q / %q", got[0].CriterionNameEN, got[0].CriterionNameFR)
+		}
+		// The scoring model reads the same ratings.
+		model, err := e.scorecards.FindSubmittedRatings(ctx, f.ev.ID)
+		if err != nil || len(model) != len(got) {
+			t.Errorf("FindSubmittedRatings: %d ratings (%v), export %d", len(model), err, len(got))
+		}
+	})
+	t.Run("WithDrafts", func(t *testing.T) {
+		got := export(bpo.RatingFilter{Drafts: true})
+		var drafts []string
+		for _, r := range got {
+			if r.Status == bpo.ScorecardDraft {
+				drafts = append(drafts, r.CriterionKey)
+			}
+		}
+		if len(got) != len(ratedKeys)+2 || !slices.Equal(drafts, []string{"policies", "language"}) {
+			t.Errorf("%d ratings, drafts %v; want %d and policies, language", len(got), drafts, len(ratedKeys)+2)
+		}
+	})
+	t.Run("StopsAtTheFirstError", func(t *testing.T) {
+		stop := errors.New("client went away")
+		n := 0
+		err := e.scorecards.ExportRatings(ctx, f.ev.ID, bpo.RatingFilter{}, func(*bpo.RatingRecord) error {
+			n++
+			return stop
+		})
+		if !errors.Is(err, stop) || n != 1 {
+			t.Errorf("err %v after %d calls", err, n)
+		}
+	})
+	t.Run("Refusals", func(t *testing.T) {
+		none := func(*bpo.RatingRecord) error { t.Error("a rating was passed on"); return nil }
+		wantCode(t, e.scorecards.ExportRatings(as(a), f.ev.ID, bpo.RatingFilter{}, none), bpo.EFORBIDDEN)
+		wantCode(t, e.scorecards.ExportRatings(ctx, f.ev.ID+1000, bpo.RatingFilter{}, none), bpo.ENOTFOUND)
+	})
+}

@@ -20,9 +20,14 @@ var _ bpo.UserService = (*UserService)(nil)
 
 const userColumns = `id, email, name, role, lang, password_hash, created_at, updated_at`
 
+// userDest returns the scan targets for userColumns.
+func userDest(u *bpo.User) []any {
+	return []any{&u.ID, &u.Email, &u.Name, &u.Role, &u.Lang, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt}
+}
+
 func scanUser(row pgx.CollectableRow) (*bpo.User, error) {
 	var u bpo.User
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Lang, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt)
+	err := row.Scan(userDest(&u)...)
 	return &u, err
 }
 

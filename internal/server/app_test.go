@@ -87,6 +87,7 @@ func newAppWith(t *testing.T, configure func(*config.Config)) *app {
 		Participants: a.participants,
 		Scorecards:   a.scorecards,
 		Audit:        postgres.NewAuditService(db),
+		Tokens:       postgres.NewTokenService(db),
 		Sessions:     store,
 		Ping:         db.Ping,
 	})

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -46,23 +47,29 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 			if su := bpo.SessionUserFromContext(ctx); su != nil && su.User != nil && su.User.ID == id {
 				u = su.User
 				ctx = bpo.NewContextWithUser(ctx, u)
+				logAttrs(ctx, slog.Int64("user", u.ID))
 			} else if err := s.sessions.Destroy(ctx); err != nil { // the account is gone: so is the session
 				s.Error(w, r, err)
 				return
 			}
 		}
-		lang, ok := i18n.Lang(""), false
-		if u != nil {
-			lang, ok = i18n.Parse(u.Lang)
-		}
-		if !ok {
-			lang, ok = i18n.Parse(s.sessions.GetString(ctx, sessionLang))
-		}
-		if !ok {
-			lang = i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
-		}
+		lang := userLang(u, s.sessions.GetString(ctx, sessionLang), r)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, langKey, lang)))
 	})
+}
+
+// userLang is the language to answer a user in: their saved choice, else
+// the one picked before signing in (sessionLang), else the browser's.
+func userLang(u *bpo.User, sessionLang string, r *http.Request) i18n.Lang {
+	if u != nil {
+		if lang, ok := i18n.Parse(u.Lang); ok {
+			return lang
+		}
+	}
+	if lang, ok := i18n.Parse(sessionLang); ok {
+		return lang
+	}
+	return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
 }
 
 // lang is the language to answer r in.
@@ -82,6 +89,7 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 			return
 		}
 		if isAPI(r) {
+			w.Header().Set("WWW-Authenticate", "Bearer")
 			s.Error(w, r, bpo.Errorf(bpo.EUNAUTHORIZED, "error.unauthorized"))
 			return
 		}

@@ -19,7 +19,10 @@ import (
 
 type ctxKey int
 
-const requestIDKey ctxKey = iota
+const (
+	requestIDKey ctxKey = iota
+	logAttrsKey
+)
 
 // requestID tags each request with a random id, echoed in X-Request-Id and
 // in every log line, so a user's report can be matched to the log.
@@ -38,12 +41,14 @@ func requestIDFrom(ctx context.Context) string {
 	return id
 }
 
-// logRequests writes one line per request, labelled by route pattern.
+// logRequests writes one line per request, labelled by route pattern, with
+// what inner handlers add through logAttrs.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-		next.ServeHTTP(ww, r)
+		var extra []slog.Attr
+		next.ServeHTTP(ww, r.WithContext(context.WithValue(r.Context(), logAttrsKey, &extra)))
 		status := ww.Status()
 		if status == 0 {
 			status = http.StatusOK
@@ -57,11 +62,17 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			slog.Int("bytes", ww.BytesWritten()),
 			slog.Duration("duration", time.Since(start)),
 		}
-		if u := bpo.UserFromContext(r.Context()); u != nil {
-			attrs = append(attrs, slog.Int64("user", u.ID))
-		}
-		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", append(attrs, extra...)...)
 	})
+}
+
+// logAttrs adds attributes to the request's log line. The middleware that
+// learns who is calling runs inside logRequests and passes a new request
+// down, so it cannot hand that back any other way.
+func logAttrs(ctx context.Context, attrs ...slog.Attr) {
+	if p, ok := ctx.Value(logAttrsKey).(*[]slog.Attr); ok {
+		*p = append(*p, attrs...)
+	}
 }
 
 // routePattern is the chi pattern that matched, or "unmatched", so labels

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -155,3 +156,17 @@ func TestStaticAssetsAreHashedAndCached(t *testing.T) {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+func TestRequestLogNamesTheSignedInUser(t *testing.T) {
+	a := newApp(t)
+	c := a.signIn("mgr@example.test", bpo.RoleManager)
+	u, err := a.users.FindUserByEmail(context.Background(), "mgr@example.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.get("/vendors")
+	line := regexp.MustCompile(`(?m)^.*route=/vendors .*$`).FindString(a.log.String())
+	if !strings.Contains(line, " user="+itoa(u.ID)) {
+		t.Errorf("request log line = %q, want the user's id", line)
+	}
+}

@@ -61,6 +61,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/evaluations/{evaluationID}/history", s.showHistory)
 			r.Get("/evaluations/{evaluationID}/compare", s.showCompare)
 			r.Get("/evaluations/{evaluationID}/compare/ratings", s.showCompareRatings)
+			r.Get("/evaluations/{evaluationID}/scores.csv", s.exportScores)
 			r.Get("/evaluations/{evaluationID}/criteria", s.showCriteriaPage)
 			r.Get("/evaluations/{evaluationID}/criteria/new", s.showNewCriterionPage)
 			r.Post("/evaluations/{evaluationID}/criteria", s.createCriterion)
@@ -71,10 +72,19 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/evaluations/{evaluationID}/weights", s.saveWeights)
 			r.Post("/evaluations/{evaluationID}/weights/preview", s.previewWeights)
 
-			r.Get("/api/v1/evaluations", s.apiListEvaluations)
-			r.Get("/api/v1/evaluations/{evaluationID}/model", s.apiShowModel)
-			r.Get("/api/v1/evaluations/{evaluationID}/result", s.apiShowResult)
+			r.Get("/account/tokens", s.showTokens)
+			r.Post("/account/tokens", s.createToken)
+			r.Post("/account/tokens/{tokenID}/revoke", s.revokeToken)
 		})
+	})
+
+	// The API also takes personal tokens, in place of the session.
+	r.Group(func(r chi.Router) {
+		r.Use(s.tokenOrSession, s.requireUser)
+
+		r.Get("/api/v1/evaluations", s.apiListEvaluations)
+		r.Get("/api/v1/evaluations/{evaluationID}/model", s.apiShowModel)
+		r.Get("/api/v1/evaluations/{evaluationID}/result", s.apiShowResult)
 	})
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)

@@ -26,6 +26,7 @@ type Deps struct {
 	Participants bpo.ParticipantService
 	Scorecards   bpo.ScorecardService
 	Audit        bpo.AuditService
+	Tokens       bpo.TokenService
 	Sessions     scs.Store                   // where sessions live: postgres.SessionStore, which also reads the user
 	Ping         func(context.Context) error // reports whether the database answers
 	Metrics      *Metrics
@@ -43,6 +44,7 @@ type Server struct {
 	participants bpo.ParticipantService
 	scorecards   bpo.ScorecardService
 	audit        bpo.AuditService
+	tokens       bpo.TokenService
 	sessions     *scs.SessionManager
 	ping         func(context.Context) error
 	metrics      *Metrics
@@ -78,7 +80,7 @@ func New(d Deps) *Server {
 	s := &Server{
 		cfg: d.Config, log: d.Logger, users: d.Users, vendors: d.Vendors,
 		evaluations: d.Evaluations, criteria: d.Criteria, participants: d.Participants,
-		scorecards: d.Scorecards, audit: d.Audit,
+		scorecards: d.Scorecards, audit: d.Audit, tokens: d.Tokens,
 		sessions: sm, ping: d.Ping, metrics: d.Metrics, now: d.Now,
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.Error(w, r, err) }

@@ -65,6 +65,16 @@ type ScorecardService interface {
 	// when the rating changed since in.Version.
 	SaveRating(ctx context.Context, evaluationID, vendorID int64, in RatingInput) (*Rating, error)
 
+	// FindScorecardDetail is FindScorecard with what the scorecard's page is
+	// built from, in one round trip; the same errors.
+	FindScorecardDetail(ctx context.Context, evaluationID, vendorID, evaluatorID int64) (*ScorecardDetail, error)
+
+	// AutosaveRating is SaveRating followed by FindScorecardDetail of the
+	// caller's scorecard, both in one round trip: the save's outcome, and
+	// the scorecard as it stands after it. The detail is nil when the
+	// caller may not see the scorecard; then the error says why.
+	AutosaveRating(ctx context.Context, evaluationID, vendorID int64, in RatingInput) (*Rating, *ScorecardDetail, error)
+
 	// SubmitScorecard locks the caller's scorecard, at version. EINVALID when
 	// a rated criterion has no rating or a rating lacks a justification the
 	// policy requires (Fields name the criteria).
@@ -135,4 +145,13 @@ type SubmittedRating struct {
 	Value          int
 	Justification  string
 	UpdatedAt      time.Time
+}
+
+// ScorecardDetail is a scorecard with what its page is built from.
+type ScorecardDetail struct {
+	Evaluation *Evaluation
+	Criteria   []*Criterion // tree order
+	Vendor     *Participant
+	Evaluator  *Assignment
+	Scorecard  *Scorecard
 }

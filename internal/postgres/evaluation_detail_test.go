@@ -102,3 +102,40 @@ func TestFindEvaluationDetail(t *testing.T) {
 		wantCode(t, err, bpo.EFORBIDDEN)
 	})
 }
+
+func TestAutosaveRating(t *testing.T) {
+	e := newEnv(t)
+	f := e.fixture("Autosave detail", setup{vendors: 1, evaluators: 2})
+	other := e.fixture("Autosave other", setup{vendors: 1, evaluators: 1})
+	evaluator, vendor, c := f.evaluators[0], f.vendors[0].ID, f.crit["policies"].ID
+
+	saved, d, err := e.scorecards.AutosaveRating(as(evaluator), f.ev.ID, vendor, bpo.RatingInput{CriterionID: c, Value: ptr(4)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := d.Scorecard.Ratings[c]; r == nil || *r.Value != 4 || r.Version != saved.Version {
+		t.Errorf("the detail does not show the save: %+v", r)
+	}
+	if d.Evaluator.UserID != evaluator.ID || d.Vendor.VendorID != vendor || len(d.Criteria) != len(f.crit) {
+		t.Errorf("detail of evaluator %d, vendor %d, %d criteria", d.Evaluator.UserID, d.Vendor.VendorID, len(d.Criteria))
+	}
+
+	t.Run("StaleSaveStillReadsTheScorecard", func(t *testing.T) {
+		_, d, err := e.scorecards.AutosaveRating(as(evaluator), f.ev.ID, vendor, bpo.RatingInput{CriterionID: c, Value: ptr(2)})
+		wantCode(t, err, bpo.ECONFLICT)
+		if d == nil || *d.Scorecard.Ratings[c].Value != 4 {
+			t.Errorf("a refused save should come with the stored rating: %+v", d)
+		}
+	})
+	t.Run("NotAssignedGetsNothing", func(t *testing.T) {
+		_, d, err := e.scorecards.AutosaveRating(as(other.evaluators[0]), f.ev.ID, vendor, bpo.RatingInput{CriterionID: c, Value: ptr(2)})
+		wantCode(t, err, bpo.ENOTFOUND)
+		if d != nil {
+			t.Error("an evaluator not assigned read the scorecard")
+		}
+	})
+	t.Run("AnotherEvaluatorsScorecardIsNotReadable", func(t *testing.T) {
+		_, err := e.scorecards.FindScorecardDetail(as(f.evaluators[1]), f.ev.ID, vendor, evaluator.ID)
+		wantCode(t, err, bpo.EFORBIDDEN)
+	})
+}

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -102,14 +103,23 @@ func (s *ScorecardService) DeclareConflicts(ctx context.Context, evaluationID in
 // readScorecard returns a scorecard with its ratings, empty (ID 0) when the
 // evaluator has not started it.
 func readScorecard(ctx context.Context, q querier, evaluationID, vendorID, evaluatorID int64) (*bpo.Scorecard, error) {
+	rows, _ := q.Query(ctx, scorecardSQL, evaluationID, vendorID, evaluatorID)
+	return scanScorecard(rows, evaluationID, vendorID, evaluatorID)
+}
+
+// scorecardSQL reads the scorecard of evaluation $1, vendor $2 and evaluator
+// $3: one row per rating, or one row of NULL ratings for a scorecard
+// without any; the scorecard's columns repeat on every row.
+const scorecardSQL = `
+	SELECT s.id, s.status, s.submitted_at, s.version, greatest(s.updated_at, max(r.updated_at) OVER ()),
+		r.criterion_id, r.value, r.justification, r.version, r.updated_at
+	FROM scorecards s LEFT JOIN ratings r ON r.scorecard_id = s.id
+	WHERE s.evaluation_id = $1 AND s.vendor_id = $2 AND s.evaluator_id = $3`
+
+// scanScorecard reads the rows of scorecardSQL; no row is a scorecard not
+// started (ID 0).
+func scanScorecard(rows pgx.Rows, evaluationID, vendorID, evaluatorID int64) (*bpo.Scorecard, error) {
 	sc := &bpo.Scorecard{EvaluationID: evaluationID, VendorID: vendorID, EvaluatorID: evaluatorID, Ratings: map[int64]*bpo.Rating{}}
-	// One row per rating, or one row of NULL ratings for a scorecard without
-	// any; the scorecard's columns repeat on every row.
-	rows, _ := q.Query(ctx, `
-		SELECT s.id, s.status, s.submitted_at, s.version, greatest(s.updated_at, max(r.updated_at) OVER ()),
-			r.criterion_id, r.value, r.justification, r.version, r.updated_at
-		FROM scorecards s LEFT JOIN ratings r ON r.scorecard_id = s.id
-		WHERE s.evaluation_id = $1 AND s.vendor_id = $2 AND s.evaluator_id = $3`, evaluationID, vendorID, evaluatorID)
 	_, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
 		var (
 			criterionID, version *int64
@@ -244,6 +254,134 @@ FROM facts f LEFT JOIN card ON true LEFT JOIN prev ON true LEFT JOIN saved ON tr
 // the database: see saveRatingSQL. A second one is needed only to report
 // the current value when two saves of a criterion that had no rating race.
 func (s *ScorecardService) SaveRating(ctx context.Context, evaluationID, vendorID int64, in bpo.RatingInput) (*bpo.Rating, error) {
+	sv, err := s.newSave(ctx, evaluationID, vendorID, in)
+	if err != nil {
+		return nil, err
+	}
+	return sv.outcome(ctx, s.db.Pool.QueryRow(ctx, saveRatingSQL, sv.args).Scan(sv.dest()...))
+}
+
+// AutosaveRating implements bpo.ScorecardService: saveRatingSQL, then the
+// reads of FindScorecardDetail, pipelined in one batch. Statements of a
+// batch run in order, so the reads see the save.
+func (s *ScorecardService) AutosaveRating(ctx context.Context, evaluationID, vendorID int64, in bpo.RatingInput) (*bpo.Rating, *bpo.ScorecardDetail, error) {
+	sv, err := s.newSave(ctx, evaluationID, vendorID, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	var (
+		b       pgx.Batch
+		scanErr error
+	)
+	b.Queue(saveRatingSQL, sv.args).QueryRow(func(row pgx.Row) error {
+		scanErr = row.Scan(sv.dest()...)
+		return nil
+	})
+	read := queueScorecardDetail(&b, sv.user, evaluationID, vendorID, sv.user.ID)
+	if err := s.db.Pool.SendBatch(ctx, &b).Close(); err != nil {
+		return nil, nil, fmt.Errorf("autosave rating: %w", err)
+	}
+	saved, saveErr := sv.outcome(ctx, scanErr)
+	d, err := read()
+	if err != nil {
+		return nil, nil, cmp.Or(saveErr, err)
+	}
+	return saved, d, saveErr
+}
+
+// FindScorecardDetail implements bpo.ScorecardService.
+func (s *ScorecardService) FindScorecardDetail(ctx context.Context, evaluationID, vendorID, evaluatorID int64) (*bpo.ScorecardDetail, error) {
+	u := bpo.UserFromContext(ctx)
+	if u == nil {
+		return nil, forbiddenUnless(false)
+	}
+	if evaluatorID == 0 {
+		evaluatorID = u.ID
+	}
+	var b pgx.Batch
+	read := queueScorecardDetail(&b, u, evaluationID, vendorID, evaluatorID)
+	if err := s.db.Pool.SendBatch(ctx, &b).Close(); err != nil {
+		return nil, fmt.Errorf("find scorecard detail: %w", err)
+	}
+	return read()
+}
+
+// queueScorecardDetail queues the reads of a scorecard's page and returns
+// what assembles them, once the batch has run, with FindScorecard's checks.
+func queueScorecardDetail(b *pgx.Batch, u *bpo.User, evaluationID, vendorID, evaluatorID int64) func() (*bpo.ScorecardDetail, error) {
+	var (
+		d            bpo.ScorecardDetail
+		visible      error
+		participants []*bpo.Participant
+		assignments  []*bpo.Assignment
+		cardErr      error
+	)
+	b.Queue(evaluationSQL, evaluationID, u.ID).Query(func(rows pgx.Rows) error {
+		d.Evaluation, _, visible = visibleEvaluation(u, rows)
+		return nil
+	})
+	queueList(b, criteriaSQL, scanCriterion, &d.Criteria, evaluationID)
+	queueList(b, participantsSQL, scanParticipant, &participants, evaluationID)
+	queueList(b, assignmentsSQL, scanAssignment, &assignments, evaluationID)
+	b.Queue(scorecardSQL, evaluationID, vendorID, evaluatorID).Query(func(rows pgx.Rows) error {
+		d.Scorecard, cardErr = scanScorecard(rows, evaluationID, vendorID, evaluatorID)
+		return nil
+	})
+	return func() (*bpo.ScorecardDetail, error) {
+		switch {
+		case visible != nil:
+			return nil, visible
+		case evaluatorID != u.ID && !bpo.CanSeeOthersRatings(u):
+			return nil, forbiddenUnless(false)
+		case cardErr != nil:
+			return nil, cardErr
+		}
+		for _, p := range participants {
+			if p.VendorID == vendorID {
+				d.Vendor = p
+			}
+		}
+		for _, a := range assignments {
+			if a.UserID == evaluatorID {
+				d.Evaluator = a
+			}
+		}
+		switch {
+		case d.Vendor == nil:
+			return nil, bpo.Errorf(bpo.ENOTFOUND, "error.participant.not_found")
+		case d.Evaluator == nil:
+			return nil, bpo.Errorf(bpo.ENOTFOUND, "error.participant.not_assigned")
+		}
+		return &d, nil
+	}
+}
+
+// save is one autosave: its arguments to saveRatingSQL and what the
+// statement answers.
+type save struct {
+	db                    *DB
+	user                  *bpo.User
+	in                    bpo.RatingInput
+	evaluationID          int64
+	vendorID              int64
+	args                  pgx.NamedArgs
+	status                bpo.EvaluationStatus
+	scaleMin, scaleMax    int
+	assigned, declared    bool
+	conflicted, hadRating bool
+	stage                 *bpo.VendorStage
+	kind                  *bpo.CriterionKind
+	cardStatus            *bpo.ScorecardStatus
+	prevValue             *int
+	prevVersion, version  *int
+	value                 *int
+	justification         *string
+	updatedAt             *time.Time
+	logged                int
+}
+
+// newSave checks what needs no query and prepares the statement's arguments.
+func (s *ScorecardService) newSave(ctx context.Context, evaluationID, vendorID int64, in bpo.RatingInput) (*save, error) {
 	u, err := requireEvaluator(ctx)
 	if err != nil {
 		return nil, err
@@ -256,78 +394,73 @@ func (s *ScorecardService) SaveRating(ctx context.Context, evaluationID, vendorI
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	var (
-		status                bpo.EvaluationStatus
-		scaleMin, scaleMax    int
-		assigned, declared    bool
-		conflicted, hadRating bool
-		stage                 *bpo.VendorStage
-		kind                  *bpo.CriterionKind
-		cardStatus            *bpo.ScorecardStatus
-		prevValue             *int
-		prevVersion, version  *int
-		saved                 bpo.Rating
-		justification         *string
-		updatedAt             *time.Time
-		logged                int
-	)
-	err = s.db.Pool.QueryRow(ctx, saveRatingSQL, pgx.NamedArgs{
+	return &save{db: s.db, user: u, in: in, evaluationID: evaluationID, vendorID: vendorID, args: pgx.NamedArgs{
 		"evaluation_id": evaluationID, "vendor_id": vendorID, "user_id": u.ID, "criterion_id": in.CriterionID,
 		"value": in.Value, "justification": in.Justification, "version": in.Version,
 		"now": s.db.Now().UTC().Truncate(time.Microsecond),
-	}).Scan(&status, &scaleMin, &scaleMax, &assigned, &declared, &stage, &conflicted, &kind,
-		&cardStatus, &hadRating, &prevValue, &prevVersion,
-		&saved.Value, &justification, &version, &updatedAt, &logged)
+	}}, nil
+}
+
+func (sv *save) dest() []any {
+	return []any{&sv.status, &sv.scaleMin, &sv.scaleMax, &sv.assigned, &sv.declared, &sv.stage, &sv.conflicted, &sv.kind,
+		&sv.cardStatus, &sv.hadRating, &sv.prevValue, &sv.prevVersion,
+		&sv.value, &sv.justification, &sv.version, &sv.updatedAt, &sv.logged}
+}
+
+// outcome interprets what saveRatingSQL answered (err is the scan's).
+func (sv *save) outcome(ctx context.Context, err error) (*bpo.Rating, error) {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, bpo.Errorf(bpo.ENOTFOUND, "error.evaluation.not_found")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("save rating: %w", err)
 	}
-	if version != nil {
-		saved.CriterionID, saved.Justification, saved.Version, saved.UpdatedAt = in.CriterionID, *justification, *version, *updatedAt
-		return &saved, nil
+	in, u := sv.in, sv.user
+	if sv.version != nil {
+		return &bpo.Rating{CriterionID: in.CriterionID, Value: sv.value, Justification: *sv.justification,
+			Version: *sv.version, UpdatedAt: *sv.updatedAt}, nil
 	}
 	// Nothing was written: say why, in the order a user can act on it. The
 	// rules are the ones the statement's card CTE applies.
-	e := &bpo.Evaluation{Status: status, ScaleMin: scaleMin, ScaleMax: scaleMax}
+	var p bpo.Problems
+	e := &bpo.Evaluation{Status: sv.status, ScaleMin: sv.scaleMin, ScaleMax: sv.scaleMax}
 	switch {
-	case !bpo.CanSeeEvaluation(u, assigned):
+	case !bpo.CanSeeEvaluation(u, sv.assigned):
 		return nil, bpo.Errorf(bpo.ENOTFOUND, "error.evaluation.not_found")
-	case stage == nil:
+	case sv.stage == nil:
 		return nil, bpo.Errorf(bpo.ENOTFOUND, "error.participant.not_found")
-	case kind == nil:
+	case sv.kind == nil:
 		return nil, bpo.Errorf(bpo.ENOTFOUND, "error.criterion.not_found")
-	case *kind != bpo.KindRated:
+	case *sv.kind != bpo.KindRated:
 		p.Add("criterion", "error.scorecard.not_rated")
 		return nil, p.Err()
-	case in.Value != nil && (*in.Value < scaleMin || *in.Value > scaleMax):
-		p.Add("value", "error.field.range", scaleMin, scaleMax)
+	case in.Value != nil && (*in.Value < sv.scaleMin || *in.Value > sv.scaleMax):
+		p.Add("value", "error.field.range", sv.scaleMin, sv.scaleMax)
 		return nil, p.Err()
-	case !bpo.CanScore(u, e, assigned):
+	case !bpo.CanScore(u, e, sv.assigned):
 		return nil, bpo.Errorf(bpo.EFORBIDDEN, "error.scorecard.not_open")
-	case !declared:
+	case !sv.declared:
 		return nil, bpo.Errorf(bpo.EFORBIDDEN, "error.scorecard.declaration_required")
-	case conflicted:
+	case sv.conflicted:
 		return nil, bpo.Errorf(bpo.EFORBIDDEN, "error.scorecard.conflict")
-	case *stage == bpo.StageRejected:
+	case *sv.stage == bpo.StageRejected:
 		return nil, bpo.Errorf(bpo.EFORBIDDEN, "error.scorecard.vendor_rejected")
-	case cardStatus == nil && in.Version == 0:
+	case sv.cardStatus == nil && in.Version == 0:
 		return nil, fmt.Errorf("save rating: refused without a reason")
-	case cardStatus != nil && *cardStatus == bpo.ScorecardSubmitted:
+	case sv.cardStatus != nil && *sv.cardStatus == bpo.ScorecardSubmitted:
 		return nil, bpo.Errorf(bpo.EFORBIDDEN, "error.scorecard.submitted")
 	}
-	if !hadRating && in.Version == 0 {
+	if !sv.hadRating && in.Version == 0 {
 		// A concurrent save created the rating after this statement began:
 		// read what it stored.
-		err := s.db.Pool.QueryRow(ctx, `SELECT r.value FROM ratings r JOIN scorecards s ON s.id = r.scorecard_id
+		err := sv.db.Pool.QueryRow(ctx, `SELECT r.value FROM ratings r JOIN scorecards s ON s.id = r.scorecard_id
 			WHERE s.evaluation_id = $1 AND s.vendor_id = $2 AND s.evaluator_id = $3 AND r.criterion_id = $4`,
-			evaluationID, vendorID, u.ID, in.CriterionID).Scan(&prevValue)
+			sv.evaluationID, sv.vendorID, u.ID, in.CriterionID).Scan(&sv.prevValue)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return nil, fmt.Errorf("save rating: %w", err)
 		}
 	}
-	return nil, staleRating(prevValue)
+	return nil, staleRating(sv.prevValue)
 }
 
 // staleRating is the ECONFLICT of an autosave that lost a race: its

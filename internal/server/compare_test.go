@@ -543,3 +543,25 @@ func scoreAll(a *app, f *evalFixture, users []*bpo.User) {
 		a.t.Fatal(err)
 	}
 }
+
+// TestAutosaveRoundTrips holds an autosave, the hot path of the scorecard,
+// to two SQL round trips: the session with its user, and the save.
+func TestAutosaveRoundTrips(t *testing.T) {
+	a := newApp(t)
+	e := a.newEvaluator("e@example.test")
+	f := a.openEvaluation("Autosave", 1, e)
+	f.declareNone(e)
+	route := "/evaluations/{evaluationID}/scorecards/{vendorID}/ratings"
+	if res := f.rate(e, 0, "policies", "3", "", 0); res.StatusCode != http.StatusOK { // prepares the statements
+		t.Fatalf("first save: status %d", res.StatusCode)
+	}
+	before := a.roundTrips(t, "POST", route)
+	if res := f.rate(e, 0, "process_expertise", "4", "Solid references", 0); res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d: %s", res.StatusCode, res.body)
+	}
+	trips := a.roundTrips(t, "POST", route) - before
+	if trips > 2 {
+		t.Errorf("an autosave made %v round trips, want at most 2", trips)
+	}
+	t.Logf("%v SQL round trips", trips)
+}

@@ -79,46 +79,30 @@ func scorecardOwner(r *http.Request) (int64, error) {
 // request's path. ENOTFOUND when the vendor does not take part or the
 // evaluator is not assigned.
 func (s *Server) loadScorecard(r *http.Request, evaluatorID int64) (*scorecardScope, error) {
-	ctx := r.Context()
-	evaluationID, err := evaluationID(r)
+	evaluationID, vendorID, err := scorecardPath(r)
 	if err != nil {
 		return nil, err
 	}
-	vendorID, err := pathID(r, "vendorID")
+	d, err := s.scorecards.FindScorecardDetail(r.Context(), evaluationID, vendorID, evaluatorID)
 	if err != nil {
 		return nil, err
 	}
-	sc := &scorecardScope{}
-	if sc.evaluation, err = s.evaluations.FindEvaluationByID(ctx, evaluationID); err != nil {
-		return nil, err
-	}
-	if sc.vendor, sc.evaluator, err = s.findPair(r, evaluationID, vendorID, evaluatorID); err != nil {
-		return nil, err
-	}
-	if sc.criteria, err = s.criteria.FindCriteria(ctx, evaluationID); err != nil {
-		return nil, err
-	}
-	if sc.card, err = s.scorecards.FindScorecard(ctx, evaluationID, vendorID, evaluatorID); err != nil {
-		return nil, err
-	}
-	return sc, nil
+	return scopeOf(d), nil
 }
 
-// findPair finds the vendor taking part and the assigned evaluator.
-func (s *Server) findPair(r *http.Request, evaluationID, vendorID, evaluatorID int64) (*bpo.Participant, *bpo.Assignment, error) {
-	parts, err := s.participants.FindParticipants(r.Context(), evaluationID)
+// scorecardPath reads the evaluation and vendor of a scorecard's path.
+func scorecardPath(r *http.Request) (int64, int64, error) {
+	eid, err := evaluationID(r)
 	if err != nil {
-		return nil, nil, err
+		return 0, 0, err
 	}
-	assignments, err := s.participants.FindAssignments(r.Context(), evaluationID)
-	if err != nil {
-		return nil, nil, err
-	}
-	p, a := findParticipant(parts, vendorID), findAssignment(assignments, evaluatorID)
-	if p == nil || a == nil {
-		return nil, nil, bpo.Errorf(bpo.ENOTFOUND, "error.not_found")
-	}
-	return p, a, nil
+	vid, err := pathID(r, "vendorID")
+	return eid, vid, err
+}
+
+func scopeOf(d *bpo.ScorecardDetail) *scorecardScope {
+	return &scorecardScope{evaluation: d.Evaluation, vendor: d.Vendor, evaluator: d.Evaluator,
+		criteria: d.Criteria, card: d.Scorecard}
 }
 
 func findParticipant(parts []*bpo.Participant, vendorID int64) *bpo.Participant {
@@ -198,31 +182,49 @@ func (s *Server) ownScorecardForm(w http.ResponseWriter, r *http.Request) (*scor
 
 // saveRating autosaves one criterion's rating and answers with the
 // criterion's form showing the outcome (saved 200, invalid 422, stale 409),
-// plus the running summary and the scorecard's version out of band.
+// plus the running summary and the scorecard's version out of band. The
+// save and the scorecard after it are read in one round trip.
 func (s *Server) saveRating(w http.ResponseWriter, r *http.Request) {
-	sc, form, ok := s.ownScorecardForm(w, r)
-	if !ok {
-		return
+	evaluationID, vendorID, err := scorecardPath(r)
+	var form url.Values
+	if err == nil {
+		form, err = parseForm(r)
 	}
-	c, in, problems, err := decodeRating(form, sc.criteria)
+	var (
+		in       bpo.RatingInput
+		problems bpo.Problems
+	)
+	if err == nil {
+		in, problems, err = decodeRating(form)
+	}
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	var saved *bpo.Rating
-	saveErr := problems.Err()
+	var (
+		saved   *bpo.Rating
+		d       *bpo.ScorecardDetail
+		saveErr = problems.Err()
+	)
 	if saveErr == nil {
-		saved, saveErr = s.scorecards.SaveRating(r.Context(), sc.evaluation.ID, sc.vendor.VendorID, in)
+		saved, d, saveErr = s.scorecards.AutosaveRating(r.Context(), evaluationID, vendorID, in)
+	} else if d, err = s.scorecards.FindScorecardDetail(r.Context(), evaluationID, vendorID, 0); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if d == nil {
+		s.Error(w, r, saveErr)
+		return
+	}
+	sc := scopeOf(d)
+	c := findCriterion(sc.criteria, in.CriterionID)
+	if c == nil || c.Kind != bpo.KindRated {
+		s.Error(w, r, errBadRequest) // the page never sends one
+		return
 	}
 	code := bpo.ErrorCode(saveErr)
 	if code != "" && code != bpo.EINVALID && code != bpo.ECONFLICT {
 		s.Error(w, r, saveErr)
-		return
-	}
-	// Reloaded whatever happened: the summary counts every tab's saves, and
-	// a conflict shows what is stored now.
-	if sc.card, err = s.scorecards.FindScorecard(r.Context(), sc.evaluation.ID, sc.vendor.VendorID, sc.evaluator.UserID); err != nil {
-		s.Error(w, r, err)
 		return
 	}
 	lang := s.lang(r)
@@ -262,30 +264,24 @@ func (s *Server) ratingProblem(r *http.Request, err error) string {
 	return strings.Join(parts, " ")
 }
 
-// decodeRating reads an autosave. A criterion that is not a rated criterion
-// of the evaluation is a bad request, not a field problem: the page never
-// sends one.
-func decodeRating(form url.Values, criteria []*bpo.Criterion) (*bpo.Criterion, bpo.RatingInput, bpo.Problems, error) {
-	var in bpo.RatingInput
-	var p bpo.Problems
-	id, err := strconv.ParseInt(form.Get("criterion"), 10, 64)
-	var c *bpo.Criterion
-	for _, x := range criteria {
-		if err == nil && x.ID == id && x.Kind == bpo.KindRated {
-			c = x
-		}
-	}
-	if c == nil {
-		return nil, in, nil, errBadRequest
+// decodeRating reads an autosave. Whether the criterion is a rated
+// criterion of the evaluation is the save's to check.
+func decodeRating(form url.Values) (bpo.RatingInput, bpo.Problems, error) {
+	var (
+		in  bpo.RatingInput
+		p   bpo.Problems
+		err error
+	)
+	if in.CriterionID, err = strconv.ParseInt(form.Get("criterion"), 10, 64); err != nil {
+		return in, nil, errBadRequest
 	}
 	if in.Version, err = formVersion(form); err != nil {
-		return nil, in, nil, err
+		return in, nil, err
 	}
-	in.CriterionID = c.ID
 	in.Value = formInt(&p, form, "value")
 	// Browsers send a textarea's line breaks as CRLF; the page shows LF.
 	in.Justification = strings.ReplaceAll(form.Get("justification"), "\r\n", "\n")
-	return c, in, p, nil
+	return in, p, nil
 }
 
 // submitScorecard locks the caller's scorecard, or shows what is missing.

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/chart"
@@ -104,16 +105,14 @@ func (s *Server) showCompareRatings(w http.ResponseWriter, r *http.Request) {
 // which is what "use these weights" then saves against.
 func decodeWhatIf(lang i18n.Lang, q url.Values, criteria []*bpo.Criterion) (*weightsInput, error) {
 	form := url.Values{}
-	for _, c := range criteria {
-		field := "w_" + strconv.FormatInt(c.ID, 10)
-		if q.Has(field) {
-			form[field] = q[field][:1]
-			form.Set("v_"+strconv.FormatInt(c.ID, 10), strconv.Itoa(c.Version))
+	for name, values := range q {
+		if strings.HasPrefix(name, "w_") {
+			form[name] = values[:1] // a criterion of another evaluation: decodeWeights says how
 		}
 	}
-	for name := range q {
-		if _, ok := form[name]; !ok && len(name) > 2 && name[:2] == "w_" {
-			form[name] = q[name] // unknown criterion: decodeWeights says how
+	for _, c := range criteria {
+		if form.Has("w_" + strconv.FormatInt(c.ID, 10)) {
+			form.Set("v_"+strconv.FormatInt(c.ID, 10), strconv.Itoa(c.Version))
 		}
 	}
 	return decodeWeights(lang, form, criteria)

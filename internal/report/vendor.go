@@ -9,6 +9,7 @@ import (
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/chart"
 	"github.com/bpoeval/bpoeval/internal/explain"
+	"github.com/bpoeval/bpoeval/internal/i18n"
 	"github.com/bpoeval/bpoeval/internal/scoring"
 )
 
@@ -28,7 +29,7 @@ func (r *report) vendor(v *scoring.VendorResult) {
 		{r.t("scoring.text.completeness"), r.completeness(v.Completeness)},
 	}
 	if p := r.participant(v.Key); p != nil && p.Country != "" {
-		facts = append(facts, [2]string{r.t("report.country"), p.Country})
+		facts = append(facts, [2]string{r.t("report.country"), i18n.CountryName(r.lang, p.Country)})
 	}
 	d.facts(facts)
 	// What the engine said of this vendor: knock-outs, missing data,

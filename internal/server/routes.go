@@ -59,6 +59,7 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/evaluations/{evaluationID}/scorecards/{vendorID}/submit", s.submitScorecard)
 			r.Post("/evaluations/{evaluationID}/scorecards/{scorecardID}/reopen", s.reopenScorecard)
 			r.Get("/evaluations/{evaluationID}/history", s.showHistory)
+			r.Get("/evaluations/{evaluationID}/report.pdf", s.showReport)
 			r.Get("/evaluations/{evaluationID}/criteria", s.showCriteriaPage)
 			r.Get("/evaluations/{evaluationID}/criteria/new", s.showNewCriterionPage)
 			r.Post("/evaluations/{evaluationID}/criteria", s.createCriterion)

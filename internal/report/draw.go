@@ -10,10 +10,10 @@ import (
 // with the same shapes the compare page writes as SVG. Its title and its
 // description go above it, on the same page.
 func (d *doc) drawing(dr *chart.Drawing, width float64) {
-	k := width / dr.Width // millimetres per drawing unit
-	h := dr.Height * k
 	d.font(false, sizeSmall)
 	desc := float64(len(d.wrap(dr.Desc, contentW))) * lineHeight(sizeSmall)
+	k := width / dr.Width // millimetres per drawing unit
+	h := dr.Height * k
 	d.room(lineHeight(sizeH3)*1.5 + desc + 2 + h)
 	d.minor(dr.Title)
 	d.note(dr.Desc)

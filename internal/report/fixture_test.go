@@ -119,7 +119,11 @@ var (
 
 // largeData builds the large evaluation in memory, scores it and returns
 // the report's data in lang. Everything is drawn from a fixed seed.
-func largeData(lang i18n.Lang) *report.Data {
+func largeData(lang i18n.Lang) *report.Data { return generate(lang, len(largeVendors)) }
+
+// generate builds the large evaluation with n vendors; past the twelve
+// named ones, names repeat with a number.
+func generate(lang i18n.Lang, n int) *report.Data {
 	rnd := rand.New(rand.NewPCG(2026, 11))
 	opened := time.Date(2026, 9, 1, 8, 30, 0, 0, time.UTC)
 	closed := time.Date(2026, 10, 15, 17, 0, 0, 0, time.UTC)
@@ -175,9 +179,13 @@ func largeData(lang i18n.Lang) *report.Data {
 	// One evaluator used to work for one of the vendors.
 	d.Evaluators[3].Conflicts = []bpo.Conflict{{VendorID: 1003, Note: "ancien salarié de ce prestataire (2019–2022)"}}
 
-	for i, name := range largeVendors {
+	for i := range n {
+		name := largeVendors[i%len(largeVendors)]
+		if i >= len(largeVendors) {
+			name += fmt.Sprintf(" %d", i/len(largeVendors)+1)
+		}
 		p := &bpo.Participant{EvaluationID: e.ID, VendorID: int64(1000 + i), Key: fmt.Sprintf("vendor_%02d", i+1),
-			Name: name, Country: []string{"MA", "PL", "TR", "BR", "DK", "PL", "FR", "CZ", "FR", "VN", "CH", "AR"}[i],
+			Name: name, Country: []string{"MA", "PL", "TR", "BR", "DK", "PL", "FR", "CZ", "FR", "VN", "CH", "AR"}[i%12],
 			Stage: bpo.StageShortlisted}
 		d.Participants = append(d.Participants, p)
 		v := scoring.Vendor{Key: p.Key, Name: p.Name, Ratings: map[string]map[string]float64{}, Metrics: map[string]float64{}}

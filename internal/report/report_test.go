@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -113,17 +114,43 @@ func TestTextStaysInPlace(t *testing.T) {
 	d := largeData(i18n.FR)
 	d.Participants[8].Name += strings.Repeat(" et filiales", 12)
 	d.Result.Vendors[8].Name = d.Participants[8].Name
+	checkPlacement(t, write(t, d), 1, 0)
+}
+
+// With more vendors than a chart can show, the charts show the best-ranked
+// ones and say so; every vendor still has its section.
+func TestManyVendors(t *testing.T) {
+	d := generate(i18n.EN, 40)
+	for i := range d.Ratings {
+		d.Ratings[i].Justification = "Short."
+	}
 	pdf := write(t, d)
+	checkPlacement(t, pdf, 1, 8)
+	pages := pdftest.PageTexts(t, pdf)
+	charts := slices.IndexFunc(pages, func(p string) bool { return strings.Contains(p, "Comparison charts") })
+	if charts < 0 || !strings.Contains(pages[charts], "The charts show the 12 best-ranked vendors.") {
+		t.Errorf("the charts do not say they show the best-ranked vendors only")
+	}
+	if last := d.Result.Vendors[39]; !strings.Contains(strings.Join(pages, " "), fmt.Sprintf("%d. %s", last.Rank, last.Name)) {
+		t.Errorf("no section for the last vendor, %s", last.Name)
+	}
+}
+
+// checkPlacement fails when a word of the pages first to last leaves the
+// text column or overlaps another.
+func checkPlacement(t *testing.T, pdf []byte, first, last int) {
+	t.Helper()
 	const mm = 72 / 25.4
 	left, right := 20*mm-0.5, (210-20)*mm+0.5
-	for p, words := range pdftest.Words(t, pdf) {
+	for p, words := range pdftest.Words(t, pdf, first, last) {
+		page := first + p
 		for i, w := range words {
 			if w.XMin < left || w.XMax > right || w.YMin < 0 || w.YMax > 297*mm {
-				t.Errorf("page %d: %q at x %.1f–%.1f leaves the text column %.1f–%.1f", p+1, w.Text, w.XMin, w.XMax, left, right)
+				t.Errorf("page %d: %q at x %.1f–%.1f, y %.1f–%.1f leaves the text column", page, w.Text, w.XMin, w.XMax, w.YMin, w.YMax)
 			}
 			for _, o := range words[i+1:] {
 				if overlap(w.XMin, w.XMax, o.XMin, o.XMax) > 0.5 && overlap(w.YMin, w.YMax, o.YMin, o.YMax) > 0.5 {
-					t.Errorf("page %d: %q and %q overlap", p+1, w.Text, o.Text)
+					t.Errorf("page %d: %q and %q overlap", page, w.Text, o.Text)
 				}
 			}
 		}

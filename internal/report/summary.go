@@ -183,11 +183,23 @@ func (r *report) rejected() {
 	}
 }
 
+// chartVendors is how many vendors the charts show at most.
+const chartVendors = 12
+
 // charts draws the category radar and the stacked bars of the compare page.
 func (r *report) charts() {
 	d := &r.doc
 	d.section(r.t("report.charts"))
-	radar, bars := chart.FromResult(r.data.Model, r.data.Result, nil)
+	// The charts stay readable up to a dozen vendors: beyond, they show
+	// the best-ranked ones.
+	var keys []string
+	for _, v := range r.data.Result.Vendors[:min(len(r.data.Result.Vendors), chartVendors)] {
+		keys = append(keys, v.Key)
+	}
+	if len(keys) < len(r.data.Result.Vendors) {
+		d.body(r.t("report.chart.top", len(keys)))
+	}
+	radar, bars := chart.FromResult(r.data.Model, r.data.Result, keys)
 	format := func(v float64) string { return i18n.Number(r.lang, v, 1) }
 	radar.Title, radar.Desc, radar.Format = r.t("report.chart.radar"), r.t("report.chart.radar_desc"), format
 	bars.Title, bars.Desc, bars.Format = r.t("report.chart.bars"), r.t("report.chart.bars_desc"), format

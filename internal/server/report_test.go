@@ -213,3 +213,24 @@ func TestReportLanguageAndFileName(t *testing.T) {
 		t.Errorf("Content-Disposition\n %q\nwant\n %q", disposition, want)
 	}
 }
+
+// An evaluation whose criteria the engine refuses has no report yet: the
+// manager is told why, as on the evaluation's page.
+func TestReportOfAnUnscorableEvaluation(t *testing.T) {
+	a := newApp(t)
+	ev := a.draftEvaluation("Brouillon")
+	var zero []bpo.WeightChange
+	for _, c := range a.storedCriteria(ev.ID) {
+		if c.ParentID == nil {
+			zero = append(zero, bpo.WeightChange{CriterionID: c.ID, Version: c.Version, Weight: 0})
+		}
+	}
+	if err := a.criteria.SetWeights(a.adminCtx(), ev.ID, zero); err != nil {
+		t.Fatal(err)
+	}
+	mgr := a.signIn("mgr@app.test", bpo.RoleManager)
+	res := mgr.get(criteriaPath(ev.ID, "/report.pdf"))
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.body, "cannot be scored") {
+		t.Errorf("status %d, body %.300q", res.StatusCode, res.body)
+	}
+}

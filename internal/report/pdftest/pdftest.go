@@ -101,10 +101,15 @@ type Word struct {
 	XMin, YMin, XMax, YMax float64
 }
 
-// Words returns the words of every page with their boxes (pdftotext -bbox).
-func Words(tb testing.TB, pdf []byte) [][]Word {
+// Words returns the words of the pages first to last (0 for the end) with
+// their boxes (pdftotext -bbox).
+func Words(tb testing.TB, pdf []byte, first, last int) [][]Word {
 	tb.Helper()
-	dec := xml.NewDecoder(strings.NewReader(run(tb, pdf, "pdftotext", "-bbox", "-enc", "UTF-8", pdfFile, "-")))
+	args := []string{"-bbox", "-enc", "UTF-8", "-f", strconv.Itoa(first)}
+	if last > 0 {
+		args = append(args, "-l", strconv.Itoa(last))
+	}
+	dec := xml.NewDecoder(strings.NewReader(run(tb, pdf, "pdftotext", append(args, pdfFile, "-")...)))
 	dec.Strict = false
 	dec.AutoClose = xml.HTMLAutoClose
 	dec.Entity = xml.HTMLEntity

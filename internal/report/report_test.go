@@ -27,12 +27,13 @@ func write(t *testing.T, d *report.Data) []byte {
 // evaluators and reads it back as a reader's tools would.
 func TestLargeReport(t *testing.T) {
 	for _, tc := range []struct {
-		lang   i18n.Lang
-		labels []string
-		pageOf string
+		lang      i18n.Lang
+		labels    []string
+		pageOf    string
+		submitted string // a column title of the table of scorecards
 	}{
-		{i18n.EN, []string{"Executive summary", "Methodology", "Evaluators' justifications", "Sign-off"}, "Page %d of %d"},
-		{i18n.FR, []string{"Synthèse", "Méthode", "Justifications des évaluateurs", "Approbation", "Critère par critère"}, "Page %d sur %d"},
+		{i18n.EN, []string{"Executive summary", "Methodology", "Evaluators' justifications", "Sign-off"}, "Page %d of %d", "Submitted on"},
+		{i18n.FR, []string{"Synthèse", "Méthode", "Justifications des évaluateurs", "Approbation", "Critère par critère"}, "Page %d sur %d", "Soumise le"},
 	} {
 		t.Run(string(tc.lang), func(t *testing.T) {
 			d := largeData(tc.lang)
@@ -63,6 +64,11 @@ func TestLargeReport(t *testing.T) {
 				if !strings.HasPrefix(p, d.Evaluation.Title) || !strings.HasSuffix(p, fmt.Sprintf(tc.pageOf, i+1, n)) {
 					t.Errorf("page %d lacks its header or footer: %.80q … %.80q", i+1, p, p[max(0, len(p)-80):])
 				}
+			}
+			// The 96 scorecards take more than a page: the table's header
+			// comes again on each.
+			if n := len(slices.DeleteFunc(slices.Clone(pages), func(p string) bool { return !strings.Contains(p, tc.submitted) })); n < 2 {
+				t.Errorf("the table of scorecards has its header on %d pages", n)
 			}
 			all := strings.Join(pages, " ")
 			// The decision in one sentence, on the cover, as the engine words it.

@@ -31,6 +31,7 @@ check: generate
 clean:
 	rm -rf bin
 
-## bench: the Go benchmarks of the scoring engine (medians: run with count=5)
+## bench: the Go benchmarks of the scoring engine and of the PDF report, the
+## report beside headless Chromium printing the same content (medians: count=5)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count=5 ./internal/scoring/
+	$(GO) test -run '^$$' -bench . -benchmem -count=5 ./internal/scoring/ ./internal/report/

@@ -59,18 +59,19 @@ func StackedBars(c Chart) *Drawing {
 	return d
 }
 
-// barLabel writes a vendor's name before its bar, on two smaller lines when
-// it does not fit on one.
+// barLabel writes a vendor's name before its bar, centred on it, on two
+// smaller lines when it does not fit on one.
 func (d *Drawing) barLabel(name string, y float64) {
-	x := barsX - 8
-	if lines := fit(name, fontSize, barsLabelW, 1, false); lines[0] == name {
-		d.add(&Text{X: x, Y: y + barsHeight/2 + fontSize/3, Text: name, Size: fontSize, Anchor: End, Fill: ink, Class: "label"})
-		return
+	size := fontSize
+	lines := fit(name, size, barsLabelW, 1, false)
+	if lines[0] != name {
+		size = 10
+		lines = fit(name, size, barsLabelW, 2, false)
 	}
-	const size = 10.5
-	lines := fit(name, size, barsLabelW, 2, false)
+	lh := size * 1.2
+	first := y + barsHeight/2 + size/3 - float64(len(lines)-1)*lh/2
 	for k, l := range lines {
-		d.add(&Text{X: x, Y: y + 7.5 + float64(k)*(size+1), Text: l, Size: size, Anchor: End, Fill: ink, Class: "label"})
+		d.add(&Text{X: barsX - 8, Y: first + float64(k)*lh, Text: l, Size: size, Anchor: End, Fill: ink, Class: "label"})
 	}
 }
 

@@ -3,6 +3,9 @@ package server
 import (
 	"fmt"
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // attachment is a Content-Disposition that saves the response as name+ext.
@@ -16,28 +19,21 @@ func attachment(name, ext string) string {
 	return fmt.Sprintf(`attachment; filename="%s%s"; filename*=UTF-8''%s`, ascii, ext, percentEncode(name+ext))
 }
 
-// foldAccents spells the accented letters of French and its neighbours in
-// plain ASCII, on lower-case text.
-var foldAccents = strings.NewReplacer(
-	"à", "a", "â", "a", "ä", "a", "á", "a", "ã", "a", "å", "a", "æ", "ae", "ç", "c",
-	"é", "e", "è", "e", "ê", "e", "ë", "e", "î", "i", "ï", "i", "í", "i", "ì", "i", "ñ", "n",
-	"ô", "o", "ö", "o", "ó", "o", "ò", "o", "õ", "o", "ø", "o", "œ", "oe", "ß", "ss",
-	"ù", "u", "û", "u", "ü", "u", "ú", "u", "ÿ", "y", "ý", "y",
-)
-
 // asciiName keeps the letters and digits of name, lower-cased and without
 // their accents, and turns every other run of characters into one hyphen.
 func asciiName(name string) string {
 	var b strings.Builder
 	gap := false
-	for _, r := range foldAccents.Replace(strings.ToLower(name)) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+	for _, r := range norm.NFD.String(strings.ToLower(name)) {
+		switch {
+		case unicode.Is(unicode.Mn, r): // the accent of a decomposed letter
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
 			if gap && b.Len() > 0 {
 				b.WriteByte('-')
 			}
 			b.WriteRune(r)
 			gap = false
-		} else {
+		default:
 			gap = true
 		}
 	}

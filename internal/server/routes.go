@@ -62,6 +62,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/evaluations/{evaluationID}/compare", s.showCompare)
 			r.Get("/evaluations/{evaluationID}/compare/ratings", s.showCompareRatings)
 			r.Get("/evaluations/{evaluationID}/scores.csv", s.exportScores)
+			r.Get("/evaluations/{evaluationID}/report.pdf", s.showReport)
 			r.Get("/evaluations/{evaluationID}/criteria", s.showCriteriaPage)
 			r.Get("/evaluations/{evaluationID}/criteria/new", s.showNewCriterionPage)
 			r.Post("/evaluations/{evaluationID}/criteria", s.createCriterion)

@@ -1,0 +1,127 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/i18n"
+	"github.com/bpoeval/bpoeval/internal/report"
+	"github.com/bpoeval/bpoeval/internal/scoring"
+)
+
+// showReport sends an evaluation's PDF report, in the language of ?lang=
+// (en or fr), else the reader's. Managers only: the report quotes every
+// evaluator's ratings.
+func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
+	// Refused before any lookup, so that an evaluator learns nothing about
+	// which evaluations exist.
+	if !bpo.IsManager(bpo.UserFromContext(r.Context())) {
+		s.Error(w, r, bpo.Errorf(bpo.EFORBIDDEN, "error.forbidden"))
+		return
+	}
+	id, err := evaluationID(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	lang := s.lang(r)
+	if q := r.URL.Query().Get("lang"); q != "" {
+		l, ok := i18n.Parse(q)
+		if !ok {
+			s.Error(w, r, errBadRequest)
+			return
+		}
+		lang = l
+	}
+	data, err := s.reportData(r.Context(), lang, id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	// Written in full before anything is sent, so that a failure is still
+	// an error page and never half a PDF.
+	var b bytes.Buffer
+	if err := report.Write(&b, data); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/pdf")
+	h.Set("Content-Disposition", attachment(data.Evaluation.Title+" "+data.GeneratedAt.UTC().Format("2006-01-02"), ".pdf"))
+	h.Set("Content-Length", strconv.Itoa(b.Len()))
+	h.Set("Cache-Control", "no-store")
+	_, _ = w.Write(b.Bytes())
+}
+
+// reportData gathers what the report says: the evaluation with its
+// evaluators and submitted ratings, the scorecards' dates, the weight
+// changes, and the engine's result, computed as /result computes it.
+func (s *Server) reportData(ctx context.Context, lang i18n.Lang, id int64) (*report.Data, error) {
+	d, err := s.loadEvaluation(ctx, id, bpo.WithAssignments|forScoring)
+	if err != nil {
+		return nil, err
+	}
+	m := scoringModel(d, string(lang))
+	res, err := scoring.Evaluate(m)
+	if err != nil {
+		return nil, scoringError(err)
+	}
+	progress, err := s.scorecards.FindProgress(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	changes, err := s.weightChanges(ctx, d.Evaluation)
+	if err != nil {
+		return nil, err
+	}
+	u := bpo.UserFromContext(ctx)
+	data := &report.Data{
+		Lang: lang, GeneratedAt: s.now(), PreparedBy: report.Person{Name: u.Name, Role: u.Role},
+		Evaluation: d.Evaluation, Criteria: d.Criteria, Participants: d.Participants, Measurements: d.Measurements,
+		Ratings: d.Ratings, Evaluators: d.Assignments, Scorecards: progress, WeightChanges: changes,
+		Model: m, Result: res,
+	}
+	if dec := d.Evaluation.Decision; dec != nil {
+		data.DecidedBy = s.userName(ctx)(dec.DecidedBy)
+	}
+	return data, nil
+}
+
+// weightChanges reads from the audit log the weights changed while the
+// evaluation was open, oldest first.
+func (s *Server) weightChanges(ctx context.Context, e *bpo.Evaluation) ([]report.WeightChange, error) {
+	if e.OpenedAt == nil {
+		return nil, nil
+	}
+	var out []report.WeightChange
+	f := bpo.AuditFilter{Entity: "criterion", Limit: 500}
+	for {
+		events, total, err := s.audit.FindEvaluationHistory(ctx, e.ID, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, ev := range events {
+			if ev.Action != "weight" || ev.At.Before(*e.OpenedAt) {
+				continue
+			}
+			var before, after struct{ Weight float64 }
+			if json.Unmarshal(ev.Before, &before) != nil || json.Unmarshal(ev.After, &after) != nil {
+				return nil, fmt.Errorf("weight change %d: unreadable snapshot", ev.ID)
+			}
+			out = append(out, report.WeightChange{At: ev.At, By: ev.ActorName, CriterionID: ev.EntityID,
+				Before: before.Weight, After: after.Weight})
+		}
+		f.Offset += len(events)
+		if len(events) == 0 || f.Offset >= total {
+			break
+		}
+	}
+	slices.Reverse(out)
+	return out, nil
+}

@@ -56,7 +56,7 @@ func (r *report) methodology() {
 	rows := make([]row, len(r.data.WeightChanges))
 	for i, w := range r.data.WeightChanges {
 		name := strconv.FormatInt(w.CriterionID, 10)
-		if c := r.criterionN[w.CriterionID]; c != nil {
+		if c := r.criteriaByID[w.CriterionID]; c != nil {
 			name = c.Name(string(r.lang))
 		}
 		rows[i] = row{cells: []string{r.when(w.At), w.By, name, r.trimmed(w.Before, 4), r.trimmed(w.After, 4)}}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/bpoeval/bpoeval/internal/demo"
 	"github.com/bpoeval/bpoeval/internal/postgres"
@@ -13,12 +14,12 @@ import (
 func runDemo(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	size := fs.String("size", string(demo.Small), "how much data: small")
+	size := fs.String("size", string(demo.Small), "how much data: small or large")
 	if err := fs.Parse(args); err != nil {
 		return usageError("bpoeval demo: %v", err)
 	}
-	if *size != string(demo.Small) {
-		return usageError("bpoeval demo: --size must be small, got %q", *size)
+	if *size != string(demo.Small) && *size != string(demo.Large) {
+		return usageError("bpoeval demo: --size must be small or large, got %q", *size)
 	}
 	url := getenv("DATABASE_URL")
 	if url == "" {
@@ -27,23 +28,28 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	if err := postgres.Migrate(url); err != nil {
 		return err
 	}
-	db, err := postgres.Open(ctx, url)
+	db, err := postgres.OpenForLoading(ctx, url)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	svc := demo.Services{Users: postgres.NewUserService(db), Vendors: postgres.NewVendorService(db),
-		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
-		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db)}
-	loaded, err := demo.Load(ctx, svc, demo.Size(*size))
+	start := time.Now()
+	loaded, err := demo.Load(ctx, demoServices(db), demo.Size(*size))
 	if err != nil {
 		return err
 	}
 	if loaded {
-		fmt.Fprintln(stdout, "demo data loaded")
+		fmt.Fprintf(stdout, "demo data (%s) loaded in %.1f s\n", *size, time.Since(start).Seconds())
 	} else {
-		fmt.Fprintln(stdout, "demo data already present")
+		fmt.Fprintf(stdout, "demo data (%s) already present\n", *size)
 	}
-	demo.PrintLogins(stdout)
+	demo.PrintLogins(stdout, demo.Size(*size))
 	return nil
+}
+
+// demoServices are the services the demo data is loaded through.
+func demoServices(db *postgres.DB) demo.Services {
+	return demo.Services{Users: postgres.NewUserService(db), Vendors: postgres.NewVendorService(db),
+		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
+		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db)}
 }

@@ -50,16 +50,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer db.Close()
 	users, vendors := postgres.NewUserService(db), postgres.NewVendorService(db)
 	if *withDemo {
-		loaded, err := demo.Load(ctx, demo.Services{Users: users, Vendors: vendors,
-			Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
-			Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db)}, demo.Small)
+		loaded, err := demo.Load(ctx, demoServices(db), demo.Small)
 		if err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
 		if loaded {
 			log.Info("demo data loaded")
 		}
-		demo.PrintLogins(stdout)
+		demo.PrintLogins(stdout, demo.Small)
 	}
 
 	store := postgres.NewSessionStore(db, server.SessionIdleTimeout, server.SessionCodec)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/password"
@@ -18,9 +19,10 @@ const Password = "bpoeval-demo"
 // Size selects how much demo data to load.
 type Size string
 
-// Sizes of the demo data set.
+// Sizes of the demo data set: Large is Small plus what `make bench` measures.
 const (
 	Small Size = "small"
+	Large Size = "large"
 )
 
 // Logins are the demo accounts, in the order they are printed.
@@ -45,14 +47,15 @@ type Services struct {
 }
 
 // Load adds the demo logins and vendors that are missing, and the demo
-// evaluations when the database has none, and reports whether it added
+// evaluations when the database has none; with Large, then the large data
+// set unless its main evaluation is there. It reports whether it added
 // anything. Running it again changes nothing.
 func Load(ctx context.Context, svc Services, size Size) (loaded bool, err error) {
-	if size != Small {
+	if size != Small && size != Large {
 		return false, fmt.Errorf("demo: unknown size %q", size)
 	}
-	users := make(map[string]*bpo.User, len(Logins))
-	for _, n := range Logins {
+	users := make(map[string]*bpo.User, len(Logins)+len(LargeLogins))
+	for _, n := range logins(size) {
 		u, err := svc.Users.FindUserByEmail(ctx, n.Email)
 		if bpo.ErrorCode(err) == bpo.ENOTFOUND {
 			n.Password = Password
@@ -69,7 +72,20 @@ func Load(ctx context.Context, svc Services, size Size) (loaded bool, err error)
 		return loaded, err
 	}
 	evaluated, err := loadEvaluations(ctx, svc, users)
-	return loaded || added || evaluated, err
+	loaded = loaded || added || evaluated
+	if err != nil || size == Small {
+		return loaded, err
+	}
+	large, err := loadLarge(ctx, svc, users)
+	return loaded || large, err
+}
+
+// logins are the demo accounts of a size.
+func logins(size Size) []bpo.NewUser {
+	if size == Large {
+		return slices.Concat(Logins, LargeLogins)
+	}
+	return Logins
 }
 
 // loadVendors fills an empty registry. Vendors are created by the demo
@@ -90,10 +106,10 @@ func loadVendors(ctx context.Context, svc Services) (bool, error) {
 	return true, nil
 }
 
-// PrintLogins lists the demo accounts for the terminal.
-func PrintLogins(w io.Writer) {
+// PrintLogins lists the demo accounts of a size for the terminal.
+func PrintLogins(w io.Writer, size Size) {
 	fmt.Fprintln(w, "Demo logins (password "+Password+"):")
-	for _, n := range Logins {
+	for _, n := range logins(size) {
 		fmt.Fprintf(w, "  %-22s %s\n", n.Email, n.Role)
 	}
 }

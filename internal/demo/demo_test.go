@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
@@ -249,4 +250,105 @@ func tree(all []*bpo.Criterion, parent *int64) []scoring.Criterion {
 		out = append(out, sc)
 	}
 	return out
+}
+
+func TestLoadLarge(t *testing.T) {
+	ctx := context.Background()
+	db, err := postgres.OpenForLoading(ctx, pgtest.NewDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	svc := demo.Services{
+		Users: postgres.NewUserService(db), Vendors: postgres.NewVendorService(db),
+		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
+		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
+	}
+	if loaded, err := demo.Load(ctx, svc, demo.Large); err != nil || !loaded {
+		t.Fatalf("first load: loaded %v, %v", loaded, err)
+	}
+	first := countRows(t, db)
+	for _, size := range []demo.Size{demo.Large, demo.Small} {
+		if loaded, err := demo.Load(ctx, svc, size); err != nil || loaded {
+			t.Fatalf("load %s again: loaded %v, %v", size, loaded, err)
+		}
+	}
+	if again := countRows(t, db); again != first {
+		t.Fatalf("loading again changed the data: %+v, then %+v", first, again)
+	}
+	if first.users != 10 || first.vendors < 300 || first.evaluations != 53 || first.ratings < 4000 {
+		t.Errorf("%+v, want 10 users, 300+ vendors, 2 + 50 + 1 evaluations, thousands of ratings", first)
+	}
+
+	manager, err := svc.Users.FindUserByEmail(ctx, "manager@demo.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mctx := bpo.NewContextWithUser(ctx, manager)
+	list, _, err := svc.Evaluations.FindEvaluations(mctx, bpo.EvaluationFilter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byStatus := map[bpo.EvaluationStatus]int{}
+	var main *bpo.EvaluationSummary
+	for _, e := range list {
+		byStatus[e.Status]++
+		if e.Title == demo.LargeTitle {
+			main = e
+		}
+	}
+	if byStatus[bpo.StatusDraft] < 10 || byStatus[bpo.StatusOpen] < 10 || byStatus[bpo.StatusClosed] < 10 {
+		t.Errorf("evaluations by status: %v", byStatus)
+	}
+	if main == nil {
+		t.Fatal("no main evaluation")
+	}
+	if list[0].ID != main.ID || main.Status != bpo.StatusOpen {
+		t.Errorf("the main evaluation is %s and not the newest", main.Status)
+	}
+	// 12 shortlisted vendors, 8 evaluators, one declared conflict, and
+	// each evaluator with two scorecards still in draft.
+	if main.Vendors != 12 || main.Evaluators != 8 || main.Expected != 95 || main.Submitted != 95-16 {
+		t.Errorf("%d vendors, %d evaluators, %d of %d scorecards submitted", main.Vendors, main.Evaluators, main.Submitted, main.Expected)
+	}
+	parts, err := svc.Participants.FindParticipants(mctx, main.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	criteria, err := svc.Criteria.FindCriteria(mctx, main.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaves := 0
+	for _, c := range criteria {
+		if c.Kind != bpo.KindGroup {
+			leaves++
+		}
+	}
+	if len(parts) != 40 || leaves != 30 {
+		t.Errorf("%d vendors, %d criteria; want 40 and 30", len(parts), leaves)
+	}
+	ratings, err := svc.Scorecards.FindSubmittedRatings(mctx, main.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	french, long := 0, 0
+	for _, r := range ratings {
+		if strings.ContainsAny(r.Justification, "éèàçô") {
+			french++
+		}
+		if len(r.Justification) > 600 {
+			long++
+		}
+	}
+	if french < len(ratings)/5 || long == 0 {
+		t.Errorf("of %d justifications, %d in French and %d long", len(ratings), french, long)
+	}
+	res := evaluate(t, svc, mctx, &main.Evaluation)
+	for _, v := range res.Vendors {
+		if v.Completeness != 1 {
+			t.Errorf("%s: completeness %v", v.Key, v.Completeness)
+		}
+	}
+	t.Logf("recommendation: %s %s", res.Recommendation.Decision, res.Recommendation.Vendor)
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -28,10 +29,25 @@ type DB struct {
 // Open connects a pool to the database at a postgres:// URL. Every round
 // trip is counted against the context's roundtrip.Counter, if any.
 func Open(ctx context.Context, databaseURL string) (*DB, error) {
+	return open(ctx, databaseURL, nil)
+}
+
+// OpenForLoading is Open for loading data that can simply be loaded again,
+// such as the demo data set: its connections commit without waiting for the
+// write-ahead log to reach the disk (synchronous_commit off). Loading goes
+// through the services, one audited transaction per change, and thousands
+// of disk flushes would turn seconds into a minute. A crash may lose the
+// last commits, never the database's consistency.
+func OpenForLoading(ctx context.Context, databaseURL string) (*DB, error) {
+	return open(ctx, databaseURL, map[string]string{"synchronous_commit": "off"})
+}
+
+func open(ctx context.Context, databaseURL string, params map[string]string) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
 	}
+	maps.Copy(cfg.ConnConfig.RuntimeParams, params)
 	cfg.ConnConfig.Tracer = roundTripTracer{}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -31,7 +31,12 @@ check: generate
 clean:
 	rm -rf bin
 
-## bench: the Go benchmarks of the scoring engine and of the PDF report, the
-## report beside headless Chromium printing the same content (medians: count=5)
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count=5 ./internal/scoring/ ./internal/report/
+## bench: the server under load on the large demo data set (one table, see internal/loadgen),
+## then the Go benchmarks of the scoring engine and the PDF report (the report beside
+## headless Chromium printing the same content); within 3 minutes.
+## BENCH_DURATION is per route and connection count; BENCH_COUNT=5 gives benchmark medians.
+BENCH_DURATION ?= 4s
+BENCH_COUNT    ?= 1
+bench: build
+	$(GO) run ./cmd/bench --server $(BIN) --duration $(BENCH_DURATION)
+	$(GO) test -run '^$$' -bench . -benchmem -count=$(BENCH_COUNT) ./internal/scoring/ ./internal/report/

@@ -1,0 +1,244 @@
+package loadgen
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/bpoeval/bpoeval/internal/demo"
+	"github.com/bpoeval/bpoeval/web/static"
+)
+
+// scenario is one line of the table: what each virtual user repeats.
+type scenario struct {
+	name string
+	// newUser makes virtual user i's request.
+	newUser func(i int) request
+	// byServer is false for what the server does not serve (SELECT 1): it
+	// has no round trips in the server's metrics to report.
+	byServer bool
+}
+
+// Names of the scenarios that the table's notes and the targets refer to.
+const (
+	staticName   = "static asset"
+	selectName   = "SELECT 1 (bench pool)"
+	scorecardRow = "scorecard page"
+	autosaveRow  = "autosave POST"
+	compareRow   = "compare"
+	whatIfRow    = "what-if re-rank"
+	reportRow    = "report.pdf"
+)
+
+// site is the running server as the scenarios see it: where it is, who is
+// signed in, and what there is to ask for.
+type site struct {
+	url      string
+	sessions map[string]string // Cookie header by e-mail
+	fixture  *fixture
+	manager  string // the manager's Cookie header
+}
+
+// signIn signs in the demo manager and the evaluators of the drafts the
+// users will need, one after the other: each sign-in hashes a password,
+// which is deliberately costly.
+func signIn(ctx context.Context, baseURL string, f *fixture, users int) (*site, error) {
+	s := &site{url: baseURL, sessions: map[string]string{}, fixture: f}
+	emails := []string{"manager@demo.test"}
+	for i := range users {
+		emails = append(emails, f.drafts[i%len(f.drafts)].email)
+	}
+	for _, email := range emails {
+		if s.sessions[email] != "" {
+			continue
+		}
+		cookie, err := login(ctx, baseURL, email)
+		if err != nil {
+			return nil, err
+		}
+		s.sessions[email] = cookie
+	}
+	s.manager = s.sessions["manager@demo.test"]
+	return s, nil
+}
+
+func login(ctx context.Context, baseURL, email string) (string, error) {
+	form := url.Values{"email": {email}, "password": {demo.Password}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+"/login", strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", err
+	}
+	sameOrigin(req, baseURL)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("sign in as %s: %w", email, err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		return "", fmt.Errorf("sign in as %s: status %d", email, res.StatusCode)
+	}
+	var cookies []string
+	for _, c := range res.Cookies() {
+		cookies = append(cookies, c.Name+"="+c.Value)
+	}
+	return strings.Join(cookies, "; "), nil
+}
+
+// sameOrigin marks a request as coming from the application's own pages,
+// as a browser does, for the server's cross-origin protection.
+func sameOrigin(req *http.Request, baseURL string) {
+	req.Header.Set("Origin", baseURL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+}
+
+// get is a GET of path with a session (none when cookie is empty), reading
+// the whole answer as a browser would.
+func get(baseURL, path, cookie string, header ...string) request {
+	return func(ctx context.Context, c *http.Client) (int, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+path, nil)
+		if err != nil {
+			return 0, err
+		}
+		if cookie != "" {
+			req.Header.Set("Cookie", cookie)
+		}
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		res, err := c.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		defer res.Body.Close()
+		_, err = io.Copy(io.Discard, res.Body)
+		return res.StatusCode, err
+	}
+}
+
+// scenarios are the table's lines, in order: the two ceilings first, then
+// the screens users feel.
+func (s *site) scenarios(pool *pgxpool.Pool) []scenario {
+	f := s.fixture
+	evaluation := fmt.Sprintf("/evaluations/%d", f.evaluationID)
+	mine := func(i int) draft { return f.drafts[i%len(f.drafts)] }
+	compare := url.Values{}
+	for _, id := range f.compared {
+		compare.Add("vendor", strconv.FormatInt(id, 10))
+	}
+	return []scenario{
+		{name: staticName, byServer: true, newUser: func(int) request {
+			return get(s.url, static.URL("img/logo.svg"), "")
+		}},
+		{name: selectName, newUser: func(int) request {
+			return func(ctx context.Context, _ *http.Client) (int, error) {
+				var one int
+				if err := pool.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
+					return 0, err
+				}
+				return http.StatusOK, nil
+			}
+		}},
+		{name: "dashboard", byServer: true, newUser: func(i int) request {
+			return get(s.url, "/", s.sessions[mine(i).email])
+		}},
+		{name: "vendor search", byServer: true, newUser: func(i int) request {
+			return get(s.url, "/vendors?q=services", s.sessions[mine(i).email])
+		}},
+		{name: scorecardRow, byServer: true, newUser: func(i int) request {
+			d := mine(i)
+			return get(s.url, fmt.Sprintf("%s/scorecards/%d", evaluation, d.vendorID), s.sessions[d.email])
+		}},
+		{name: autosaveRow, byServer: true, newUser: func(i int) request {
+			return s.autosave(evaluation, i)
+		}},
+		{name: compareRow, byServer: true, newUser: func(int) request {
+			return get(s.url, evaluation+"/compare?"+compare.Encode(), s.manager)
+		}},
+		{name: whatIfRow, byServer: true, newUser: func(i int) request {
+			return s.whatIf(evaluation, compare, i)
+		}},
+		{name: "API result", byServer: true, newUser: func(int) request {
+			return get(s.url, "/api/v1"+evaluation+"/result", s.manager)
+		}},
+		{name: reportRow, byServer: true, newUser: func(int) request {
+			return get(s.url, evaluation+"/report.pdf", s.manager)
+		}},
+	}
+}
+
+// savedVersion finds the rating's version in an autosave's answer: the
+// criterion's form, whose version input the page's next save sends.
+var savedVersion = regexp.MustCompile(`name="version" value="(\d+)" data-testid="version"`)
+
+// autosave has virtual user i save its own draft rating over and over, as
+// an evaluator does while typing, each save based on the version the
+// previous answer gave: none should ever be stale.
+func (s *site) autosave(evaluation string, i int) request {
+	d := s.fixture.drafts[i%len(s.fixture.drafts)]
+	path := fmt.Sprintf("%s/scorecards/%d/ratings", evaluation, d.vendorID)
+	version, n := d.version, 0
+	return func(ctx context.Context, c *http.Client) (int, error) {
+		n++
+		form := url.Values{
+			"criterion": {strconv.FormatInt(d.criterionID, 10)},
+			"value":     {strconv.Itoa(2 + n%3)},
+			"justification": {fmt.Sprintf("Révision n° %d : l’équipe a répondu à nos questions sur la qualité "+
+				"des réponses écrites; the pilot figures are in line with the proposal.", n)},
+			"version": {strconv.Itoa(version)},
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url+path, strings.NewReader(form.Encode()))
+		if err != nil {
+			return 0, err
+		}
+		sameOrigin(req, s.url)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("HX-Request", "true")
+		req.Header.Set("Cookie", s.sessions[d.email])
+		res, err := c.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		defer res.Body.Close()
+		body, err := io.ReadAll(res.Body)
+		if err != nil {
+			return 0, err
+		}
+		// A stale save's answer carries the stored version too: the next
+		// save is then based on it, as the page's would be.
+		if m := savedVersion.FindSubmatch(body); m != nil {
+			version, _ = strconv.Atoi(string(m[1]))
+		}
+		return res.StatusCode, nil
+	}
+}
+
+// whatIf re-ranks the compared vendors with other category weights, as the
+// compare page's sliders do: an htmx request for a fragment, nothing saved.
+func (s *site) whatIf(evaluation string, compare url.Values, i int) request {
+	f := s.fixture
+	n := i
+	return func(ctx context.Context, c *http.Client) (int, error) {
+		n++
+		q := url.Values{}
+		for k, v := range compare {
+			q[k] = v
+		}
+		for j, key := range f.categories {
+			w := f.weights[j]
+			if j == n%len(f.categories) {
+				w += float64(5 + 5*(n%4))
+			}
+			q.Set("weight."+key, strconv.FormatFloat(w, 'f', -1, 64))
+		}
+		return get(s.url, evaluation+"/compare?"+q.Encode(), s.manager, "HX-Request", "true")(ctx, c)
+	}
+}

@@ -58,11 +58,13 @@ const criteriaTree = `RECURSIVE tree AS (
 	UNION ALL
 	SELECT c.id, tree.path || ARRAY[c.position::bigint, c.id]
 	FROM criteria c JOIN tree ON c.parent_id = tree.id
+	WHERE c.evaluation_id = $1 -- through the evaluation's index, not every evaluation's criteria
 )`
 
 // criteriaSQL reads an evaluation's criteria ($1) depth first, by position.
 const criteriaSQL = `WITH ` + criteriaTree + `
-	SELECT ` + criterionColumns + ` FROM tree JOIN criteria c ON c.id = tree.id ORDER BY tree.path`
+	SELECT ` + criterionColumns + ` FROM tree JOIN criteria c ON c.id = tree.id
+	WHERE c.evaluation_id = $1 ORDER BY tree.path`
 
 // findCriteria returns an evaluation's criteria depth first, by position.
 func findCriteria(ctx context.Context, q querier, evaluationID int64) ([]*bpo.Criterion, error) {

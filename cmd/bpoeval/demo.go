@@ -39,6 +39,9 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	if loaded {
+		if err := db.Analyze(ctx); err != nil {
+			return err
+		}
 		fmt.Fprintf(stdout, "demo data (%s) loaded in %.1f s\n", *size, time.Since(start).Seconds())
 	} else {
 		fmt.Fprintf(stdout, "demo data (%s) already present\n", *size)

@@ -1,11 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
 
@@ -96,15 +98,38 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, c templ.Componen
 	s.renderStatus(w, r, http.StatusOK, c)
 }
 
-// renderStatus writes a page in the request's language with the given status.
+// renderStatus writes a page in the request's language with the given
+// status. The page is rendered in full before it is sent: it then goes out
+// in one write with its length, instead of a chunk every few kilobytes (a
+// scorecard is tens of them), and a page that fails half-way is an error
+// rather than half a page.
 func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	ctx := components.WithLang(r.Context(), s.lang(r))
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer releasePageBuffer(buf)
+	if err := c.Render(components.WithLang(r.Context(), s.lang(r)), buf); err != nil {
+		s.log.Error("render", "id", requestIDFrom(r.Context()), "error", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	if err := c.Render(ctx, w); err != nil {
-		s.log.Error("render", "id", requestIDFrom(r.Context()), "error", err)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// pageBuffers are reused from page to page, so that rendering does not grow
+// a buffer from nothing every time.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// releasePageBuffer returns buf to the pool unless an unusual page made it
+// so big that keeping it would hold on to memory for nothing.
+func releasePageBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > 1<<20 {
+		return
 	}
+	buf.Reset()
+	pageBuffers.Put(buf)
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {

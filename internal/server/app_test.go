@@ -72,30 +72,34 @@ func newAppWith(t *testing.T, configure func(*config.Config)) *app {
 		t.Fatal(err)
 	}
 	configure(&cfg)
-	store := postgres.NewSessionStore(db, server.SessionIdleTimeout, server.SessionCodec)
 	logs := &syncBuffer{}
 	a := &app{t: t, db: db, users: postgres.NewUserService(db), vendors: postgres.NewVendorService(db), log: logs,
 		evaluations: postgres.NewEvaluationService(db), criteria: postgres.NewCriterionService(db),
 		participants: postgres.NewParticipantService(db), scorecards: postgres.NewScorecardService(db)}
-	srv := server.New(server.Deps{
-		Config:       cfg,
-		Logger:       slog.New(slog.NewTextHandler(logs, nil)),
-		Users:        a.users,
-		Vendors:      a.vendors,
-		Evaluations:  a.evaluations,
-		Criteria:     a.criteria,
-		Participants: a.participants,
-		Scorecards:   a.scorecards,
-		Audit:        postgres.NewAuditService(db),
-		Tokens:       postgres.NewTokenService(db),
-		Sessions:     store,
-		Ping:         db.Ping,
-	})
 	a.admin = a.user("admin@app.test", bpo.RoleAdmin)
 	dumpLogOnFailure(a)
-	a.srv = httptest.NewServer(srv.Handler())
+	a.srv = httptest.NewServer(newHandler(db, cfg, logs))
 	t.Cleanup(a.srv.Close)
 	return a
+}
+
+// newHandler is the whole application over db, put together as `bpoeval
+// serve` does, logging to log.
+func newHandler(db *postgres.DB, cfg config.Config, log io.Writer) http.Handler {
+	return server.New(server.Deps{
+		Config:       cfg,
+		Logger:       slog.New(slog.NewTextHandler(log, nil)),
+		Users:        postgres.NewUserService(db),
+		Vendors:      postgres.NewVendorService(db),
+		Evaluations:  postgres.NewEvaluationService(db),
+		Criteria:     postgres.NewCriterionService(db),
+		Participants: postgres.NewParticipantService(db),
+		Scorecards:   postgres.NewScorecardService(db),
+		Audit:        postgres.NewAuditService(db),
+		Tokens:       postgres.NewTokenService(db),
+		Sessions:     postgres.NewSessionStore(db, server.SessionIdleTimeout, server.SessionCodec),
+		Ping:         db.Ping,
+	}).Handler()
 }
 
 // syncBuffer collects the server's log lines from many goroutines.
@@ -137,15 +141,17 @@ func (a *app) vendor(in bpo.VendorInput) *bpo.Vendor {
 	return v
 }
 
-// client is one browser: a cookie jar, no automatic redirects.
+// client is one browser: a cookie jar, no automatic redirects, talking to
+// base, the app's server unless a test runs another instance.
 type client struct {
 	a    *app
 	http *http.Client
+	base string
 }
 
 func (a *app) anonymous() *client {
 	jar, _ := cookiejar.New(nil)
-	return &client{a: a, http: &http.Client{
+	return &client{a: a, base: a.srv.URL, http: &http.Client{
 		Jar:     jar,
 		Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
@@ -197,7 +203,7 @@ func (c *client) do(req *http.Request) *response {
 
 func (c *client) get(path string, header ...string) *response {
 	c.a.t.Helper()
-	req, err := http.NewRequest(http.MethodGet, c.a.srv.URL+path, nil)
+	req, err := http.NewRequest(http.MethodGet, c.base+path, nil)
 	if err != nil {
 		c.a.t.Fatal(err)
 	}
@@ -209,7 +215,7 @@ func (c *client) get(path string, header ...string) *response {
 
 func (c *client) post(path string, form url.Values, header ...string) *response {
 	c.a.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, c.a.srv.URL+path, strings.NewReader(form.Encode()))
+	req, err := http.NewRequest(http.MethodPost, c.base+path, strings.NewReader(form.Encode()))
 	if err != nil {
 		c.a.t.Fatal(err)
 	}

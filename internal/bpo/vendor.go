@@ -143,6 +143,10 @@ type VendorService interface {
 	// number matching the filter.
 	FindVendors(ctx context.Context, f VendorFilter) ([]*Vendor, int, error)
 
+	// CountVendors returns the number of vendors in the registry, archived
+	// ones left out.
+	CountVendors(ctx context.Context) (int, error)
+
 	// CreateVendor validates and stores a vendor. EFORBIDDEN unless the caller
 	// may edit vendors; EINVALID on bad input or a name already in use.
 	CreateVendor(ctx context.Context, in VendorInput) (*Vendor, error)

@@ -89,6 +89,19 @@ func (s *VendorService) FindVendors(ctx context.Context, f bpo.VendorFilter) ([]
 	return vendors, total, nil
 }
 
+// CountVendors implements bpo.VendorService. The dashboard shows the count
+// on every visit: FindVendors would sort the whole registry for it.
+func (s *VendorService) CountVendors(ctx context.Context) (int, error) {
+	if err := forbiddenUnless(bpo.CanReadVendors(bpo.UserFromContext(ctx))); err != nil {
+		return 0, err
+	}
+	var n int
+	if err := s.db.Pool.QueryRow(ctx, `SELECT count(*) FROM vendors WHERE NOT archived`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count vendors: %w", err)
+	}
+	return n, nil
+}
+
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

@@ -8,7 +8,7 @@ import (
 )
 
 func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
-	_, total, err := s.vendors.FindVendors(r.Context(), bpo.VendorFilter{Limit: 1})
+	total, err := s.vendors.CountVendors(r.Context())
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -234,13 +234,20 @@ func TestStaleVendorEditGetsConflict(t *testing.T) {
 func TestArchiveVendor(t *testing.T) {
 	a := newApp(t)
 	v := a.vendor(bpo.VendorInput{Name: "Teranga", Country: "SN"})
+	a.vendor(bpo.VendorInput{Name: "Atlas", Country: "MA"})
 	c := a.signIn("mgr@example.test", bpo.RoleManager)
+	if got := text(c.get("/").doc(t), "[data-testid=vendor-count]"); !strings.HasPrefix(got, "2 ") {
+		t.Errorf("dashboard before archiving: %q", got)
+	}
 	ver := url.Values{"version": {strconv.Itoa(v.Version)}}
 	if res := c.post(fmt.Sprintf("/vendors/%d/archive", v.ID), ver); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("archive: status %d", res.StatusCode)
 	}
-	if n := c.get("/vendors").doc(t).Find("[data-testid=vendor-row]").Length(); n != 0 {
-		t.Errorf("archived vendor listed by default (%d rows)", n)
+	if got := text(c.get("/").doc(t), "[data-testid=vendor-count]"); !strings.HasPrefix(got, "1 ") {
+		t.Errorf("the dashboard counts an archived vendor: %q", got)
+	}
+	if n := c.get("/vendors").doc(t).Find("[data-testid=vendor-row]").Length(); n != 1 {
+		t.Errorf("%d vendors listed by default, want the one not archived", n)
 	}
 	if n := c.get("/vendors?archived=1").doc(t).Find("[data-testid=vendor-row]").Length(); n != 1 {
 		t.Errorf("archived list has %d rows, want 1", n)

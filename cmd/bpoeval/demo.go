@@ -42,9 +42,9 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 		if err := db.Analyze(ctx); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "demo data (%s) loaded in %.1f s\n", *size, time.Since(start).Seconds())
+		fmt.Fprintf(stdout, "demo data loaded (%s, in %.1f s)\n", *size, time.Since(start).Seconds())
 	} else {
-		fmt.Fprintf(stdout, "demo data (%s) already present\n", *size)
+		fmt.Fprintf(stdout, "demo data already present (%s)\n", *size)
 	}
 	demo.PrintLogins(stdout, demo.Size(*size))
 	return nil

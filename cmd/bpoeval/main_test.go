@@ -117,6 +117,9 @@ func TestDemoIsIdempotent(t *testing.T) {
 	if err != nil || !strings.Contains(out, "already present") {
 		t.Fatalf("second load: %q %v", out, err)
 	}
+	if _, _, err := exec(t, env, "", "demo", "--size", "huge"); exitCode(err) != 2 || !strings.Contains(err.Error(), "small or large") {
+		t.Errorf("unknown size: %v", err)
+	}
 }
 
 func TestServeShutsDownGracefully(t *testing.T) {

@@ -65,6 +65,12 @@ type ScorecardService interface {
 	// when the rating changed since in.Version.
 	SaveRating(ctx context.Context, evaluationID, vendorID int64, in RatingInput) (*Rating, error)
 
+	// FindMyScorecards lists the caller's scorecards in the open evaluations
+	// they are assigned to, soonest due first: one per vendor they may
+	// score, or, before their declaration, one without a vendor. Empty for
+	// callers who are not evaluators.
+	FindMyScorecards(ctx context.Context) ([]*MyScorecard, error)
+
 	// FindScorecardDetail is FindScorecard with what the scorecard's page is
 	// built from, in one round trip; the same errors.
 	FindScorecardDetail(ctx context.Context, evaluationID, vendorID, evaluatorID int64) (*ScorecardDetail, error)
@@ -154,4 +160,17 @@ type ScorecardDetail struct {
 	Vendor     *Participant
 	Evaluator  *Assignment
 	Scorecard  *Scorecard
+}
+
+// MyScorecard is one line of an evaluator's work in an open evaluation.
+type MyScorecard struct {
+	EvaluationID    int64
+	EvaluationTitle string
+	DueDate         *time.Time
+	Declared        bool // false: the conflict-of-interest declaration comes first, and there is no vendor yet
+	VendorID        int64
+	VendorName      string
+	Status          ScorecardStatus // "" when not started
+	Rated           int             // rated criteria with a rating
+	Total           int             // rated criteria of the evaluation
 }

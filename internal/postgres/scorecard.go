@@ -172,6 +172,43 @@ func (s *ScorecardService) FindScorecard(ctx context.Context, evaluationID, vend
 	return readScorecard(ctx, s.db.Pool, evaluationID, vendorID, evaluatorID)
 }
 
+// FindMyScorecards implements bpo.ScorecardService in one query over every
+// open evaluation the caller is assigned to: a row per vendor they may
+// score once they have declared, a row without a vendor before.
+func (s *ScorecardService) FindMyScorecards(ctx context.Context) ([]*bpo.MyScorecard, error) {
+	u := bpo.UserFromContext(ctx)
+	if u == nil || u.Role != bpo.RoleEvaluator {
+		return nil, nil
+	}
+	rows, _ := s.db.Pool.Query(ctx, `
+		SELECT e.id, e.title, e.due_date, a.coi_declared_at IS NOT NULL,
+			coalesce(p.vendor_id, 0), coalesce(v.name, ''), coalesce(sc.status, ''),
+			(SELECT count(*) FROM ratings r JOIN criteria c ON c.id = r.criterion_id
+				WHERE r.scorecard_id = sc.id AND c.kind = 'rated' AND r.value IS NOT NULL),
+			(SELECT count(*) FROM criteria c WHERE c.evaluation_id = e.id AND c.kind = 'rated')
+		FROM assignments a
+		JOIN evaluations e ON e.id = a.evaluation_id AND e.status = 'open'
+		LEFT JOIN participants p ON a.coi_declared_at IS NOT NULL
+			AND p.evaluation_id = e.id AND p.stage <> 'rejected'
+			AND NOT EXISTS (SELECT 1 FROM conflicts k
+				WHERE k.evaluation_id = e.id AND k.user_id = a.user_id AND k.vendor_id = p.vendor_id)
+		LEFT JOIN vendors v ON v.id = p.vendor_id
+		LEFT JOIN scorecards sc ON sc.evaluation_id = e.id AND sc.vendor_id = p.vendor_id AND sc.evaluator_id = a.user_id
+		WHERE a.user_id = $1
+		ORDER BY e.due_date NULLS LAST, e.created_at DESC, e.id DESC, lower(v.name), p.vendor_id`, u.ID)
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*bpo.MyScorecard, error) {
+		var m bpo.MyScorecard
+		err := row.Scan(&m.EvaluationID, &m.EvaluationTitle, &m.DueDate, &m.Declared,
+			&m.VendorID, &m.VendorName, &m.Status, &m.Rated, &m.Total)
+		return &m, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find my scorecards: %w", err)
+	}
+	// A declared evaluator of an evaluation without vendors to score has nothing to do there.
+	return slices.DeleteFunc(list, func(m *bpo.MyScorecard) bool { return m.Declared && m.VendorID == 0 }), nil
+}
+
 // saveRatingSQL is the whole autosave in one statement, hence one round
 // trip and one implicit transaction:
 //

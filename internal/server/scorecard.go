@@ -2,7 +2,6 @@ package server
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/i18n"
@@ -733,72 +731,23 @@ func (s *Server) myScorecardsView(r *http.Request) (pages.MyScorecardsView, erro
 		return v, nil
 	}
 	v.Show = true
-	evals, _, err := s.evaluations.FindEvaluations(r.Context(), bpo.EvaluationFilter{Status: bpo.StatusOpen, Limit: 100})
+	mine, err := s.scorecards.FindMyScorecards(r.Context())
 	if err != nil {
 		return v, err
 	}
-	slices.SortStableFunc(evals, func(a, b *bpo.EvaluationSummary) int { return compareDue(a.DueDate, b.DueDate) })
-	for _, e := range evals {
-		rows, err := s.myScorecardRows(r.Context(), s.lang(r), u, &e.Evaluation)
-		if err != nil {
-			return v, err
+	lang := s.lang(r)
+	for _, m := range mine {
+		row := pages.MyScorecardItem{EvaluationID: m.EvaluationID, EvaluationTitle: m.EvaluationTitle, Due: dueText(lang, m.DueDate)}
+		switch {
+		case !m.Declared:
+			row.State = "declare"
+		case m.Status == "":
+			row.VendorID, row.VendorName, row.State, row.Total = m.VendorID, m.VendorName, "not_started", m.Total
+		default:
+			row.VendorID, row.VendorName, row.State, row.Rated, row.Total = m.VendorID, m.VendorName, string(m.Status), m.Rated, m.Total
 		}
-		v.Rows = append(v.Rows, rows...)
+		v.Rows = append(v.Rows, row)
 	}
 	return v, nil
 }
 
-// compareDue orders due dates, evaluations without one last.
-func compareDue(a, b *time.Time) int {
-	switch {
-	case a == nil && b == nil:
-		return 0
-	case a == nil:
-		return 1
-	case b == nil:
-		return -1
-	}
-	return a.Compare(*b)
-}
-
-// myScorecardRows is u's work in one evaluation: the declaration still to
-// make, or one row per vendor u may score.
-func (s *Server) myScorecardRows(ctx context.Context, lang i18n.Lang, u *bpo.User, e *bpo.Evaluation) ([]pages.MyScorecardItem, error) {
-	parts, err := s.participants.FindParticipants(ctx, e.ID)
-	if err != nil {
-		return nil, err
-	}
-	assignments, err := s.participants.FindAssignments(ctx, e.ID)
-	if err != nil {
-		return nil, err
-	}
-	mine := findAssignment(assignments, u.ID)
-	if mine == nil {
-		return nil, nil
-	}
-	base := pages.MyScorecardItem{EvaluationID: e.ID, EvaluationTitle: e.Title, Due: dueText(lang, e.DueDate)}
-	if mine.COIDeclaredAt == nil {
-		base.State = "declare"
-		return []pages.MyScorecardItem{base}, nil
-	}
-	criteria, err := s.criteria.FindCriteria(ctx, e.ID)
-	if err != nil {
-		return nil, err
-	}
-	progress, err := s.scorecards.FindProgress(ctx, e.ID)
-	if err != nil {
-		return nil, err
-	}
-	rated, byPair := countRated(criteria), progressByPair(progress)
-	var rows []pages.MyScorecardItem
-	for _, p := range parts {
-		c := scorecardCell(mine, p.VendorID, byPair, rated)
-		if p.Stage == bpo.StageRejected || c.State == "conflict" {
-			continue
-		}
-		row := base
-		row.VendorID, row.VendorName, row.State, row.Rated, row.Total = p.VendorID, p.Name, c.State, c.Rated, rated
-		rows = append(rows, row)
-	}
-	return rows, nil
-}

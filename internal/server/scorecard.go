@@ -750,4 +750,3 @@ func (s *Server) myScorecardsView(r *http.Request) (pages.MyScorecardsView, erro
 	}
 	return v, nil
 }
-

@@ -12,8 +12,8 @@ import (
 // large data set's main one), and the draft ratings the autosaves write.
 type fixture struct {
 	evaluationID int64
-	compared     []int64   // vendors shown side by side, by id
-	categories   []string  // keys of the top-level criteria, whose weights the what-if changes
+	compared     []string  // vendors shown side by side (the shortlist), by key
+	categories   []int64   // ids of the top-level criteria, whose weights the what-if changes
 	weights      []float64 // their weights
 	drafts       []draft
 }
@@ -27,9 +27,6 @@ type draft struct {
 	version     int // of the rating; 0 when not rated yet
 }
 
-// comparedVendors is how many vendors the compare page shows.
-const comparedVendors = 4
-
 func readFixture(ctx context.Context, databaseURL string) (*fixture, error) {
 	conn, err := pgx.Connect(ctx, databaseURL)
 	if err != nil {
@@ -42,18 +39,18 @@ func readFixture(ctx context.Context, databaseURL string) (*fixture, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fixture: no open evaluation in the demo data: %w", err)
 	}
-	rows, _ := conn.Query(ctx, `SELECT vendor_id FROM participants
-		WHERE evaluation_id = $1 AND stage <> 'rejected' ORDER BY key LIMIT $2`, f.evaluationID, comparedVendors)
-	if f.compared, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+	rows, _ := conn.Query(ctx, `SELECT key FROM participants
+		WHERE evaluation_id = $1 AND stage = 'shortlisted' ORDER BY key`, f.evaluationID)
+	if f.compared, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
 		return nil, fmt.Errorf("fixture: %w", err)
 	}
-	rows, _ = conn.Query(ctx, `SELECT key, weight FROM criteria
+	rows, _ = conn.Query(ctx, `SELECT id, weight FROM criteria
 		WHERE evaluation_id = $1 AND parent_id IS NULL ORDER BY position`, f.evaluationID)
 	_, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
-		var key string
+		var id int64
 		var w float64
-		err := row.Scan(&key, &w)
-		f.categories, f.weights = append(f.categories, key), append(f.weights, w)
+		err := row.Scan(&id, &w)
+		f.categories, f.weights = append(f.categories, id), append(f.weights, w)
 		return struct{}{}, err
 	})
 	if err != nil {

@@ -131,8 +131,8 @@ func (s *site) scenarios(pool *pgxpool.Pool) []scenario {
 	evaluation := fmt.Sprintf("/evaluations/%d", f.evaluationID)
 	mine := func(i int) draft { return f.drafts[i%len(f.drafts)] }
 	compare := url.Values{}
-	for _, id := range f.compared {
-		compare.Add("vendor", strconv.FormatInt(id, 10))
+	for _, key := range f.compared {
+		compare.Add("vendor", key)
 	}
 	return []scenario{
 		{name: staticName, byServer: true, newUser: func(int) request {
@@ -232,12 +232,12 @@ func (s *site) whatIf(evaluation string, compare url.Values, i int) request {
 		for k, v := range compare {
 			q[k] = v
 		}
-		for j, key := range f.categories {
+		for j, id := range f.categories {
 			w := f.weights[j]
 			if j == n%len(f.categories) {
 				w += float64(5 + 5*(n%4))
 			}
-			q.Set("weight."+key, strconv.FormatFloat(w, 'f', -1, 64))
+			q.Set("w_"+strconv.FormatInt(id, 10), strconv.FormatFloat(w, 'f', -1, 64))
 		}
 		return get(s.url, evaluation+"/compare?"+q.Encode(), s.manager, "HX-Request", "true")(ctx, c)
 	}

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -107,3 +108,47 @@ func TestStaticAssetsAreHashedAndCached(t *testing.T) {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// TestMetricsOnlyOnLoopback asks for /metrics from the connection addresses
+// a server sees, on loopback and not: only loopback gets them, unless
+// they are configured public. A proxy on loopback relays remote clients.
+func TestMetricsOnlyOnLoopback(t *testing.T) {
+	apps := map[bool]*app{
+		false: newApp(t),
+		true:  newAppWith(t, func(c *config.Config) { c.MetricsPublic = true }),
+	}
+	for name, tc := range map[string]struct {
+		remote, forwarded string
+		public            bool
+		want              int
+	}{
+		"IPv4Loopback":          {"127.0.0.1:40000", "", false, http.StatusOK},
+		"IPv6Loopback":          {"[::1]:40000", "", false, http.StatusOK},
+		"OtherLoopbackAddress":  {"127.8.9.10:40000", "", false, http.StatusOK},
+		"PrivateNetwork":        {"10.1.2.3:40000", "", false, http.StatusNotFound},
+		"PublicIPv4":            {"203.0.113.9:40000", "", false, http.StatusNotFound},
+		"PublicIPv6":            {"[2001:db8::7]:40000", "", false, http.StatusNotFound},
+		"IPv4MappedPublic":      {"[::ffff:203.0.113.9]:40000", "", false, http.StatusNotFound},
+		"UnspecifiedAddress":    {"0.0.0.0:40000", "", false, http.StatusNotFound},
+		"Unparsable":            {"somewhere", "", false, http.StatusNotFound},
+		"ProxiedFromLoopback":   {"127.0.0.1:40000", "203.0.113.9", false, http.StatusNotFound},
+		"PublicWhenConfigured":  {"203.0.113.9:40000", "", true, http.StatusOK},
+		"ProxiedWhenConfigured": {"127.0.0.1:40000", "203.0.113.9", true, http.StatusOK},
+	} {
+		t.Run(name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+			req.RemoteAddr = tc.remote
+			if tc.forwarded != "" {
+				req.Header.Set("X-Forwarded-For", tc.forwarded)
+			}
+			rec := httptest.NewRecorder()
+			apps[tc.public].srv.Config.Handler.ServeHTTP(rec, req)
+			if rec.Code != tc.want {
+				t.Errorf("status %d, want %d", rec.Code, tc.want)
+			}
+			if rec.Code == http.StatusOK && !strings.Contains(rec.Body.String(), "# TYPE") {
+				t.Errorf("no metrics in the answer")
+			}
+		})
+	}
+}

@@ -57,12 +57,16 @@ func formInt(p *bpo.Problems, form url.Values, field string) *int {
 }
 
 // formVersion reads the hidden version field that optimistic locking relies on.
-func formVersion(form url.Values) (int, error) {
-	v, err := strconv.Atoi(form.Get("version"))
+func formVersion(form url.Values) (int, error) { return parseVersion(form.Get("version")) }
+
+// parseVersion reads a version number. Versions are PostgreSQL integers: a
+// larger number cannot be one, and would fail in the database as a fault.
+func parseVersion(s string) (int, error) {
+	v, err := strconv.ParseInt(s, 10, 32)
 	if err != nil || v < 0 {
 		return 0, errBadRequest
 	}
-	return v, nil
+	return int(v), nil
 }
 
 // pathID reads a numeric id from the URL; anything else is not found.

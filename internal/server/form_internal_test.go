@@ -1,8 +1,10 @@
 package server
 
 import (
+	"net/url"
 	"testing"
 
+	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/i18n"
 )
 
@@ -30,6 +32,21 @@ func TestParseDecimal(t *testing.T) {
 			if err != nil || got != v {
 				t.Errorf("%s: %v → %q → %v, %v", lang, v, inputNumber(lang, v), got, err)
 			}
+		}
+	}
+}
+
+func TestFormVersion(t *testing.T) {
+	for in, want := range map[string]int{"0": 0, "7": 7, "2147483647": 2147483647} {
+		if got, err := formVersion(url.Values{"version": {in}}); err != nil || got != want {
+			t.Errorf("formVersion(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	// Versions are PostgreSQL integers: a larger number cannot be one, and
+	// would fail in the database instead of being refused here.
+	for _, in := range []string{"", "-1", "abc", "1e3", "2147483648", "9223372036854775807", "99999999999999999999"} {
+		if _, err := formVersion(url.Values{"version": {in}}); bpo.ErrorCode(err) != "bad_request" {
+			t.Errorf("formVersion(%q): %v, want a bad request", in, err)
 		}
 	}
 }

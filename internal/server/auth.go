@@ -185,9 +185,13 @@ func (s *Server) authenticate(ctx context.Context, email, pw string) (*bpo.User,
 	return u, nil
 }
 
-// safeNext keeps the post-sign-in redirect on this site.
+// safeNext keeps the post-sign-in redirect on this site. Browsers drop
+// tabs and line breaks inside a URL and read a backslash as a slash, so
+// "/\t/evil.example" would leave the site: any control character or
+// backslash sends the user home instead.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
 		return "/"
 	}
 	return next

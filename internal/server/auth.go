@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/i18n"
@@ -113,8 +115,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	email := strings.TrimSpace(form.Get("email"))
-	view := pages.LoginView{Email: email, Next: form.Get("next")}
+	typed := strings.TrimSpace(form.Get("email"))
+	view := pages.LoginView{Email: typed, Next: form.Get("next")}
+	email := signInKey(typed)
 	ctx := r.Context()
 
 	byEmail, byAddr, err := s.users.LoginFailures(ctx, email, clientAddr(r), s.now().Add(-loginWindow))
@@ -155,6 +158,21 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	s.sessions.Put(ctx, sessionUserID, u.ID)
 	http.Redirect(w, r, safeNext(view.Next), http.StatusSeeOther)
+}
+
+// maxEmailLength is the longest e-mail address there can be (RFC 5321).
+const maxEmailLength = 254
+
+// signInKey is the address typed, as it is looked up and counted. What no
+// account can have (not UTF-8, a control character, longer than any
+// address) becomes "", which matches no account, where the database would
+// refuse the text itself; its failures still count against the client's
+// address.
+func signInKey(email string) string {
+	if len(email) > maxEmailLength || !utf8.ValidString(email) || strings.ContainsFunc(email, unicode.IsControl) {
+		return ""
+	}
+	return email
 }
 
 var (

@@ -302,3 +302,40 @@ func TestLogoutClearsTheCookie(t *testing.T) {
 		t.Errorf("logout does not clear the session cookie: %v", res.Header.Values("Set-Cookie"))
 	}
 }
+
+// TestLoginRefusesMalformedAddresses types into the e-mail field what no
+// account can have: refused like any wrong address, never a fault.
+func TestLoginRefusesMalformedAddresses(t *testing.T) {
+	a := newApp(t)
+	a.user("mgr@example.test", bpo.RoleManager)
+	for name, email := range map[string]string{
+		"InvalidUTF8": "mgr\xff@example.test",
+		"NUL":         "mgr\x00@example.test",
+		"Control":     "mgr\x1b@example.test",
+		"Oversized":   randomText(20_000), // too varied to compress into an index entry
+	} {
+		t.Run(name, func(t *testing.T) {
+			res := a.anonymous().post("/login", url.Values{"email": {email}, "password": {testPassword}})
+			if res.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("status %d, want 401", res.StatusCode)
+			}
+			if msg := text(res.doc(t), "[data-testid=login-error]"); msg != "The e-mail address or the password is not right." {
+				t.Errorf("message = %q", msg)
+			}
+		})
+	}
+}
+
+// randomText is n letters and digits from a fixed seed.
+func randomText(n int) string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	b := make([]byte, n)
+	x := uint64(7331)
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		b[i] = alphabet[x%uint64(len(alphabet))]
+	}
+	return string(b)
+}

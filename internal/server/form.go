@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -143,4 +145,33 @@ func formAlert(lang i18n.Lang, err error, shown []components.Field) string {
 		}
 	}
 	return strings.Join(slices.Compact(parts), " ")
+}
+
+// maxPage bounds page numbers, so that the offset they make cannot overflow.
+const maxPage = 1_000_000
+
+// pageNumber reads the ?page= of a list: 1 when missing or malformed.
+func pageNumber(q url.Values) int {
+	page, err := strconv.Atoi(q.Get("page"))
+	if err != nil {
+		var ne *strconv.NumError
+		if errors.As(err, &ne) && ne.Err == strconv.ErrRange && !strings.HasPrefix(q.Get("page"), "-") {
+			return maxPage
+		}
+		return 1
+	}
+	return min(max(page, 1), maxPage)
+}
+
+// checkQuery refuses query parameters that nobody can have typed into a
+// search form: text that is not UTF-8 or holds control characters, which
+// PostgreSQL would refuse as a fault.
+func checkQuery(q url.Values, names ...string) error {
+	for _, name := range names {
+		v := q.Get(name)
+		if !utf8.ValidString(v) || strings.ContainsFunc(v, unicode.IsControl) {
+			return errBadRequest
+		}
+	}
+	return nil
 }

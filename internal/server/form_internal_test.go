@@ -50,3 +50,12 @@ func TestFormVersion(t *testing.T) {
 		}
 	}
 }
+
+func TestPageNumber(t *testing.T) {
+	for in, want := range map[string]int{"": 1, "0": 1, "-5": 1, "3": 3, "x": 1, "1000000": 1000000,
+		"368934881474191034": maxPage, "9223372036854775807": maxPage} {
+		if got := pageNumber(url.Values{"page": {in}}); got != want {
+			t.Errorf("pageNumber(%q) = %d, want %d", in, got, want)
+		}
+	}
+}

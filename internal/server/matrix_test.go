@@ -393,11 +393,13 @@ func (f *matrixFixture) value(t *testing.T, name string, caller role) string {
 				return strconv.Itoa(p.Version)
 			}
 		}
-		t.Fatal("{participantVersion}: the vendor no longer takes part")
+		return "0" // no longer taking part: any version is stale
 	case "criterionID":
 		return itoa(f.byKey["policies"].ID)
 	case "measuredID":
 		return itoa(f.byKey["price"].ID)
+	case "otherMeasuredID":
+		return itoa(f.byKey["asa"].ID)
 	case "criterionVersion":
 		criteria, err := m.criteria.FindCriteria(ctx, f.ev.ID)
 		must(err)
@@ -406,7 +408,7 @@ func (f *matrixFixture) value(t *testing.T, name string, caller role) string {
 				return strconv.Itoa(c.Version)
 			}
 		}
-		t.Fatal("{criterionVersion}: the criterion is gone")
+		return "0" // removed by an earlier request: any version is stale
 	case "scorecardID":
 		return itoa(f.scorecardID)
 	case "scorecardVersion":
@@ -496,10 +498,16 @@ func send(t testing.TB, c *client, req request) (*response, error) {
 	for k, vs := range req.header {
 		hr.Header[k] = vs
 	}
-	res, err := c.http.Do(hr)
+	// The transport, not the client: a client refuses an answer whose
+	// Location it cannot parse, and that is exactly the answer to see.
+	for _, ck := range c.http.Jar.Cookies(hr.URL) {
+		hr.AddCookie(ck)
+	}
+	res, err := http.DefaultTransport.RoundTrip(hr)
 	if err != nil {
 		return nil, err
 	}
+	c.http.Jar.SetCookies(hr.URL, res.Cookies())
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
@@ -551,7 +559,8 @@ func (a *app) fingerprint(t testing.TB) string {
 	}
 	parts := make([]string, len(tables))
 	for i, name := range tables {
-		parts[i] = fmt.Sprintf(`(SELECT '%s:' || md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) FROM %s x)`,
+		// A sum of row hashes: as telling as a hash of the sorted rows, without the sort.
+		parts[i] = fmt.Sprintf(`(SELECT '%s:' || count(*) || ':' || coalesce(sum(('x' || left(md5(x::text), 15))::bit(60)::bigint), 0) FROM %s x)`,
 			strings.ReplaceAll(name, "'", "''"), pgx.Identifier{name}.Sanitize())
 	}
 	var sum string

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -415,4 +416,39 @@ func outer(s *goquery.Selection) string {
 		h = h[:200] + "…"
 	}
 	return h
+}
+
+// TestMeasurementsAreSavedTogetherOrNotAtAll sends a vendor's figures with
+// one the service refuses (another evaluation's criterion, a rated one):
+// none of the others may be stored, whatever order they are read in.
+func TestMeasurementsAreSavedTogetherOrNotAtAll(t *testing.T) {
+	m := newMatrixApp(t)
+	f := m.fixture(t, stateOpen)
+	other := m.fixture(t, stateOpen)
+	c := m.client(manager)
+	path := f.expand(t, "/evaluations/{evaluationID}/measurements/{vendorID}", manager, url.PathEscape)
+	for name, bad := range map[string]string{
+		"OtherEvaluationsCriterion": "m_" + itoa(other.byKey["aht"].ID),
+		"RatedCriterion":            "m_" + itoa(f.byKey["policies"].ID),
+		"UnknownCriterion":          "m_999999999",
+	} {
+		t.Run(name, func(t *testing.T) {
+			// Many figures, so that a random map order almost surely reads
+			// some valid ones before the refused one.
+			form := url.Values{bad: {"3"}}
+			for _, key := range []string{"price", "asa", "aht", "abandonment", "turnaround"} {
+				form.Set("m_"+itoa(f.byKey[key].ID), "42")
+			}
+			before := m.fingerprint(t)
+			res := mustSend(t, c, request{method: http.MethodPost, path: path, body: form.Encode(),
+				header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}})
+			if res.StatusCode < 400 || res.StatusCode >= 500 {
+				t.Fatalf("status %d, want a refusal", res.StatusCode)
+			}
+			if m.fingerprint(t) != before {
+				ms, _ := m.participants.FindMeasurements(m.adminCtx(), f.ev.ID)
+				t.Errorf("refused with %d, yet %d figures are stored: the valid ones were saved", res.StatusCode, len(ms))
+			}
+		})
+	}
 }

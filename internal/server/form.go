@@ -110,6 +110,11 @@ func parseDecimal(s string) (v float64, present bool, err error) {
 	if thousandsLike.MatchString(s) {
 		return 0, true, bpo.Errorf(bpo.EINVALID, "error.field.number_ambiguous")
 	}
+	// strconv also reads hexadecimal ("0x1p4" is 16) and digits separated
+	// by underscores: nobody types those for a price or a weight.
+	if strings.ContainsFunc(s, func(r rune) bool { return !strings.ContainsRune("0123456789+-.,eE", r) }) {
+		return 0, true, bpo.Errorf(bpo.EINVALID, "error.field.number")
+	}
 	v, err = strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
 	if err != nil || !bpo.ValidMeasurement(v) {
 		return 0, true, bpo.Errorf(bpo.EINVALID, "error.field.number")

@@ -18,7 +18,7 @@ func TestParseDecimal(t *testing.T) {
 			t.Errorf("parseDecimal(%q) = %v, %v, %v; want %v", in, got, present, err, want)
 		}
 	}
-	for _, in := range []string{"2,100", "1,234,567", "abc", "NaN", "Inf", "1e999", "1.2.3"} {
+	for _, in := range []string{"2,100", "1,234,567", "abc", "NaN", "Inf", "1e999", "1.2.3", "0x1p4", "1_000", "٣"} {
 		if _, _, err := parseDecimal(in); err == nil {
 			t.Errorf("parseDecimal(%q) accepted", in)
 		}

@@ -128,6 +128,11 @@ func inputNumber(lang i18n.Lang, v float64) string {
 	s := strconv.FormatFloat(v, 'f', -1, 64)
 	if lang == i18n.FR {
 		s = strings.Replace(s, ".", ",", 1)
+		// "12,125" would read back as an ambiguous thousands separator: a
+		// trailing zero keeps the comma a decimal one, the value the same.
+		if thousandsLike.MatchString(s) {
+			s += "0"
+		}
 	}
 	return s
 }

@@ -26,7 +26,9 @@ func TestParseDecimal(t *testing.T) {
 	if _, present, err := parseDecimal("  "); present || err != nil {
 		t.Error("blank is not absent")
 	}
-	for _, v := range []float64{2100, 2100.25, 0.125, 1e-7, 123456789} {
+	// Three decimals after one to three digits read as thousands in French
+	// ("12,125"): what the edit form shows must still read back.
+	for _, v := range []float64{2100, 2100.25, 0.125, 1e-7, 123456789, 1.001, 12.125, -999.999, 1234.567} {
 		for _, lang := range i18n.Langs {
 			got, _, err := parseDecimal(inputNumber(lang, v))
 			if err != nil || got != v {

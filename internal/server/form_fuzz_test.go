@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
@@ -33,7 +34,7 @@ func FuzzParseDecimal(f *testing.F) {
 			return
 		}
 		if !present {
-			if strings.Trim(s, " \t\n\r\v\f\u00a0\u202f\u0085") != "" {
+			if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsSpace(r) }) >= 0 {
 				t.Fatalf("parseDecimal(%q) reads nothing from text that is not blank", s)
 			}
 			return
@@ -41,7 +42,7 @@ func FuzzParseDecimal(f *testing.F) {
 		if !bpo.ValidMeasurement(v) {
 			t.Fatalf("parseDecimal(%q) = %v, outside what can be stored", s, v)
 		}
-		if i := strings.IndexFunc(s, func(r rune) bool { return !strings.ContainsRune("0123456789+-.,eE \t\n\r\v\f\u00a0\u202f\u0085", r) }); i >= 0 {
+		if i := strings.IndexFunc(s, func(r rune) bool { return !strings.ContainsRune("0123456789+-.,eE", r) && !unicode.IsSpace(r) }); i >= 0 {
 			t.Fatalf("parseDecimal(%q) = %v: accepted %q, which nobody types in a number", s, v, s[i:])
 		}
 		for _, lang := range i18n.Langs {
@@ -97,8 +98,8 @@ func FuzzSafeNext(f *testing.F) {
 		if !strings.HasPrefix(browser, "/") || strings.HasPrefix(browser, "//") {
 			t.Fatalf("safeNext(%q) = %q, which a browser reads as %q: off the site", next, got, browser)
 		}
-		if u, err := url.Parse(got); err != nil || u.Scheme != "" || u.Host != "" {
-			t.Fatalf("safeNext(%q) = %q parses as another site (%v)", next, got, err)
+		if u, err := url.Parse(got); err == nil && (u.Scheme != "" || u.Host != "") {
+			t.Fatalf("safeNext(%q) = %q parses as another site", next, got)
 		}
 	})
 }

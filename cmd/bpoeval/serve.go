@@ -78,6 +78,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Audit:        postgres.NewAuditService(db),
 		Sessions:     store,
 		Ping:         db.Ping,
+		Unavailable:  postgres.Unavailable,
 	})
 	return listenAndServe(ctx, cfg.Addr, srv.Handler(), log, stdout)
 }

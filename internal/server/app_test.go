@@ -97,6 +97,7 @@ func newAppOn(t *testing.T, databaseURL string, configure func(*config.Config)) 
 		Audit:        postgres.NewAuditService(db),
 		Sessions:     store,
 		Ping:         db.Ping,
+		Unavailable:  postgres.Unavailable,
 	})
 	a.admin = a.user("admin@app.test", bpo.RoleAdmin)
 	dumpLogOnFailure(a)

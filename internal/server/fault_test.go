@@ -23,10 +23,9 @@ import (
 )
 
 // privateCluster starts a PostgreSQL cluster of the test's own, which the
-// test may stop and restart without touching anyone else's server, and
-// returns it with the URL of a migrated database on it. The cluster is
+// test may stop and restart without touching anyone else's server. It is
 // stopped when the test ends, whatever happens.
-func privateCluster(t *testing.T) (*localpg.Cluster, string) {
+func privateCluster(t *testing.T) *localpg.Cluster {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -45,14 +44,42 @@ func privateCluster(t *testing.T) (*localpg.Cluster, string) {
 			t.Errorf("stop the private cluster: %v", err)
 		}
 	})
-	u := c.URL("bpoeval")
+	return c
+}
+
+// clusterDB creates a migrated database on c and returns its URL.
+func clusterDB(t *testing.T, c *localpg.Cluster, name string) string {
+	t.Helper()
+	u := c.URL(name)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 	if err := localpg.EnsureDatabase(ctx, u); err != nil {
 		t.Fatal(err)
 	}
 	if err := postgres.Migrate(u); err != nil {
 		t.Fatal(err)
 	}
-	return c, u
+	return u
+}
+
+// restart stops the cluster, lets the server see it away for a while,
+// then starts it again.
+func restart(t *testing.T, c *localpg.Cluster, away time.Duration, whileAway func()) *localpg.Cluster {
+	t.Helper()
+	if err := c.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(away)
+	if whileAway != nil {
+		whileAway()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c, err := localpg.StartCluster(ctx, c.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // faultLoad is a load of autosaves and page reads against an app, each
@@ -142,13 +169,22 @@ func (l *faultLoad) checkFriendly(res *response) {
 	}
 }
 
-// TestDatabaseFaults runs autosaves and page reads while the server's
-// database connections are killed and PostgreSQL itself is restarted. The
-// server must stay up, answer 503 with a friendly page while the database
-// is away and never 500, recover by itself, and have kept every save it
-// acknowledged. make soak runs it longer, with more faults.
+// TestDatabaseFaults kills the server's database connections and restarts
+// PostgreSQL, on a cluster of the test's own, under load and in the middle
+// of a submission.
 func TestDatabaseFaults(t *testing.T) {
-	cluster, dbURL := privateCluster(t)
+	cluster := privateCluster(t)
+	t.Run("UnderLoad", func(t *testing.T) { cluster = faultsUnderLoad(t, cluster) })
+	t.Run("DuringSubmission", func(t *testing.T) { cluster = faultsDuringSubmission(t, cluster) })
+}
+
+// faultsUnderLoad runs autosaves and page reads while the server's
+// connections are killed and PostgreSQL is restarted. The server must stay
+// up, answer 503 with a friendly page while the database is away and never
+// 500, recover by itself, and have kept every save it acknowledged. make
+// soak runs it longer, with more faults.
+func faultsUnderLoad(t *testing.T, cluster *localpg.Cluster) *localpg.Cluster {
+	dbURL := clusterDB(t, cluster, "load")
 	a := newAppOn(t, dbURL, func(*config.Config) {})
 	e := a.newEvaluator("eve@example.test")
 	f := a.openEvaluation("Faults", 1, e)
@@ -164,54 +200,28 @@ func TestDatabaseFaults(t *testing.T) {
 	wg.Go(func() { l.read(t, mgr, f.path("")) })
 	defer func() { l.stop.Store(true); wg.Wait() }()
 
-	admin, err := pgx.Connect(context.Background(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close(context.Background()) })
-
 	rounds := 1
 	if soak() {
-		rounds = 8
+		rounds = 10
 	}
 	terminated, restarts := 0, 0
 	for range rounds {
 		time.Sleep(time.Second)
 		for range 3 {
-			// Every connection of the server's pool, mid-query or idle.
-			var n int
-			err := admin.QueryRow(context.Background(), `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-				WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&n)
-			if err != nil {
-				t.Fatal(err)
-			}
-			terminated += n
+			terminated += terminateAll(t, dbURL, "")
 			time.Sleep(300 * time.Millisecond)
 		}
-
-		admin.Close(context.Background())
-		if err := cluster.Stop(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		cluster = restart(t, cluster, time.Second, func() {
+			// While the database is away: 503 with the friendly page.
+			res := mustSend(t, mgr, request{method: http.MethodGet, path: f.path("")})
+			if res.StatusCode != http.StatusServiceUnavailable {
+				t.Errorf("with the database stopped: status %d, want 503", res.StatusCode)
+			}
+			if h := mustSend(t, a.anonymous(), request{method: http.MethodGet, path: "/healthz"}); h.StatusCode != http.StatusServiceUnavailable {
+				t.Errorf("/healthz with the database stopped: status %d, want 503", h.StatusCode)
+			}
+		})
 		restarts++
-		// While the database is away: 503 with the friendly page.
-		time.Sleep(time.Second)
-		res := mustSend(t, mgr, request{method: http.MethodGet, path: f.path("")})
-		if res.StatusCode != http.StatusServiceUnavailable {
-			t.Errorf("with the database stopped: status %d, want 503", res.StatusCode)
-		}
-		if h := mustSend(t, a.anonymous(), request{method: http.MethodGet, path: "/healthz"}); h.StatusCode != http.StatusServiceUnavailable {
-			t.Errorf("/healthz with the database stopped: status %d, want 503", h.StatusCode)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		cluster, err = localpg.StartCluster(ctx, cluster.Dir)
-		cancel()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if admin, err = pgx.Connect(context.Background(), dbURL); err != nil {
-			t.Fatal(err)
-		}
 		waitHealthy(t, a, 20*time.Second)
 	}
 	time.Sleep(time.Second)
@@ -249,6 +259,143 @@ func TestDatabaseFaults(t *testing.T) {
 	}
 	t.Logf("%d connections terminated, %d restarts; answers by status %v; %d saves acknowledged, %d lost",
 		terminated, restarts, l.statuses, total, lost)
+	return cluster
+}
+
+// terminateAll kills the connections to the database at dbURL, only those
+// waiting on waitEvent when it is not empty, and returns how many.
+func terminateAll(t *testing.T, dbURL, waitEvent string) int {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	err = conn.QueryRow(context.Background(), `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid() AND ($1 = '' OR wait_event = $1)`, waitEvent).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// faultsDuringSubmission stops a scorecard submission half-way, after its
+// transaction has marked the scorecard submitted and before it wrote the
+// audit event, by killing its connection and then by stopping PostgreSQL.
+// Either way nothing of it may remain, and submitting again must work.
+func faultsDuringSubmission(t *testing.T, cluster *localpg.Cluster) *localpg.Cluster {
+	dbURL := clusterDB(t, cluster, "submit")
+	a := newAppOn(t, dbURL, func(*config.Config) {})
+	e := a.newEvaluator("eve@example.test")
+	f := a.openEvaluation("Submission", 2, e)
+	f.declareNone(e)
+	// The fault: the audit event of a submission waits, so that the
+	// transaction can be cut while it holds its first change.
+	mustExec(t, dbURL, `CREATE FUNCTION stall_submit() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NEW.action = 'submit' THEN PERFORM pg_sleep(60); END IF;
+			RETURN NEW;
+		END $$;
+		CREATE TRIGGER stall_submit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION stall_submit()`)
+
+	for i, fault := range []string{"connection killed", "PostgreSQL restarted"} {
+		rateAll(t, f, e, i)
+		page := e.c.get(f.scorecardPath(i, "")).doc(t)
+		version := scorecardVersion(page)
+		before := a.fingerprint(t)
+
+		answer := make(chan *response, 1)
+		go func() {
+			res, err := send(t, e.c, request{method: http.MethodPost, path: f.scorecardPath(i, "/submit"),
+				body:   url.Values{"version": {version}}.Encode(),
+				header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}})
+			if err != nil {
+				t.Errorf("%s: %v", fault, err)
+			}
+			answer <- res
+		}()
+		waitFor(t, 20*time.Second, func() bool { return waitingIn(t, dbURL, "PgSleep") })
+		if i == 0 {
+			terminateAll(t, dbURL, "PgSleep")
+		} else {
+			cluster = restart(t, cluster, 500*time.Millisecond, nil)
+			waitHealthy(t, a, 20*time.Second)
+		}
+		res := <-answer
+		if res == nil {
+			continue
+		}
+		if res.StatusCode != http.StatusServiceUnavailable {
+			t.Errorf("%s: the interrupted submission answered %d, want 503", fault, res.StatusCode)
+		}
+		if got := a.fingerprint(t); got != before {
+			t.Errorf("%s: the interrupted submission left something behind", fault)
+		}
+		if sc := f.scorecard(t, e, i); sc.Status != "draft" || strconv.Itoa(sc.Version) != version {
+			t.Errorf("%s: the scorecard is %s at version %d, want draft at %s", fault, sc.Status, sc.Version, version)
+		}
+	}
+
+	mustExec(t, dbURL, `DROP TRIGGER stall_submit ON audit_events`)
+	for i := range 2 {
+		page := e.c.get(f.scorecardPath(i, "")).doc(t)
+		res := e.c.post(f.scorecardPath(i, "/submit"), url.Values{"version": {scorecardVersion(page)}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Errorf("submitting again after the fault: status %d", res.StatusCode)
+		}
+		if sc := f.scorecard(t, e, i); sc.Status != "submitted" {
+			t.Errorf("after submitting again, the scorecard is %s", sc.Status)
+		}
+	}
+	var events int
+	queryRow(t, dbURL, `SELECT count(*) FROM audit_events WHERE action = 'submit'`, &events)
+	if events != 2 {
+		t.Errorf("%d submit events, want one per submission that went through", events)
+	}
+	return cluster
+}
+
+// waitingIn reports whether a connection to the database waits on event.
+func waitingIn(t *testing.T, dbURL, event string) bool {
+	var n int
+	queryRow(t, dbURL, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = $1`, &n, event)
+	return n > 0
+}
+
+func waitFor(t *testing.T, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %v in vain", within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func mustExec(t *testing.T, dbURL, sql string) {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), sql); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func queryRow(t *testing.T, dbURL, sql string, dest any, args ...any) {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if err := conn.QueryRow(context.Background(), sql, args...).Scan(dest); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // waitHealthy waits for /healthz to answer ok again.

@@ -4,7 +4,7 @@ GO        ?= go
 BIN       := bin/bpoeval
 PGDIR     ?= .data/postgres
 
-.PHONY: run build test bench generate check clean
+.PHONY: run build test bench fuzz soak generate check clean
 
 ## run: build and serve the demo at http://127.0.0.1:8080 (finds or starts PostgreSQL)
 run: build
@@ -40,3 +40,19 @@ BENCH_COUNT    ?= 1
 bench: build
 	$(GO) run ./cmd/bench --server $(BIN) --duration $(BENCH_DURATION)
 	$(GO) test -run '^$$' -bench . -benchmem -count=$(BENCH_COUNT) ./internal/scoring/ ./internal/report/
+
+FUZZTIME ?= 1m
+FUZZ_TARGETS := FuzzParseDecimal FuzzFormNumbers FuzzSafeNext FuzzDecodeForms
+
+## fuzz: each fuzz target for FUZZTIME (default 1m); make test runs their seed corpora only
+fuzz:
+	@for f in $(FUZZ_TARGETS); do \
+		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./internal/server/ || exit 1; \
+	done
+	$(GO) test -run '^$$' -fuzz '^FuzzScore$$' -fuzztime $(FUZZTIME) ./internal/scoring/
+
+## soak: the long reliability runs: every hostile payload in every field, 2000 concurrent autosaves, 10 database restarts, 10 crashes
+soak:
+	BPOEVAL_SOAK=1 $(GO) test -count=1 -timeout 30m \
+		-run 'TestHostileInput|TestConcurrentAutosaves|TestDatabaseFaults|TestCrashKeepsAcknowledgedSaves' \
+		./internal/server/ ./cmd/bpoeval/

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -15,7 +16,12 @@ import (
 	"github.com/bpoeval/bpoeval/internal/postgres/pgtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(serveChildEnv) != "" {
+		serveChild()
+	}
+	pgtest.Main(m)
+}
 
 // exec runs the program with args and an environment, as main would.
 func exec(t *testing.T, env map[string]string, stdin string, args ...string) (stdout, stderr string, err error) {

@@ -75,6 +75,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Tokens:       postgres.NewTokenService(db),
 		Sessions:     store,
 		Ping:         db.Ping,
+		Unavailable:  postgres.Unavailable,
 	})
 	return listenAndServe(ctx, cfg.Addr, srv.Handler(), log, stdout)
 }

@@ -37,6 +37,12 @@ type Measurement struct {
 	UpdatedAt   time.Time
 }
 
+// Figure is a measured criterion's new value for one vendor; nil clears it.
+type Figure struct {
+	CriterionID int64
+	Value       *float64
+}
+
 // ValidMeasurement reports whether v can be stored as a measured figure.
 func ValidMeasurement(v float64) bool {
 	return !math.IsNaN(v) && !math.IsInf(v, 0) && math.Abs(v) < 1e12
@@ -93,6 +99,10 @@ type ParticipantService interface {
 	// measured criterion. EINVALID for a non-finite value or a criterion that
 	// is not measured.
 	SetMeasurement(ctx context.Context, evaluationID, vendorID, criterionID int64, value *float64) error
+
+	// SetMeasurements stores a vendor's figures together, as SetMeasurement
+	// stores one: all of them, or none when one is refused.
+	SetMeasurements(ctx context.Context, evaluationID, vendorID int64, figures []Figure) error
 
 	// FindAssignments lists the evaluation's evaluators by name, with their declarations.
 	FindAssignments(ctx context.Context, evaluationID int64) ([]*Assignment, error)

@@ -236,62 +236,80 @@ func scanMeasurement(row pgx.CollectableRow) (*bpo.Measurement, error) {
 
 // SetMeasurement implements bpo.ParticipantService.
 func (s *ParticipantService) SetMeasurement(ctx context.Context, evaluationID, vendorID, criterionID int64, value *float64) error {
+	return s.SetMeasurements(ctx, evaluationID, vendorID, []bpo.Figure{{CriterionID: criterionID, Value: value}})
+}
+
+// SetMeasurements implements bpo.ParticipantService.
+func (s *ParticipantService) SetMeasurements(ctx context.Context, evaluationID, vendorID int64, figures []bpo.Figure) error {
 	if err := requireManager(ctx); err != nil {
 		return err
 	}
-	if value != nil && !bpo.ValidMeasurement(*value) {
-		var p bpo.Problems
-		p.Add("value", "error.field.number")
-		return p.Err()
+	for _, f := range figures {
+		if f.Value != nil && !bpo.ValidMeasurement(*f.Value) {
+			var p bpo.Problems
+			p.Add("value", "error.field.number")
+			return p.Err()
+		}
 	}
 	return s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
 		if _, err := setUpEvaluation(ctx, tx, evaluationID, lockShare); err != nil {
 			return err
 		}
-		var (
-			kind    *bpo.CriterionKind
-			key     *string
-			joined  bool
-			current *float64
-		)
-		err := tx.QueryRow(ctx, `SELECT
-				(SELECT kind FROM criteria WHERE id = $3 AND evaluation_id = $1),
-				(SELECT key FROM criteria WHERE id = $3 AND evaluation_id = $1),
-				EXISTS (SELECT 1 FROM participants WHERE evaluation_id = $1 AND vendor_id = $2),
-				(SELECT value FROM measurements WHERE vendor_id = $2 AND criterion_id = $3 AND evaluation_id = $1 FOR UPDATE)`,
-			evaluationID, vendorID, criterionID).Scan(&kind, &key, &joined, &current)
-		if err != nil {
-			return fmt.Errorf("set measurement: %w", err)
+		for _, f := range figures {
+			if err := setMeasurement(ctx, tx, now, evaluationID, vendorID, f); err != nil {
+				return err
+			}
 		}
-		switch {
-		case kind == nil:
-			return bpo.Errorf(bpo.ENOTFOUND, "error.criterion.not_found")
-		case !joined:
-			return bpo.Errorf(bpo.ENOTFOUND, "error.participant.not_found")
-		case *kind != bpo.KindMeasured:
-			var p bpo.Problems
-			p.Add("criterion", "error.criterion.not_measured", *key)
-			return p.Err()
-		}
-		if equalPtr(current, value) {
-			return nil
-		}
-		if value == nil {
-			_, err = tx.Exec(ctx, `DELETE FROM measurements WHERE vendor_id = $1 AND criterion_id = $2`, vendorID, criterionID)
-		} else {
-			_, err = tx.Exec(ctx, `
-				INSERT INTO measurements (evaluation_id, vendor_id, criterion_id, value, updated_at)
-				VALUES ($1, $2, $3, $4, $5)
-				ON CONFLICT (vendor_id, criterion_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-				evaluationID, vendorID, criterionID, *value, now)
-		}
-		if err != nil {
-			return fmt.Errorf("set measurement: %w", err)
-		}
-		return auditEval(ctx, tx, now, evaluationID, "measurement", criterionID, "set",
-			map[string]any{"vendor_id": vendorID, "criterion": *key, "value": current},
-			map[string]any{"vendor_id": vendorID, "criterion": *key, "value": value})
+		return nil
 	})
+}
+
+// setMeasurement stores one figure within tx, which holds the evaluation.
+func setMeasurement(ctx context.Context, tx pgx.Tx, now time.Time, evaluationID, vendorID int64, f bpo.Figure) error {
+	criterionID, value := f.CriterionID, f.Value
+	var (
+		kind    *bpo.CriterionKind
+		key     *string
+		joined  bool
+		current *float64
+	)
+	err := tx.QueryRow(ctx, `SELECT
+			(SELECT kind FROM criteria WHERE id = $3 AND evaluation_id = $1),
+			(SELECT key FROM criteria WHERE id = $3 AND evaluation_id = $1),
+			EXISTS (SELECT 1 FROM participants WHERE evaluation_id = $1 AND vendor_id = $2),
+			(SELECT value FROM measurements WHERE vendor_id = $2 AND criterion_id = $3 AND evaluation_id = $1 FOR UPDATE)`,
+		evaluationID, vendorID, criterionID).Scan(&kind, &key, &joined, &current)
+	if err != nil {
+		return fmt.Errorf("set measurement: %w", err)
+	}
+	switch {
+	case kind == nil:
+		return bpo.Errorf(bpo.ENOTFOUND, "error.criterion.not_found")
+	case !joined:
+		return bpo.Errorf(bpo.ENOTFOUND, "error.participant.not_found")
+	case *kind != bpo.KindMeasured:
+		var p bpo.Problems
+		p.Add("criterion", "error.criterion.not_measured", *key)
+		return p.Err()
+	}
+	if equalPtr(current, value) {
+		return nil
+	}
+	if value == nil {
+		_, err = tx.Exec(ctx, `DELETE FROM measurements WHERE vendor_id = $1 AND criterion_id = $2`, vendorID, criterionID)
+	} else {
+		_, err = tx.Exec(ctx, `
+			INSERT INTO measurements (evaluation_id, vendor_id, criterion_id, value, updated_at)
+			VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (vendor_id, criterion_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+			evaluationID, vendorID, criterionID, *value, now)
+	}
+	if err != nil {
+		return fmt.Errorf("set measurement: %w", err)
+	}
+	return auditEval(ctx, tx, now, evaluationID, "measurement", criterionID, "set",
+		map[string]any{"vendor_id": vendorID, "criterion": *key, "value": current},
+		map[string]any{"vendor_id": vendorID, "criterion": *key, "value": value})
 }
 
 // FindAssignments implements bpo.ParticipantService.

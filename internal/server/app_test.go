@@ -61,8 +61,15 @@ func newApp(t *testing.T) *app {
 
 func newAppWith(t *testing.T, configure func(*config.Config)) *app {
 	t.Helper()
+	return newAppOn(t, pgtest.NewDB(t), configure)
+}
+
+// newAppOn is an app over the database at databaseURL, already migrated:
+// the fault tests give it a database on a cluster of their own.
+func newAppOn(t *testing.T, databaseURL string, configure func(*config.Config)) *app {
+	t.Helper()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.NewDB(t))
+	db, err := postgres.Open(ctx, databaseURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,6 +106,7 @@ func newHandler(db *postgres.DB, cfg config.Config, log io.Writer) http.Handler 
 		Tokens:       postgres.NewTokenService(db),
 		Sessions:     postgres.NewSessionStore(db, server.SessionIdleTimeout, server.SessionCodec),
 		Ping:         db.Ping,
+		Unavailable:  postgres.Unavailable,
 	}).Handler()
 }
 
@@ -164,6 +172,12 @@ func (a *app) anonymous() *client {
 func (a *app) signIn(email string, role bpo.Role) *client {
 	a.t.Helper()
 	a.user(email, role)
+	return a.login(email)
+}
+
+// login returns a new client signed in to an existing account.
+func (a *app) login(email string) *client {
+	a.t.Helper()
 	c := a.anonymous()
 	res := c.post("/login", url.Values{"email": {email}, "password": {testPassword}})
 	if res.StatusCode != http.StatusSeeOther {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/i18n"
@@ -120,8 +122,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	email := strings.TrimSpace(form.Get("email"))
-	view := pages.LoginView{Email: email, Next: form.Get("next")}
+	typed := strings.TrimSpace(form.Get("email"))
+	view := pages.LoginView{Email: typed, Next: form.Get("next")}
+	email := signInKey(typed)
 	ctx := r.Context()
 
 	byEmail, byAddr, err := s.users.LoginFailures(ctx, email, clientAddr(r), s.now().Add(-loginWindow))
@@ -164,6 +167,21 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, safeNext(view.Next), http.StatusSeeOther)
 }
 
+// maxEmailLength is the longest e-mail address there can be (RFC 5321).
+const maxEmailLength = 254
+
+// signInKey is the address typed, as it is looked up and counted. What no
+// account can have (not UTF-8, a control character, longer than any
+// address) becomes "", which matches no account, where the database would
+// refuse the text itself; its failures still count against the client's
+// address.
+func signInKey(email string) string {
+	if len(email) > maxEmailLength || !utf8.ValidString(email) || strings.ContainsFunc(email, unicode.IsControl) {
+		return ""
+	}
+	return email
+}
+
 var (
 	dummyHashOnce sync.Once
 	dummyHash     string
@@ -192,9 +210,13 @@ func (s *Server) authenticate(ctx context.Context, email, pw string) (*bpo.User,
 	return u, nil
 }
 
-// safeNext keeps the post-sign-in redirect on this site.
+// safeNext keeps the post-sign-in redirect on this site. Browsers drop
+// tabs and line breaks inside a URL and read a backslash as a slash, so
+// "/\t/evil.example" would leave the site: any control character or
+// backslash sends the user home instead.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
 		return "/"
 	}
 	return next

@@ -1,10 +1,12 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/config"
@@ -141,6 +143,14 @@ func TestSessionCookieFlags(t *testing.T) {
 			if !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Secure != tc.secure {
 				t.Errorf("cookie HttpOnly=%v SameSite=%v Secure=%v", ck.HttpOnly, ck.SameSite, ck.Secure)
 			}
+			// Host-only, for the whole site: no Domain that would hand it to
+			// sibling subdomains.
+			if ck.Domain != "" || ck.Path != "/" {
+				t.Errorf("cookie Domain=%q Path=%q, want host-only and /", ck.Domain, ck.Path)
+			}
+			if len(ck.Value) < 32 {
+				t.Errorf("session token %q is too short to be unguessable", ck.Value)
+			}
 		})
 	}
 }
@@ -162,4 +172,170 @@ func TestLanguageFollowsAccountThenBrowser(t *testing.T) {
 	if res := c.post("/preferences/lang", url.Values{"lang": {"de"}}); res.StatusCode != http.StatusBadRequest {
 		t.Errorf("unknown language: status %d", res.StatusCode)
 	}
+}
+
+// TestSessionFixationTokenIsDeadAfterLogin plants a session before sign-in,
+// as an attacker who set a victim's cookie would: after the victim signs
+// in, the planted token must not carry their account.
+func TestSessionFixationTokenIsDeadAfterLogin(t *testing.T) {
+	a := newApp(t)
+	a.user("mgr@example.test", bpo.RoleManager)
+	victim := a.anonymous()
+	victim.post("/preferences/lang", url.Values{"lang": {"en"}})
+	planted := sessionCookie(victim)
+	if planted == "" {
+		t.Fatal("no anonymous session")
+	}
+	victim.post("/login", url.Values{"email": {"mgr@example.test"}, "password": {testPassword}})
+
+	attacker := a.anonymous()
+	u, _ := url.Parse(a.srv.URL)
+	attacker.http.Jar.SetCookies(u, []*http.Cookie{{Name: "bpoeval_session", Value: planted}})
+	if res := attacker.get("/"); !sentToLogin(res) {
+		t.Errorf("the planted token is signed in after the victim's sign-in: status %d", res.StatusCode)
+	}
+}
+
+// TestSessionExpiresServerSide lets a session pass its expiry in the store,
+// as two idle hours would: the cookie the browser still holds no longer
+// signs anyone in. Every request moves the idle expiry, within bounds.
+func TestSessionExpiresServerSide(t *testing.T) {
+	a := newApp(t)
+	c := a.signIn("mgr@example.test", bpo.RoleManager)
+	token := sessionCookie(c)
+	res := c.get("/")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("dashboard: status %d", res.StatusCode)
+	}
+	var expiry time.Time
+	if err := a.db.Pool.QueryRow(t.Context(), `SELECT expiry FROM sessions WHERE token = $1`, token).Scan(&expiry); err != nil {
+		t.Fatal(err)
+	}
+	if until := time.Until(expiry); until > 2*time.Hour+time.Minute || until < 2*time.Hour-time.Minute {
+		t.Errorf("stored expiry in %v, want the two-hour idle timeout", until)
+	}
+	for _, ck := range res.Cookies() {
+		if ck.Name == "bpoeval_session" && time.Until(ck.Expires) > 2*time.Hour+time.Minute {
+			t.Errorf("the cookie outlives the idle timeout: expires in %v", time.Until(ck.Expires))
+		}
+	}
+
+	if _, err := a.db.Pool.Exec(t.Context(), `UPDATE sessions SET expiry = now() - interval '1 second' WHERE token = $1`, token); err != nil {
+		t.Fatal(err)
+	}
+	if res := c.get("/vendors"); !sentToLogin(res) {
+		t.Errorf("an expired session still signs in: status %d", res.StatusCode)
+	}
+	if res := c.post("/vendors", validVendorForm()); !sentToLogin(res) {
+		t.Errorf("an expired session still writes: status %d", res.StatusCode)
+	}
+}
+
+// TestLoginIsThrottledPerAddress guesses from one address across many
+// accounts, as password spraying does: the address is throttled, and a
+// forged X-Forwarded-For does not get round it, since only the connection's
+// address counts.
+func TestLoginIsThrottledPerAddress(t *testing.T) {
+	a := newApp(t)
+	a.user("mgr@example.test", bpo.RoleManager)
+	// The first failures are recorded as the sign-in form would record
+	// them, from the test client's address; the last ones go through it.
+	for i := range 28 {
+		if err := a.users.RecordLoginFailure(t.Context(), fmt.Sprintf("user%d@example.test", i), "127.0.0.1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := a.anonymous()
+	for i := range 2 {
+		res := c.post("/login", url.Values{"email": {fmt.Sprintf("spray%d@example.test", i)}, "password": {"Winter2026!"}},
+			"X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i))
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("failure %d: status %d, want 401", 29+i, res.StatusCode)
+		}
+	}
+	res := c.post("/login", url.Values{"email": {"mgr@example.test"}, "password": {testPassword}},
+		"X-Forwarded-For", "203.0.113.77")
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		t.Errorf("after 30 failures from one address: status %d, Retry-After %q; want 429 with Retry-After",
+			res.StatusCode, res.Header.Get("Retry-After"))
+	}
+}
+
+// TestThrottlingSaysNothingAboutAccounts throttles an address that does
+// not exist exactly as one that does, so the 429 cannot be used to find
+// accounts.
+func TestThrottlingSaysNothingAboutAccounts(t *testing.T) {
+	a := newApp(t)
+	a.user("mgr@example.test", bpo.RoleManager)
+	messages := map[string]string{}
+	for _, email := range []string{"mgr@example.test", "ghost@example.test"} {
+		var last *response
+		for range 6 {
+			last = a.anonymous().post("/login", url.Values{"email": {email}, "password": {"guess guess guess"}})
+		}
+		if last.StatusCode != http.StatusTooManyRequests {
+			t.Errorf("%s after 6 failures: status %d, want 429", email, last.StatusCode)
+		}
+		messages[email] = text(last.doc(t), "[data-testid=login-error]")
+	}
+	if messages["mgr@example.test"] != messages["ghost@example.test"] {
+		t.Errorf("throttling tells accounts apart: %q vs %q", messages["mgr@example.test"], messages["ghost@example.test"])
+	}
+}
+
+// TestLogoutClearsTheCookie checks that signing out also tells the browser
+// to forget the cookie, and only answers POST.
+func TestLogoutClearsTheCookie(t *testing.T) {
+	a := newApp(t)
+	c := a.signIn("mgr@example.test", bpo.RoleManager)
+	if res := c.get("/logout"); res.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("GET /logout: status %d, want 405 (a link or an image must not sign anyone out)", res.StatusCode)
+	}
+	res := c.post("/logout", nil)
+	var cleared bool
+	for _, ck := range res.Cookies() {
+		if ck.Name == "bpoeval_session" && ck.Value == "" && ck.MaxAge < 0 {
+			cleared = true
+		}
+	}
+	if !cleared {
+		t.Errorf("logout does not clear the session cookie: %v", res.Header.Values("Set-Cookie"))
+	}
+}
+
+// TestLoginRefusesMalformedAddresses types into the e-mail field what no
+// account can have: refused like any wrong address, never a fault.
+func TestLoginRefusesMalformedAddresses(t *testing.T) {
+	a := newApp(t)
+	a.user("mgr@example.test", bpo.RoleManager)
+	for name, email := range map[string]string{
+		"InvalidUTF8": "mgr\xff@example.test",
+		"NUL":         "mgr\x00@example.test",
+		"Control":     "mgr\x1b@example.test",
+		"Oversized":   randomText(20_000), // too varied to compress into an index entry
+	} {
+		t.Run(name, func(t *testing.T) {
+			res := a.anonymous().post("/login", url.Values{"email": {email}, "password": {testPassword}})
+			if res.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("status %d, want 401", res.StatusCode)
+			}
+			if msg := text(res.doc(t), "[data-testid=login-error]"); msg != "The e-mail address or the password is not right." {
+				t.Errorf("message = %q", msg)
+			}
+		})
+	}
+}
+
+// randomText is n letters and digits from a fixed seed.
+func randomText(n int) string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	b := make([]byte, n)
+	x := uint64(7331)
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		b[i] = alphabet[x%uint64(len(alphabet))]
+	}
+	return string(b)
 }

@@ -223,9 +223,9 @@ func decodeWeights(lang i18n.Lang, form url.Values, criteria []*bpo.Criterion) (
 			in.text[c.ID], in.weight[c.ID] = inputNumber(lang, c.Weight), c.Weight
 			continue
 		}
-		version, err := strconv.Atoi(form.Get("v_" + strconv.FormatInt(c.ID, 10)))
-		if err != nil || version < 0 {
-			return nil, errBadRequest
+		version, err := parseVersion(form.Get("v_" + strconv.FormatInt(c.ID, 10)))
+		if err != nil {
+			return nil, err
 		}
 		in.text[c.ID], in.typed[c.ID] = form.Get(field), true
 		v, present, err := parseDecimal(form.Get(field))

@@ -55,7 +55,7 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &mbe) {
 		err = errTooLarge
 	}
-	if bpo.ErrorCode(err) == bpo.EINTERNAL && s.databaseDown(r) {
+	if bpo.ErrorCode(err) == bpo.EINTERNAL && (s.unavailable(err) || s.databaseDown(r)) {
 		err = &bpo.Error{Code: "unavailable", Message: bpo.Message{Key: "error.unavailable"}}
 	}
 	code := bpo.ErrorCode(err)
@@ -89,6 +89,8 @@ func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/")
 
 // databaseDown tells an internal error caused by a missing database apart
 // from a bug, so the user gets "try again shortly" (503) instead of a 500.
+// An error that says so itself (s.unavailable) needs no ping: the
+// connection it lost may be replaced by the time the ping runs.
 func (s *Server) databaseDown(r *http.Request) bool {
 	return s.ping != nil && s.ping(r.Context()) != nil
 }

@@ -1,9 +1,11 @@
 package server
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -361,12 +363,9 @@ func (s *Server) saveMeasurements(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	// Read every figure before saving any, so a typo saves nothing.
-	type figure struct {
-		criterionID int64
-		value       *float64
-	}
-	var figures []figure
+	// Read every figure before saving any, so a typo saves nothing; the
+	// service then saves them together, so a refused one saves nothing either.
+	var figures []bpo.Figure
 	for name, values := range form {
 		criterionID, found := strings.CutPrefix(name, "m_")
 		cid, perr := strconv.ParseInt(criterionID, 10, 64)
@@ -378,17 +377,17 @@ func (s *Server) saveMeasurements(w http.ResponseWriter, r *http.Request) {
 			s.evaluationDone(w, r, id, derr, "")
 			return
 		}
-		f := figure{criterionID: cid}
+		f := bpo.Figure{CriterionID: cid}
 		if present {
-			f.value = &v
+			f.Value = &v
 		}
 		figures = append(figures, f)
 	}
-	for _, f := range figures {
-		if err := s.participants.SetMeasurement(r.Context(), id, vendorID, f.criterionID, f.value); err != nil {
-			s.evaluationDone(w, r, id, err, "")
-			return
-		}
+	// In the order of the criteria, not of the form, so the audit log is.
+	slices.SortFunc(figures, func(a, b bpo.Figure) int { return cmp.Compare(a.CriterionID, b.CriterionID) })
+	if err := s.participants.SetMeasurements(r.Context(), id, vendorID, figures); err != nil {
+		s.evaluationDone(w, r, id, err, "")
+		return
 	}
 	s.evaluationDone(w, r, id, nil, "evaluation.figures_saved")
 }

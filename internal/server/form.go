@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -57,12 +59,16 @@ func formInt(p *bpo.Problems, form url.Values, field string) *int {
 }
 
 // formVersion reads the hidden version field that optimistic locking relies on.
-func formVersion(form url.Values) (int, error) {
-	v, err := strconv.Atoi(form.Get("version"))
+func formVersion(form url.Values) (int, error) { return parseVersion(form.Get("version")) }
+
+// parseVersion reads a version number. Versions are PostgreSQL integers: a
+// larger number cannot be one, and would fail in the database as a fault.
+func parseVersion(s string) (int, error) {
+	v, err := strconv.ParseInt(s, 10, 32)
 	if err != nil || v < 0 {
 		return 0, errBadRequest
 	}
-	return v, nil
+	return int(v), nil
 }
 
 // pathID reads a numeric id from the URL; anything else is not found.
@@ -104,6 +110,11 @@ func parseDecimal(s string) (v float64, present bool, err error) {
 	if thousandsLike.MatchString(s) {
 		return 0, true, bpo.Errorf(bpo.EINVALID, "error.field.number_ambiguous")
 	}
+	// strconv also reads hexadecimal ("0x1p4" is 16) and digits separated
+	// by underscores: nobody types those for a price or a weight.
+	if strings.ContainsFunc(s, func(r rune) bool { return !strings.ContainsRune("0123456789+-.,eE", r) }) {
+		return 0, true, bpo.Errorf(bpo.EINVALID, "error.field.number")
+	}
 	v, err = strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
 	if err != nil || !bpo.ValidMeasurement(v) {
 		return 0, true, bpo.Errorf(bpo.EINVALID, "error.field.number")
@@ -117,6 +128,11 @@ func inputNumber(lang i18n.Lang, v float64) string {
 	s := strconv.FormatFloat(v, 'f', -1, 64)
 	if lang == i18n.FR {
 		s = strings.Replace(s, ".", ",", 1)
+		// "12,125" would read back as an ambiguous thousands separator: a
+		// trailing zero keeps the comma a decimal one, the value the same.
+		if thousandsLike.MatchString(s) {
+			s += "0"
+		}
 	}
 	return s
 }
@@ -139,4 +155,33 @@ func formAlert(lang i18n.Lang, err error, shown []components.Field) string {
 		}
 	}
 	return strings.Join(slices.Compact(parts), " ")
+}
+
+// maxPage bounds page numbers, so that the offset they make cannot overflow.
+const maxPage = 1_000_000
+
+// pageNumber reads the ?page= of a list: 1 when missing or malformed.
+func pageNumber(q url.Values) int {
+	page, err := strconv.Atoi(q.Get("page"))
+	if err != nil {
+		var ne *strconv.NumError
+		if errors.As(err, &ne) && ne.Err == strconv.ErrRange && !strings.HasPrefix(q.Get("page"), "-") {
+			return maxPage
+		}
+		return 1
+	}
+	return min(max(page, 1), maxPage)
+}
+
+// checkQuery refuses query parameters that nobody can have typed into a
+// search form: text that is not UTF-8 or holds control characters, which
+// PostgreSQL would refuse as a fault.
+func checkQuery(q url.Values, names ...string) error {
+	for _, name := range names {
+		v := q.Get(name)
+		if !utf8.ValidString(v) || strings.ContainsFunc(v, unicode.IsControl) {
+			return errBadRequest
+		}
+	}
+	return nil
 }

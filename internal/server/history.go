@@ -96,8 +96,7 @@ func historyFilter(q url.Values) (bpo.AuditFilter, int, error) {
 	if f.Entity != "" && !slices.Contains(historyKinds, f.Entity) {
 		return f, 0, errBadRequest
 	}
-	page, _ := strconv.Atoi(q.Get("page"))
-	page = max(page, 1)
+	page := pageNumber(q)
 	f.Offset = (page - 1) * historyPerPage
 	return f, page, nil
 }

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -13,54 +14,6 @@ import (
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/config"
 )
-
-func TestSecurityHeadersOnEveryPage(t *testing.T) {
-	a := newApp(t)
-	c := a.signIn("mgr@example.test", bpo.RoleManager)
-	for _, path := range []string{"/", "/vendors", "/vendors/new", "/login", "/healthz", "/no-such-page"} {
-		res := c.get(path)
-		h := res.Header
-		csp := h.Get("Content-Security-Policy")
-		if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") ||
-			!strings.Contains(csp, "frame-ancestors 'none'") {
-			t.Errorf("%s: CSP = %q", path, csp)
-		}
-		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") == "" {
-			t.Errorf("%s: nosniff=%q referrer=%q", path, h.Get("X-Content-Type-Options"), h.Get("Referrer-Policy"))
-		}
-		if strings.HasPrefix(h.Get("Content-Type"), "text/html") {
-			if regexp.MustCompile(`<script(\s[^>]*)?>[^<]`).MatchString(res.body) {
-				t.Errorf("%s: inline script in page", path)
-			}
-			if strings.Contains(res.body, " style=") || strings.Contains(res.body, " onclick=") {
-				t.Errorf("%s: inline style or handler in page", path)
-			}
-		}
-	}
-}
-
-func TestCrossSiteWritesAreRefused(t *testing.T) {
-	a := newApp(t)
-	c := a.signIn("mgr@example.test", bpo.RoleManager)
-	for name, header := range map[string][]string{
-		"SecFetchSite":  {"Sec-Fetch-Site", "cross-site"},
-		"ForeignOrigin": {"Origin", "https://evil.example"},
-	} {
-		t.Run(name, func(t *testing.T) {
-			res := c.post("/vendors", validVendorForm(), header...)
-			if got, want := res.StatusCode, http.StatusForbidden; got != want {
-				t.Fatalf("status = %d, want %d", got, want)
-			}
-			if msg := text(res.doc(t), "[data-testid=error] p"); !strings.Contains(msg, "another site") {
-				t.Errorf("message = %q", msg)
-			}
-		})
-	}
-	// The same request from the same origin goes through.
-	if res := c.post("/vendors", validVendorForm(), "Sec-Fetch-Site", "same-origin", "Origin", a.srv.URL); res.StatusCode != http.StatusSeeOther {
-		t.Errorf("same-origin create: status %d", res.StatusCode)
-	}
-}
 
 func TestOversizedBodyIsRefused(t *testing.T) {
 	a := newApp(t)
@@ -168,5 +121,49 @@ func TestRequestLogNamesTheSignedInUser(t *testing.T) {
 	line := regexp.MustCompile(`(?m)^.*route=/vendors .*$`).FindString(a.log.String())
 	if !strings.Contains(line, " user="+itoa(u.ID)) {
 		t.Errorf("request log line = %q, want the user's id", line)
+	}
+}
+
+// TestMetricsOnlyOnLoopback asks for /metrics from the connection addresses
+// a server sees, on loopback and not: only loopback gets them, unless
+// they are configured public. A proxy on loopback relays remote clients.
+func TestMetricsOnlyOnLoopback(t *testing.T) {
+	apps := map[bool]*app{
+		false: newApp(t),
+		true:  newAppWith(t, func(c *config.Config) { c.MetricsPublic = true }),
+	}
+	for name, tc := range map[string]struct {
+		remote, forwarded string
+		public            bool
+		want              int
+	}{
+		"IPv4Loopback":          {"127.0.0.1:40000", "", false, http.StatusOK},
+		"IPv6Loopback":          {"[::1]:40000", "", false, http.StatusOK},
+		"OtherLoopbackAddress":  {"127.8.9.10:40000", "", false, http.StatusOK},
+		"PrivateNetwork":        {"10.1.2.3:40000", "", false, http.StatusNotFound},
+		"PublicIPv4":            {"203.0.113.9:40000", "", false, http.StatusNotFound},
+		"PublicIPv6":            {"[2001:db8::7]:40000", "", false, http.StatusNotFound},
+		"IPv4MappedPublic":      {"[::ffff:203.0.113.9]:40000", "", false, http.StatusNotFound},
+		"UnspecifiedAddress":    {"0.0.0.0:40000", "", false, http.StatusNotFound},
+		"Unparsable":            {"somewhere", "", false, http.StatusNotFound},
+		"ProxiedFromLoopback":   {"127.0.0.1:40000", "203.0.113.9", false, http.StatusNotFound},
+		"PublicWhenConfigured":  {"203.0.113.9:40000", "", true, http.StatusOK},
+		"ProxiedWhenConfigured": {"127.0.0.1:40000", "203.0.113.9", true, http.StatusOK},
+	} {
+		t.Run(name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+			req.RemoteAddr = tc.remote
+			if tc.forwarded != "" {
+				req.Header.Set("X-Forwarded-For", tc.forwarded)
+			}
+			rec := httptest.NewRecorder()
+			apps[tc.public].srv.Config.Handler.ServeHTTP(rec, req)
+			if rec.Code != tc.want {
+				t.Errorf("status %d, want %d", rec.Code, tc.want)
+			}
+			if rec.Code == http.StatusOK && !strings.Contains(rec.Body.String(), "# TYPE") {
+				t.Errorf("no metrics in the answer")
+			}
+		})
 	}
 }

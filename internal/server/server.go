@@ -29,8 +29,11 @@ type Deps struct {
 	Tokens       bpo.TokenService
 	Sessions     scs.Store                   // where sessions live: postgres.SessionStore, which also reads the user
 	Ping         func(context.Context) error // reports whether the database answers
-	Metrics      *Metrics
-	Now          bpo.Clock
+	// Unavailable reports whether an error means the database was away
+	// (a lost connection, a restart) rather than a fault; nil means never.
+	Unavailable func(error) bool
+	Metrics     *Metrics
+	Now         bpo.Clock
 }
 
 // Server serves bpoeval over HTTP.
@@ -47,6 +50,7 @@ type Server struct {
 	tokens       bpo.TokenService
 	sessions     *scs.SessionManager
 	ping         func(context.Context) error
+	unavailable  func(error) bool
 	metrics      *Metrics
 	now          bpo.Clock
 }
@@ -77,11 +81,14 @@ func New(d Deps) *Server {
 	if d.Metrics == nil {
 		d.Metrics = NewMetrics()
 	}
+	if d.Unavailable == nil {
+		d.Unavailable = func(error) bool { return false }
+	}
 	s := &Server{
 		cfg: d.Config, log: d.Logger, users: d.Users, vendors: d.Vendors,
 		evaluations: d.Evaluations, criteria: d.Criteria, participants: d.Participants,
 		scorecards: d.Scorecards, audit: d.Audit, tokens: d.Tokens,
-		sessions: sm, ping: d.Ping, metrics: d.Metrics, now: d.Now,
+		sessions: sm, ping: d.Ping, unavailable: d.Unavailable, metrics: d.Metrics, now: d.Now,
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.Error(w, r, err) }
 	return s

@@ -20,8 +20,11 @@ const vendorsPerPage = 25
 func (s *Server) showVendorList(w http.ResponseWriter, r *http.Request) {
 	lang := s.lang(r)
 	q := r.URL.Query()
-	page, _ := strconv.Atoi(q.Get("page"))
-	page = max(page, 1)
+	if err := checkQuery(q, "q", "country", "service"); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	page := pageNumber(q)
 	f := bpo.VendorFilter{
 		Query:    strings.TrimSpace(q.Get("q")),
 		Country:  strings.ToUpper(q.Get("country")),

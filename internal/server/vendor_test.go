@@ -352,3 +352,32 @@ func TestEvaluatorsReadVendorsButCannotWrite(t *testing.T) {
 		t.Errorf("an evaluator changed the vendor: %+v", stored)
 	}
 }
+
+// TestVendorSearchRefusesMalformedQueries sends the vendor list search
+// parameters nobody can type in its form: a clear 400, never a fault. A
+// page number far past the end is the last page, not an overflow.
+func TestVendorSearchRefusesMalformedQueries(t *testing.T) {
+	a := newApp(t)
+	c := a.signIn("eva@example.test", bpo.RoleEvaluator)
+	for name, query := range map[string]url.Values{
+		"InvalidUTF8":        {"q": {"atlas\xff"}},
+		"NUL":                {"q": {"atl\x00as"}},
+		"CountryInvalidUTF8": {"country": {"\xfe"}},
+		"ServiceNUL":         {"service": {"customer\x00support"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			res := c.get("/vendors?" + query.Encode())
+			if res.StatusCode != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400", res.StatusCode)
+			}
+			if msg := text(res.doc(t), "[data-testid=error] p"); msg == "" {
+				t.Error("no message")
+			}
+		})
+	}
+	for _, page := range []string{"368934881474191034", "9223372036854775807", "-3"} {
+		if res := c.get("/vendors?page=" + page); res.StatusCode != http.StatusOK {
+			t.Errorf("page %s: status %d, want 200", page, res.StatusCode)
+		}
+	}
+}

@@ -1,0 +1,240 @@
+package server
+
+import (
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/i18n"
+)
+
+// The fuzz targets of form decoding. Their seed corpora are under
+// testdata/fuzz and run with every go test; make fuzz explores further.
+
+// FuzzParseDecimal: whatever is typed, a number is either refused as a
+// field problem or accepted finite, within the measurable range, made only
+// of what people type for a number, and written back into a form (in
+// either language) so that it reads back the same.
+func FuzzParseDecimal(f *testing.F) {
+	f.Fuzz(func(t *testing.T, s string) {
+		v, present, err := parseDecimal(s)
+		if err != nil {
+			if bpo.ErrorCode(err) != bpo.EINVALID || !present {
+				t.Fatalf("parseDecimal(%q): %v, present %v: want a field problem", s, err, present)
+			}
+			return
+		}
+		if !present {
+			if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsSpace(r) }) >= 0 {
+				t.Fatalf("parseDecimal(%q) reads nothing from text that is not blank", s)
+			}
+			return
+		}
+		if !bpo.ValidMeasurement(v) {
+			t.Fatalf("parseDecimal(%q) = %v, outside what can be stored", s, v)
+		}
+		if i := strings.IndexFunc(s, func(r rune) bool { return !strings.ContainsRune("0123456789+-.,eE", r) && !unicode.IsSpace(r) }); i >= 0 {
+			t.Fatalf("parseDecimal(%q) = %v: accepted %q, which nobody types in a number", s, v, s[i:])
+		}
+		for _, lang := range i18n.Langs {
+			back, _, err := parseDecimal(inputNumber(lang, v))
+			if err != nil || back != v {
+				t.Fatalf("%s: %v written as %q reads back as %v, %v", lang, v, inputNumber(lang, v), back, err)
+			}
+		}
+	})
+}
+
+// FuzzFormNumbers: whole numbers, versions and page numbers are either
+// refused or within the range the database stores, and are what was typed.
+func FuzzFormNumbers(f *testing.F) {
+	f.Fuzz(func(t *testing.T, s string) {
+		var p bpo.Problems
+		form := url.Values{"n": {s}, "version": {s}, "page": {s}}
+		switch n := formInt(&p, form, "n"); {
+		case n == nil && len(p) == 0 && strings.TrimSpace(s) != "":
+			t.Fatalf("formInt(%q): neither a number nor a problem", s)
+		case n != nil && len(p) > 0:
+			t.Fatalf("formInt(%q): both a number and a problem", s)
+		case n != nil:
+			want, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+			if err != nil || int64(*n) != want || *n > math.MaxInt32 || *n < math.MinInt32 {
+				t.Fatalf("formInt(%q) = %d", s, *n)
+			}
+		}
+		if v, err := formVersion(form); err == nil {
+			want, perr := strconv.ParseInt(s, 10, 64)
+			if perr != nil || int64(v) != want || v < 0 || v > math.MaxInt32 {
+				t.Fatalf("formVersion(%q) = %d", s, v)
+			}
+		} else if bpo.ErrorCode(err) != "bad_request" {
+			t.Fatalf("formVersion(%q): %v, want a bad request", s, err)
+		}
+		if page := pageNumber(form); page < 1 || page > maxPage {
+			t.Fatalf("pageNumber(%q) = %d", s, page)
+		}
+	})
+}
+
+// FuzzSafeNext: the page after sign-in is on this site, however a browser
+// reads the Location: it drops tabs and line breaks and reads a backslash
+// as a slash.
+func FuzzSafeNext(f *testing.F) {
+	f.Fuzz(func(t *testing.T, next string) {
+		got := safeNext(next)
+		if got != "/" && got != next {
+			t.Fatalf("safeNext(%q) = %q: neither the input nor home", next, got)
+		}
+		browser := strings.NewReplacer("\t", "", "\n", "", "\r", "", `\`, "/").Replace(got)
+		if !strings.HasPrefix(browser, "/") || strings.HasPrefix(browser, "//") {
+			t.Fatalf("safeNext(%q) = %q, which a browser reads as %q: off the site", next, got, browser)
+		}
+		if u, err := url.Parse(got); err == nil && (u.Scheme != "" || u.Host != "") {
+			t.Fatalf("safeNext(%q) = %q parses as another site", next, got)
+		}
+	})
+}
+
+// FuzzDecodeForms feeds any body to every form decoder, as a browser or a
+// forger could post it. No decoder may panic; what a decoder accepts must
+// hold to the rules the rest of the code relies on; and a form the server
+// shows again must read back as what was accepted.
+func FuzzDecodeForms(f *testing.F) {
+	criteria := fuzzCriteria()
+	e := &bpo.Evaluation{ScaleMin: 1, ScaleMax: 5}
+	parts := []*bpo.Participant{{VendorID: 11}, {VendorID: 12}}
+	f.Fuzz(func(t *testing.T, body string) {
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		form, err := parseForm(r)
+		if err != nil {
+			if code := bpo.ErrorCode(err); code != "bad_request" && code != "too_large" {
+				t.Fatalf("parseForm: %v", err)
+			}
+			return
+		}
+
+		if in, p := decodeEvaluationForm(form); len(p) == 0 {
+			if err := in.Validate(); err != nil {
+				t.Fatalf("evaluation form accepted, yet invalid: %v", err)
+			}
+			again, p := decodeEvaluationForm(evaluationFormText(in))
+			if len(p) > 0 || !sameEvaluationInput(in, again) {
+				t.Fatalf("evaluation form %+v shown again reads %+v (%v)", in, again, p)
+			}
+		}
+
+		if _, p := decodeVendorForm(form); len(p) > 0 {
+			for _, fe := range p {
+				if fe.Field == "" || fe.Key == "" {
+					t.Fatalf("vendor form problem without a field or message: %+v", fe)
+				}
+			}
+		}
+
+		if in, p, err := decodeRating(form); err == nil {
+			if in.Version < 0 || in.Version > math.MaxInt32 {
+				t.Fatalf("rating accepted: %+v", in)
+			}
+			if in.Value != nil && (len(p) > 0 || *in.Value > math.MaxInt32 || *in.Value < math.MinInt32) {
+				t.Fatalf("rating value %d accepted with problems %v", *in.Value, p)
+			}
+			if strings.Contains(in.Justification, "\r\n") {
+				t.Fatal("a justification kept a CRLF line break")
+			}
+		} else if bpo.ErrorCode(err) != "bad_request" {
+			t.Fatalf("decodeRating: %v", err)
+		}
+
+		if conflicts, _, _, err := decodeConflicts(form, parts); err == nil {
+			seen := map[int64]bool{}
+			for _, c := range conflicts {
+				if seen[c.VendorID] || findParticipant(parts, c.VendorID) == nil {
+					t.Fatalf("conflicts %+v: a vendor twice, or one not taking part", conflicts)
+				}
+				seen[c.VendorID] = true
+			}
+		} else if bpo.ErrorCode(err) != "bad_request" {
+			t.Fatalf("decodeConflicts: %v", err)
+		}
+
+		for _, lang := range i18n.Langs {
+			in, err := decodeWeights(lang, form, criteria)
+			if err != nil {
+				if code := bpo.ErrorCode(err); code != "bad_request" && code != bpo.ECONFLICT {
+					t.Fatalf("decodeWeights: %v", err)
+				}
+				continue
+			}
+			for _, c := range in.changes {
+				if findCriterion(criteria, c.CriterionID) == nil || !(c.Weight >= 0 && c.Weight <= 1e6) || c.Version < 0 {
+					t.Fatalf("weight change accepted: %+v", c)
+				}
+			}
+		}
+
+		for _, cf := range []criterionForm{{kind: bpo.KindRated}, {kind: bpo.KindMeasured}, {current: criteria[1], kind: bpo.KindRated}} {
+			in, p := decodeCriterionForm(form, cf, e)
+			if len(p) > 0 {
+				continue
+			}
+			if !utf8.ValidString(in.NameEN+in.NameFR+in.GuidanceEN+in.GuidanceFR+in.Key+in.Unit) || math.IsNaN(in.Weight) || math.IsInf(in.Weight, 0) {
+				t.Fatalf("criterion form accepted %+v", in)
+			}
+			for _, x := range []*float64{in.MinRating, in.Best, in.Worst, in.Limit} {
+				if x != nil && !bpo.ValidMeasurement(*x) {
+					t.Fatalf("criterion form accepted a threshold of %v", *x)
+				}
+			}
+		}
+	})
+}
+
+// sameEvaluationInput compares what an evaluation form means, ignoring
+// an empty list against a missing one.
+func sameEvaluationInput(a, b bpo.EvaluationInput) bool {
+	norm := func(in bpo.EvaluationInput) bpo.EvaluationInput {
+		in.Services = slices.DeleteFunc(slices.Clone(in.Services), func(s string) bool { return s == "" })
+		if len(in.Services) == 0 {
+			in.Services = nil
+		}
+		if len(in.ScaleLevels) == 0 {
+			in.ScaleLevels = nil
+		}
+		return in
+	}
+	return reflect.DeepEqual(norm(a), norm(b))
+}
+
+// fuzzCriteria is the default criteria tree as an evaluation holds it,
+// with ids from 1 in tree order.
+func fuzzCriteria() []*bpo.Criterion {
+	var out []*bpo.Criterion
+	var walk func(nodes []bpo.TemplateCriterion, parent *int64)
+	walk = func(nodes []bpo.TemplateCriterion, parent *int64) {
+		for _, n := range nodes {
+			c := &bpo.Criterion{ID: int64(len(out) + 1), ParentID: parent, Key: n.Key, NameEN: n.NameEN, NameFR: n.NameFR,
+				Weight: n.Weight, Unit: n.Unit, Better: n.Better, Version: 1, Kind: bpo.KindRated}
+			switch {
+			case len(n.Children) > 0:
+				c.Kind = bpo.KindGroup
+			case n.Unit != "":
+				c.Kind = bpo.KindMeasured
+			}
+			out = append(out, c)
+			id := c.ID
+			walk(n.Children, &id)
+		}
+	}
+	walk(bpo.DefaultCriteria(), nil)
+	return out
+}

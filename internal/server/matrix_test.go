@@ -273,6 +273,7 @@ type matrixFixture struct {
 	spare       *bpo.Vendor
 	byKey       map[string]*bpo.Criterion
 	scorecardID int64 // the owner's submitted scorecard
+	tokenID     int64 // an API token of the owner's
 	// foreign, when set, is another evaluation: the placeholder named
 	// foreignName names its object instead.
 	foreign     *matrixFixture
@@ -314,6 +315,9 @@ func (m *matrixApp) fixture(t *testing.T, state evalState) *matrixFixture {
 		f.byKey[c.Key] = c
 	}
 	f.ev = ev
+	tok, _, err := postgres.NewTokenService(m.db).CreateToken(as(m.users[owner]), fmt.Sprintf("Matrix token %d", n))
+	fail(err)
+	f.tokenID = tok.ID
 	if state == stateDraft {
 		return f
 	}
@@ -455,9 +459,7 @@ func (f *matrixFixture) value(t *testing.T, name string, caller role) string {
 	case "seq":
 		return strconv.Itoa(m.next())
 	case "tokenID":
-		tok, _, err := postgres.NewTokenService(m.db).CreateToken(as(m.users[owner]), fmt.Sprintf("Matrix token %d", m.next()))
-		must(err)
-		return itoa(tok.ID)
+		return itoa(f.tokenID)
 	}
 	t.Fatalf("no fixture value for {%s}: add one to matrixFixture.value", name)
 	return ""

@@ -208,7 +208,7 @@ type EvaluationService interface {
 	// FindEvaluationDetail returns the evaluation with its criteria (tree
 	// order) and vendors, plus the parts asked for, in one round trip.
 	// ENOTFOUND as FindEvaluationByID; EFORBIDDEN for measurements or ratings
-	// unless the caller is a manager.
+	// (with or without justifications) unless the caller is a manager.
 	FindEvaluationDetail(ctx context.Context, id int64, parts EvaluationParts) (*EvaluationDetail, error)
 
 	// FindEvaluations lists the visible evaluations, newest first, and the total.
@@ -235,9 +235,10 @@ type EvaluationParts uint8
 
 // The optional parts of an EvaluationDetail.
 const (
-	WithAssignments  EvaluationParts = 1 << iota // evaluators and their conflicts
-	WithMeasurements                             // measured figures: managers only
-	WithRatings                                  // ratings of submitted scorecards: managers only
+	WithAssignments    EvaluationParts = 1 << iota // evaluators and their conflicts
+	WithMeasurements                               // measured figures: managers only
+	WithRatings                                    // ratings of submitted scorecards, values only: managers only
+	WithJustifications                             // the same with their justifications and times
 )
 
 // EvaluationDetail is an evaluation with what pages and the scoring model are

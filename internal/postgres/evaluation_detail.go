@@ -21,7 +21,7 @@ func (s *EvaluationService) FindEvaluationDetail(ctx context.Context, id int64, 
 	if u == nil {
 		return nil, forbiddenUnless(false)
 	}
-	if parts&(bpo.WithMeasurements|bpo.WithRatings) != 0 {
+	if parts&(bpo.WithMeasurements|bpo.WithRatings|bpo.WithJustifications) != 0 {
 		if err := requireManager(ctx); err != nil {
 			return nil, err
 		}
@@ -44,8 +44,11 @@ func (s *EvaluationService) FindEvaluationDetail(ctx context.Context, id int64, 
 	if parts&bpo.WithMeasurements != 0 {
 		queueList(&b, measurementsSQL, scanMeasurement, &d.Measurements, id)
 	}
-	if parts&bpo.WithRatings != 0 {
-		queueList(&b, ratingsSQL, scanSubmittedRating, &d.Ratings, id, false)
+	switch {
+	case parts&bpo.WithJustifications != 0:
+		queueList(&b, ratingTextsSQL, scanRatingText, &d.Ratings, id, false)
+	case parts&bpo.WithRatings != 0:
+		queueList(&b, ratingValuesSQL, scanRatingValue, &d.Ratings, id, false)
 	}
 	if err := s.db.Pool.SendBatch(ctx, &b).Close(); err != nil {
 		return nil, fmt.Errorf("find evaluation detail: %w", err)

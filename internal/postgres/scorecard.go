@@ -736,22 +736,40 @@ func (s *ScorecardService) FindProgress(ctx context.Context, evaluationID int64)
 	return list, nil
 }
 
-// ratingsSQL reads the ratings the scoring model counts: those of the
-// submitted scorecards of vendors still in the running. With $2, those of
-// draft scorecards too. The model and the exports both read them here, so
-// they cannot disagree on which ratings count.
-const ratingsSQL = `WITH ` + criteriaTree + `
-SELECT s.vendor_id, s.evaluator_id, u.email, r.criterion_id, r.value, r.justification, r.updated_at,
-	v.name, u.name, c.key, c.name_en, c.name_fr, s.status
+// countedRatings joins and filters the ratings the scoring model counts:
+// those of the submitted scorecards of vendors still in the running; with
+// $2, those of draft scorecards too. The model, the pages and the exports
+// all read them through it, so they cannot disagree on which ratings count.
+// Queries add their own joins between the two halves.
+const (
+	countedRatingsFrom = `
 FROM scorecards s
 JOIN participants p ON p.evaluation_id = s.evaluation_id AND p.vendor_id = s.vendor_id
-JOIN vendors v ON v.id = s.vendor_id
 JOIN users u ON u.id = s.evaluator_id
 JOIN ratings r ON r.scorecard_id = s.id
-JOIN criteria c ON c.id = r.criterion_id AND c.kind = 'rated'
-JOIN tree ON tree.id = c.id
-WHERE s.evaluation_id = $1 AND (s.status = 'submitted' OR $2) AND p.stage <> 'rejected' AND r.value IS NOT NULL
+JOIN criteria c ON c.id = r.criterion_id AND c.kind = 'rated'`
+	countedRatingsWhere = `
+WHERE s.evaluation_id = $1 AND (s.status = 'submitted' OR $2) AND p.stage <> 'rejected' AND r.value IS NOT NULL`
+)
+
+// ratingsSQL reads the counted ratings with the names an export shows, in
+// the order people read them.
+const ratingsSQL = `WITH ` + criteriaTree + `
+SELECT s.vendor_id, s.evaluator_id, u.email, r.criterion_id, r.value, r.justification, r.updated_at,
+	v.name, u.name, c.key, c.name_en, c.name_fr, s.status` + countedRatingsFrom + `
+JOIN vendors v ON v.id = s.vendor_id
+JOIN tree ON tree.id = c.id` + countedRatingsWhere + `
 ORDER BY lower(v.name), v.id, lower(u.name), u.id, tree.path`
+
+// ratingValuesSQL reads the counted ratings as the scoring model needs
+// them: values, unordered (the model is keyed, not ordered), without the
+// texts that make up most of their size.
+const ratingValuesSQL = `SELECT s.vendor_id, s.evaluator_id, u.email, r.criterion_id, r.value` +
+	countedRatingsFrom + countedRatingsWhere
+
+// ratingTextsSQL is ratingValuesSQL with the justifications.
+const ratingTextsSQL = `SELECT s.vendor_id, s.evaluator_id, u.email, r.criterion_id, r.value, r.justification, r.updated_at` +
+	countedRatingsFrom + countedRatingsWhere
 
 // FindSubmittedRatings implements bpo.ScorecardService.
 func (s *ScorecardService) FindSubmittedRatings(ctx context.Context, evaluationID int64) ([]*bpo.SubmittedRating, error) {
@@ -785,13 +803,16 @@ func (s *ScorecardService) ExportRatings(ctx context.Context, evaluationID int64
 	return nil
 }
 
-// scanSubmittedRating reads a row of ratingsSQL as the scoring model needs it.
-func scanSubmittedRating(row pgx.CollectableRow) (*bpo.SubmittedRating, error) {
-	var (
-		sr     bpo.SubmittedRating
-		ignore any
-	)
-	err := row.Scan(&sr.VendorID, &sr.EvaluatorID, &sr.EvaluatorEmail, &sr.CriterionID, &sr.Value, &sr.Justification, &sr.UpdatedAt,
-		&ignore, &ignore, &ignore, &ignore, &ignore, &ignore)
+// scanRatingValue reads a row of ratingValuesSQL.
+func scanRatingValue(row pgx.CollectableRow) (*bpo.SubmittedRating, error) {
+	var sr bpo.SubmittedRating
+	err := row.Scan(&sr.VendorID, &sr.EvaluatorID, &sr.EvaluatorEmail, &sr.CriterionID, &sr.Value)
+	return &sr, err
+}
+
+// scanRatingText reads a row of ratingTextsSQL.
+func scanRatingText(row pgx.CollectableRow) (*bpo.SubmittedRating, error) {
+	var sr bpo.SubmittedRating
+	err := row.Scan(&sr.VendorID, &sr.EvaluatorID, &sr.EvaluatorEmail, &sr.CriterionID, &sr.Value, &sr.Justification, &sr.UpdatedAt)
 	return &sr, err
 }

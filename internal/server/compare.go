@@ -63,7 +63,7 @@ func (s *Server) showCompareRatings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang, q := s.lang(r), r.URL.Query()
-	d, err := s.loadEvaluation(r.Context(), id, bpo.WithRatings|bpo.WithAssignments)
+	d, err := s.loadEvaluation(r.Context(), id, bpo.WithJustifications|bpo.WithAssignments)
 	if err != nil {
 		s.Error(w, r, err)
 		return

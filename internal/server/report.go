@@ -63,7 +63,7 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
 // evaluators and submitted ratings, the scorecards' dates, the weight
 // changes, and the engine's result, computed as /result computes it.
 func (s *Server) reportData(ctx context.Context, lang i18n.Lang, id int64) (*report.Data, error) {
-	d, err := s.loadEvaluation(ctx, id, bpo.WithAssignments|forScoring)
+	d, err := s.loadEvaluation(ctx, id, bpo.WithAssignments|bpo.WithJustifications|forScoring)
 	if err != nil {
 		return nil, err
 	}

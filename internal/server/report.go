@@ -47,7 +47,7 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
 	// Written in full before anything is sent, so that a failure is still
 	// an error page and never half a PDF.
 	var b bytes.Buffer
-	if err := report.Write(&b, data); err != nil {
+	if err := s.writeReport(r.Context(), &b, data); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -57,6 +57,20 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Length", strconv.Itoa(b.Len()))
 	h.Set("Cache-Control", "no-store")
 	_, _ = w.Write(b.Bytes())
+}
+
+// writeReport writes a report when one of the server's report slots is
+// free. A large report is CPU-bound and allocates tens of megabytes while it
+// is written: more at once than there are cores would not finish sooner,
+// only hold more memory.
+func (s *Server) writeReport(ctx context.Context, b *bytes.Buffer, data *report.Data) error {
+	select {
+	case s.reportSlots <- struct{}{}:
+		defer func() { <-s.reportSlots }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return report.Write(b, data)
 }
 
 // reportData gathers what the report says: the evaluation with its

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -53,6 +54,7 @@ type Server struct {
 	unavailable  func(error) bool
 	metrics      *Metrics
 	now          bpo.Clock
+	reportSlots  chan struct{} // one per core: see writeReport
 }
 
 // Session lifetimes: a working day at most, and sign out after two idle
@@ -89,6 +91,7 @@ func New(d Deps) *Server {
 		evaluations: d.Evaluations, criteria: d.Criteria, participants: d.Participants,
 		scorecards: d.Scorecards, audit: d.Audit, tokens: d.Tokens,
 		sessions: sm, ping: d.Ping, unavailable: d.Unavailable, metrics: d.Metrics, now: d.Now,
+		reportSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.Error(w, r, err) }
 	return s

@@ -23,13 +23,12 @@ import (
 // An htmx request gets the results alone: re-ranking never writes and reads
 // no more than the page.
 func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
-	id, err := evaluationID(r)
-	if err != nil {
-		s.Error(w, r, err)
+	id, ok := s.managedEvaluationID(w, r)
+	if !ok {
 		return
 	}
 	lang, q := s.lang(r), r.URL.Query()
-	d, err := s.loadEvaluation(r.Context(), id, forScoring) // managers only
+	d, err := s.loadEvaluation(r.Context(), id, forScoring)
 	var in *weightsInput
 	if err == nil {
 		in, err = decodeWhatIf(lang, q, d.Criteria)
@@ -57,9 +56,8 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 // evaluators' independence is about evaluators not seeing each other's
 // ratings, which this page never shows them.
 func (s *Server) showCompareRatings(w http.ResponseWriter, r *http.Request) {
-	id, err := evaluationID(r)
-	if err != nil {
-		s.Error(w, r, err)
+	id, ok := s.managedEvaluationID(w, r)
+	if !ok {
 		return
 	}
 	lang, q := s.lang(r), r.URL.Query()

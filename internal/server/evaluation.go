@@ -213,6 +213,22 @@ func (s *Server) evaluationFormView(r *http.Request, in bpo.EvaluationInput, for
 // evaluationID reads the evaluation id from the path.
 func evaluationID(r *http.Request) (int64, error) { return pathID(r, "evaluationID") }
 
+// managedEvaluationID reads the evaluation of a page for managers only. An
+// evaluator is refused before any lookup, so that they learn nothing about
+// which evaluations exist.
+func (s *Server) managedEvaluationID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	if !bpo.IsManager(bpo.UserFromContext(r.Context())) {
+		s.Error(w, r, bpo.Errorf(bpo.EFORBIDDEN, "error.forbidden"))
+		return 0, false
+	}
+	id, err := evaluationID(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return 0, false
+	}
+	return id, true
+}
+
 func (s *Server) showEvaluation(w http.ResponseWriter, r *http.Request) {
 	id, err := evaluationID(r)
 	if err != nil {

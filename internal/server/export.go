@@ -23,15 +23,8 @@ var scoresColumns = []string{"evaluation", "vendor", "evaluator", "criterion_key
 // row per rating; ?include=drafts adds the ratings of draft scorecards.
 // Managers only.
 func (s *Server) exportScores(w http.ResponseWriter, r *http.Request) {
-	// Refused before any lookup, as the service does, so that an evaluator
-	// learns nothing about which evaluations exist.
-	if !bpo.IsManager(bpo.UserFromContext(r.Context())) {
-		s.Error(w, r, bpo.Errorf(bpo.EFORBIDDEN, "error.forbidden"))
-		return
-	}
-	id, err := evaluationID(r)
-	if err != nil {
-		s.Error(w, r, err)
+	id, ok := s.managedEvaluationID(w, r)
+	if !ok {
 		return
 	}
 	var f bpo.RatingFilter

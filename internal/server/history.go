@@ -27,15 +27,8 @@ var historyKinds = []string{"evaluation", "criterion", "participant", "measureme
 // showHistory lists an evaluation's audit log, newest first, filtered by
 // person (?actor=ID) and kind of change (?kind=entity). Managers only.
 func (s *Server) showHistory(w http.ResponseWriter, r *http.Request) {
-	// Refused before any lookup, as the audit service does, so that an
-	// evaluator learns nothing about which evaluations exist.
-	if !bpo.IsManager(bpo.UserFromContext(r.Context())) {
-		s.Error(w, r, bpo.Errorf(bpo.EFORBIDDEN, "error.forbidden"))
-		return
-	}
-	id, err := evaluationID(r)
-	if err != nil {
-		s.Error(w, r, err)
+	id, ok := s.managedEvaluationID(w, r)
+	if !ok {
 		return
 	}
 	f, page, err := historyFilter(r.URL.Query())

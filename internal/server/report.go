@@ -19,15 +19,8 @@ import (
 // (en or fr), else the reader's. Managers only: the report quotes every
 // evaluator's ratings.
 func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
-	// Refused before any lookup, so that an evaluator learns nothing about
-	// which evaluations exist.
-	if !bpo.IsManager(bpo.UserFromContext(r.Context())) {
-		s.Error(w, r, bpo.Errorf(bpo.EFORBIDDEN, "error.forbidden"))
-		return
-	}
-	id, err := evaluationID(r)
-	if err != nil {
-		s.Error(w, r, err)
+	id, ok := s.managedEvaluationID(w, r)
+	if !ok {
 		return
 	}
 	lang := s.lang(r)

@@ -132,7 +132,7 @@ func compareView(lang i18n.Lang, d *evaluationData, chosen []string, in *weights
 	}
 	v.CanSaveWeights = e.Status != bpo.StatusClosed
 	v.Audited = e.Status == bpo.StatusOpen
-	v.Query = compareQuery(v.Vendors, nil)
+	v.Query = compareQuery(v.Vendors)
 	if len(in.problems) > 0 {
 		v.Problems = previewProblems(lang, d.Criteria, in.problems)
 		return v
@@ -193,17 +193,10 @@ func selected(choices []pages.VendorChoice) []string {
 	return keys
 }
 
-// compareQuery is the query string of the comparison of the checked vendors
-// with the given extra fields: the shareable address of what is on screen.
-func compareQuery(choices []pages.VendorChoice, extra url.Values) string {
-	q := url.Values{}
-	for _, k := range selected(choices) {
-		q.Add("vendor", k)
-	}
-	for k, vs := range extra {
-		q[k] = vs
-	}
-	return q.Encode()
+// compareQuery is the query string of the comparison of the checked
+// vendors, with the stored weights.
+func compareQuery(choices []pages.VendorChoice) string {
+	return url.Values{"vendor": selected(choices)}.Encode()
 }
 
 // weightSliders lays out the weights as sliders: the categories, each with

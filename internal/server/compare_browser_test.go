@@ -32,6 +32,19 @@ func TestBrowserCompareWhatIf(t *testing.T) {
 		t.Fatalf("open the comparison: %v", err)
 	}
 	screenshot(t, ctx, "compare")
+
+	// Opening a cell shows each evaluator's rating and justification.
+	err = chromedp.Do(ctx,
+		chromedp.Click(css("[data-testid=drill] summary")),
+		chromedp.WaitVisible(css("[data-testid=drill] [data-testid=rating-lines] li")),
+	)
+	if err != nil {
+		t.Fatalf("drill down into a cell: %v", err)
+	}
+	if got := textOf(t, ctx, "[data-testid=drill] [data-testid=rating-lines]"); !strings.Contains(got, "—") {
+		t.Errorf("the drill-down shows %q, want ratings with justifications", got)
+	}
+
 	ranks := `Array.from(document.querySelectorAll("[data-testid=ranks] [data-testid=rank]")).map(e => e.textContent).join(",")`
 	before, err := chromedp.Run(ctx, chromedp.Evaluate[string](ranks))
 	if err != nil {

@@ -92,9 +92,6 @@ type ParticipantService interface {
 	// or back to candidate, at version; ECONFLICT if stale.
 	SetStage(ctx context.Context, evaluationID, vendorID int64, version int, stage VendorStage, reason string) (*Participant, error)
 
-	// FindMeasurements returns every measured figure of the evaluation.
-	FindMeasurements(ctx context.Context, evaluationID int64) ([]*Measurement, error)
-
 	// SetMeasurement stores (or, with nil, clears) a vendor's figure for a
 	// measured criterion. EINVALID for a non-finite value or a criterion that
 	// is not measured.

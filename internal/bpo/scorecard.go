@@ -94,12 +94,9 @@ type ScorecardService interface {
 	// how many rated criteria it has rated. Evaluators see their own only.
 	FindProgress(ctx context.Context, evaluationID int64) ([]*ScorecardProgress, error)
 
-	// FindSubmittedRatings returns the ratings of submitted scorecards, the
-	// ones the scoring model counts. Managers only.
-	FindSubmittedRatings(ctx context.Context, evaluationID int64) ([]*SubmittedRating, error)
-
-	// ExportRatings calls fn with each rating FindSubmittedRatings returns,
-	// and with f.Drafts those of draft scorecards too, as they are read,
+	// ExportRatings calls fn with each rating the scoring model counts (those
+	// of submitted scorecards of vendors not rejected), and with f.Drafts
+	// those of draft scorecards too, as they are read,
 	// ordered by vendor, evaluator and the criteria tree: an export streams
 	// them without holding them all. Managers only. It stops at the first
 	// error fn returns and returns it.

@@ -184,14 +184,11 @@ func evaluate(t *testing.T, svc demo.Services, ctx context.Context, e *bpo.Evalu
 	if err != nil {
 		t.Fatal(err)
 	}
-	measurements, err := svc.Participants.FindMeasurements(ctx, e.ID)
+	d, err := svc.Evaluations.FindEvaluationDetail(ctx, e.ID, bpo.WithMeasurements|bpo.WithRatings)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ratings, err := svc.Scorecards.FindSubmittedRatings(ctx, e.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	measurements, ratings := d.Measurements, d.Ratings
 	threshold, margin := e.AwardThreshold, e.CloseCallMargin
 	m := &scoring.Model{
 		Scale:    &scoring.Scale{Min: float64(e.ScaleMin), Max: float64(e.ScaleMax)},
@@ -328,10 +325,11 @@ func TestLoadLarge(t *testing.T) {
 	if len(parts) != 40 || leaves != 30 {
 		t.Errorf("%d vendors, %d criteria; want 40 and 30", len(parts), leaves)
 	}
-	ratings, err := svc.Scorecards.FindSubmittedRatings(mctx, main.ID)
+	d, err := svc.Evaluations.FindEvaluationDetail(mctx, main.ID, bpo.WithJustifications)
 	if err != nil {
 		t.Fatal(err)
 	}
+	ratings := d.Ratings
 	french, long := 0, 0
 	for _, r := range ratings {
 		if strings.ContainsAny(r.Justification, "éèàçô") {

@@ -148,7 +148,7 @@ func TestEvaluationVisibility(t *testing.T) {
 		wantCode(t, err, bpo.EFORBIDDEN)
 		_, err = e.evaluations.SetEvaluationStatus(as(assigned), f.ev.ID, f.ev.Version, bpo.StatusClosed)
 		wantCode(t, err, bpo.EFORBIDDEN)
-		_, err = e.scorecards.FindSubmittedRatings(as(assigned), f.ev.ID)
+		_, err = e.submittedRatings(as(assigned), f.ev.ID)
 		wantCode(t, err, bpo.EFORBIDDEN)
 		_, _, err = e.audit.FindEvaluationHistory(as(assigned), f.ev.ID, bpo.AuditFilter{})
 		wantCode(t, err, bpo.EFORBIDDEN)

@@ -177,6 +177,24 @@ func (e *env) history(evaluationID int64, entity string) []*bpo.AuditEvent {
 	return events
 }
 
+// submittedRatings are the ratings the scoring model counts, as pages read them.
+func (e *env) submittedRatings(ctx context.Context, evaluationID int64) ([]*bpo.SubmittedRating, error) {
+	d, err := e.evaluations.FindEvaluationDetail(ctx, evaluationID, bpo.WithRatings)
+	if err != nil {
+		return nil, err
+	}
+	return d.Ratings, nil
+}
+
+// measurements are an evaluation's measured figures, as pages read them.
+func (e *env) measurements(ctx context.Context, evaluationID int64) ([]*bpo.Measurement, error) {
+	d, err := e.evaluations.FindEvaluationDetail(ctx, evaluationID, bpo.WithMeasurements)
+	if err != nil {
+		return nil, err
+	}
+	return d.Measurements, nil
+}
+
 // wantCode fails the test unless err carries code.
 func wantCode(t *testing.T, err error, code string) {
 	t.Helper()

@@ -208,22 +208,6 @@ func (s *ParticipantService) SetStage(ctx context.Context, evaluationID, vendorI
 	return after, err
 }
 
-// FindMeasurements implements bpo.ParticipantService.
-func (s *ParticipantService) FindMeasurements(ctx context.Context, evaluationID int64) ([]*bpo.Measurement, error) {
-	if err := requireManager(ctx); err != nil {
-		return nil, err
-	}
-	if _, _, err := loadEvaluation(ctx, s.db.Pool, evaluationID, lockNone); err != nil {
-		return nil, err
-	}
-	rows, _ := s.db.Pool.Query(ctx, measurementsSQL, evaluationID)
-	list, err := pgx.CollectRows(rows, scanMeasurement)
-	if err != nil {
-		return nil, fmt.Errorf("find measurements: %w", err)
-	}
-	return list, nil
-}
-
 // measurementsSQL reads an evaluation's ($1) measured figures.
 const measurementsSQL = `SELECT vendor_id, criterion_id, value, updated_at
 	FROM measurements WHERE evaluation_id = $1 ORDER BY vendor_id, criterion_id`

@@ -147,7 +147,7 @@ func TestMeasurements(t *testing.T) {
 	}
 	wantCode(t, e.participants.SetMeasurement(as(f.evaluators[0]), f.ev.ID, v, price, ptr(1.0)), bpo.EFORBIDDEN)
 
-	list, err := e.participants.FindMeasurements(ctx, f.ev.ID)
+	list, err := e.measurements(ctx, f.ev.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestMeasurements(t *testing.T) {
 	if err := e.participants.SetMeasurement(ctx, f.ev.ID, v, price, nil); err != nil {
 		t.Fatal(err)
 	}
-	if list, _ := e.participants.FindMeasurements(ctx, f.ev.ID); len(list) != 0 {
+	if list, _ := e.measurements(ctx, f.ev.ID); len(list) != 0 {
 		t.Errorf("after clearing: %+v", list)
 	}
 	if events := e.history(f.ev.ID, "measurement"); len(events) != 2 {

@@ -771,16 +771,6 @@ const ratingValuesSQL = `SELECT s.vendor_id, s.evaluator_id, u.email, r.criterio
 const ratingTextsSQL = `SELECT s.vendor_id, s.evaluator_id, u.email, r.criterion_id, r.value, r.justification, r.updated_at` +
 	countedRatingsFrom + countedRatingsWhere
 
-// FindSubmittedRatings implements bpo.ScorecardService.
-func (s *ScorecardService) FindSubmittedRatings(ctx context.Context, evaluationID int64) ([]*bpo.SubmittedRating, error) {
-	var list []*bpo.SubmittedRating
-	err := s.ExportRatings(ctx, evaluationID, bpo.RatingFilter{}, func(r *bpo.RatingRecord) error {
-		list = append(list, &r.SubmittedRating)
-		return nil
-	})
-	return list, err
-}
-
 // ExportRatings implements bpo.ScorecardService.
 func (s *ScorecardService) ExportRatings(ctx context.Context, evaluationID int64, f bpo.RatingFilter, fn func(*bpo.RatingRecord) error) error {
 	if err := requireManager(ctx); err != nil {

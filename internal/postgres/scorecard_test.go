@@ -261,7 +261,7 @@ func TestSubmitAndReopen(t *testing.T) {
 	wantError(t, save("policies", 4, ""), bpo.EFORBIDDEN, "error.scorecard.submitted")
 	_, err = e.scorecards.SubmitScorecard(ctx, f.ev.ID, vendor, 2)
 	wantError(t, err, bpo.EINVALID, "error.scorecard.already_submitted")
-	ratings, err := e.scorecards.FindSubmittedRatings(as(e.manager), f.ev.ID)
+	ratings, err := e.submittedRatings(as(e.manager), f.ev.ID)
 	if err != nil || len(ratings) != 8 {
 		t.Errorf("submitted ratings: %d (%v), want 8", len(ratings), err)
 	}
@@ -288,7 +288,7 @@ func TestSubmitAndReopen(t *testing.T) {
 	if err := save("policies", 4, ""); err != nil {
 		t.Errorf("rating after reopening: %v", err)
 	}
-	if ratings, _ := e.scorecards.FindSubmittedRatings(as(e.manager), f.ev.ID); len(ratings) != 0 {
+	if ratings, _ := e.submittedRatings(as(e.manager), f.ev.ID); len(ratings) != 0 {
 		t.Errorf("a reopened scorecard still counts: %d ratings", len(ratings))
 	}
 
@@ -577,9 +577,9 @@ func TestExportRatings(t *testing.T) {
 			t.Errorf("criterion names %q / %q", got[0].CriterionNameEN, got[0].CriterionNameFR)
 		}
 		// The scoring model reads the same ratings.
-		model, err := e.scorecards.FindSubmittedRatings(ctx, f.ev.ID)
+		model, err := e.submittedRatings(ctx, f.ev.ID)
 		if err != nil || len(model) != len(got) {
-			t.Errorf("FindSubmittedRatings: %d ratings (%v), export %d", len(model), err, len(got))
+			t.Errorf("the model's ratings: %d (%v), export %d", len(model), err, len(got))
 		}
 	})
 	t.Run("WithDrafts", func(t *testing.T) {

@@ -100,13 +100,13 @@ func TestExportScores(t *testing.T) {
 	if strings.Join(records[0], "|") != strings.Join(want, "|") {
 		t.Errorf("header = %q", records[0])
 	}
-	submitted, err := a.scorecards.FindSubmittedRatings(a.adminCtx(), f.ev.ID)
+	d, err := a.evaluations.FindEvaluationDetail(a.adminCtx(), f.ev.ID, bpo.WithRatings)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rows := records[1:]
-	if len(rows) != len(submitted) || len(rows) != len(exportCases) {
-		t.Fatalf("%d rows, want one per counted rating (%d)", len(rows), len(submitted))
+	if len(rows) != len(d.Ratings) || len(rows) != len(exportCases) {
+		t.Fatalf("%d rows, want one per counted rating (%d)", len(rows), len(d.Ratings))
 	}
 	for i, row := range rows {
 		c := f.rated[i]

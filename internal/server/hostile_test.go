@@ -12,6 +12,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
+
+	"github.com/bpoeval/bpoeval/internal/bpo"
 )
 
 // marker tags the hostile payloads, so that a page can be searched for
@@ -453,8 +455,8 @@ func TestMeasurementsAreSavedTogetherOrNotAtAll(t *testing.T) {
 				t.Fatalf("status %d, want a refusal", res.StatusCode)
 			}
 			if m.fingerprint(t) != before {
-				ms, _ := m.participants.FindMeasurements(m.adminCtx(), f.ev.ID)
-				t.Errorf("refused with %d, yet %d figures are stored: the valid ones were saved", res.StatusCode, len(ms))
+				d, _ := m.evaluations.FindEvaluationDetail(m.adminCtx(), f.ev.ID, bpo.WithMeasurements)
+				t.Errorf("refused with %d, yet %d figures are stored: the valid ones were saved", res.StatusCode, len(d.Measurements))
 			}
 		})
 	}

@@ -34,6 +34,19 @@ func (d *doc) drawing(dr *chart.Drawing, width float64) {
 		pdf.SetDashPattern(dash, 0)
 		return true
 	}
+	// paint sets the colours of a closed shape and returns fpdf's style for
+	// it: "F" fill, "D" outline, both, or "" for nothing to draw.
+	paint := func(fill string, st chart.Stroke) string {
+		style := ""
+		if fill != "" {
+			d.fillColor(fill)
+			style += "F"
+		}
+		if stroke(st) {
+			style += "D"
+		}
+		return style
+	}
 	for _, s := range dr.Shapes {
 		switch s := s.(type) {
 		case *chart.Line:
@@ -62,34 +75,13 @@ func (d *doc) drawing(dr *chart.Drawing, width float64) {
 				}
 			}
 		case *chart.Rect:
-			if s.W <= 0 || s.H <= 0 {
-				continue
+			if style := paint(s.Fill, s.Stroke); style != "" && s.W > 0 && s.H > 0 {
+				pdf.Rect(x0+s.X*k, y0+s.Y*k, s.W*k, s.H*k, style)
 			}
-			style := ""
-			if s.Fill != "" {
-				d.fillColor(s.Fill)
-				style += "F"
-			}
-			if stroke(s.Stroke) {
-				style += "D"
-			}
-			if style == "" {
-				continue
-			}
-			pdf.Rect(x0+s.X*k, y0+s.Y*k, s.W*k, s.H*k, style)
 		case *chart.Circle:
-			style := ""
-			if s.Fill != "" {
-				d.fillColor(s.Fill)
-				style += "F"
+			if style := paint(s.Fill, s.Stroke); style != "" {
+				pdf.Circle(x0+s.X*k, y0+s.Y*k, s.R*k, style)
 			}
-			if stroke(s.Stroke) {
-				style += "D"
-			}
-			if style == "" {
-				continue
-			}
-			pdf.Circle(x0+s.X*k, y0+s.Y*k, s.R*k, style)
 		case *chart.Text:
 			size := s.Size * k * 72 / 25.4
 			d.font(s.Bold, size)

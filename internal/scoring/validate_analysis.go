@@ -7,28 +7,31 @@ import "strings"
 // spread stay as they are: they describe what the evaluators said.
 func (p *prepared) applyConsensus(i int, v *Vendor, cells []cell, scaleOK bool, ps *problems) {
 	for ck, c := range v.Consensus {
-		path := field(index("vendors", i)+".consensus", ck)
+		// The path is built only for a problem, as ratingPath does.
+		path := func() string { return field(index("vendors", i)+".consensus", ck) }
 		j, ok := p.index[ck]
 		switch {
 		case !ok:
-			ps.add(path, "there is no criterion %q", ck)
+			ps.add(path(), "there is no criterion %q", ck)
 			continue
 		case j < 0:
-			ps.add(path, "%q is a category; agree a value for the criteria under it", ck)
+			ps.add(path(), "%q is a category; agree a value for the criteria under it", ck)
 			continue
 		case p.leaves[j].c.Metric != nil:
-			ps.add(path, "%q is a measured criterion; its figure is not moderated", ck)
+			ps.add(path(), "%q is a measured criterion; its figure is not moderated", ck)
 			continue
 		}
 		valid := true
-		if !checkFinite(ps, path+".value", c.Value) {
+		switch {
+		case !finite(c.Value):
+			checkFinite(ps, path()+".value", c.Value)
 			valid = false
-		} else if scaleOK && (c.Value < p.scale.Min || c.Value > p.scale.Max) {
-			ps.add(path+".value", "%s is outside the scale %s–%s", num(c.Value), num(p.scale.Min), num(p.scale.Max))
+		case scaleOK && (c.Value < p.scale.Min || c.Value > p.scale.Max):
+			ps.add(path()+".value", "%s is outside the scale %s–%s", num(c.Value), num(p.scale.Min), num(p.scale.Max))
 			valid = false
 		}
 		if strings.TrimSpace(c.Reason) == "" {
-			ps.add(path+".reason", "is required: say why the panel agreed this value")
+			ps.add(path()+".reason", "is required: say why the panel agreed this value")
 			valid = false
 		}
 		if valid {

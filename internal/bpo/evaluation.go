@@ -52,6 +52,13 @@ type Evaluation struct {
 	ClosedAt        *time.Time
 }
 
+// LacksJustification reports whether a rating of value, justified as
+// written, still needs a justification before its scorecard is submitted:
+// the autosave says so at once, the submission refuses it.
+func (e *Evaluation) LacksJustification(value *int, justification string) bool {
+	return value != nil && e.NeedsJustification(*value) && strings.Trim(justification, " \n\r\t") == ""
+}
+
 // NeedsJustification reports whether a rating of value needs a justification.
 func (e *Evaluation) NeedsJustification(value int) bool {
 	switch e.Justification {

@@ -220,11 +220,11 @@ func scanMeasurement(row pgx.CollectableRow) (*bpo.Measurement, error) {
 
 // SetMeasurement implements bpo.ParticipantService.
 func (s *ParticipantService) SetMeasurement(ctx context.Context, evaluationID, vendorID, criterionID int64, value *float64) error {
-	return s.SetMeasurements(ctx, evaluationID, vendorID, []bpo.Figure{{CriterionID: criterionID, Value: value}})
+	return s.SetMeasurements(ctx, evaluationID, []bpo.Figure{{VendorID: vendorID, CriterionID: criterionID, Value: value}})
 }
 
 // SetMeasurements implements bpo.ParticipantService.
-func (s *ParticipantService) SetMeasurements(ctx context.Context, evaluationID, vendorID int64, figures []bpo.Figure) error {
+func (s *ParticipantService) SetMeasurements(ctx context.Context, evaluationID int64, figures []bpo.Figure) error {
 	if err := requireManager(ctx); err != nil {
 		return err
 	}
@@ -240,7 +240,7 @@ func (s *ParticipantService) SetMeasurements(ctx context.Context, evaluationID, 
 			return err
 		}
 		for _, f := range figures {
-			if err := setMeasurement(ctx, tx, now, evaluationID, vendorID, f); err != nil {
+			if err := setMeasurement(ctx, tx, now, evaluationID, f); err != nil {
 				return err
 			}
 		}
@@ -249,8 +249,8 @@ func (s *ParticipantService) SetMeasurements(ctx context.Context, evaluationID, 
 }
 
 // setMeasurement stores one figure within tx, which holds the evaluation.
-func setMeasurement(ctx context.Context, tx pgx.Tx, now time.Time, evaluationID, vendorID int64, f bpo.Figure) error {
-	criterionID, value := f.CriterionID, f.Value
+func setMeasurement(ctx context.Context, tx pgx.Tx, now time.Time, evaluationID int64, f bpo.Figure) error {
+	vendorID, criterionID, value := f.VendorID, f.CriterionID, f.Value
 	var (
 		kind    *bpo.CriterionKind
 		key     *string

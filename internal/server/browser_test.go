@@ -53,9 +53,11 @@ func newBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
-// screenshot saves the page as a PNG test artifact (kept with go test -artifacts).
+// screenshot checks the page (checkPage) and saves it as a PNG test
+// artifact (kept with go test -artifacts).
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
+	checkPage(t, ctx, name)
 	// A screenshot taken while a page is still being laid out has no size.
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.readyState === "complete" && document.documentElement.scrollWidth > 0`)); err != nil {
 		t.Fatalf("wait for the page before a screenshot: %v", err)

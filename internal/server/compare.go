@@ -101,12 +101,16 @@ func (s *Server) showCompareRatings(w http.ResponseWriter, r *http.Request) {
 
 // decodeWhatIf reads what-if weights with the weights editor's rules. Nothing
 // is saved, so the form carries no versions: the stored ones are assumed,
-// which is what "use these weights" then saves against.
+// which is what "use these weights" then saves against. Sliders send a
+// decimal point in every language: it is written in lang's grammar first.
 func decodeWhatIf(lang i18n.Lang, q url.Values, t *bpo.CriteriaTree) (*weightsInput, error) {
 	form := url.Values{}
 	for name, values := range q {
 		if strings.HasPrefix(name, "w_") {
 			form[name] = values[:1] // a criterion of another evaluation: decodeWeights says how
+			if v, ok, err := parseNumber(i18n.EN, values[0]); ok && err == nil {
+				form.Set(name, inputNumber(lang, v))
+			}
 		}
 	}
 	for _, c := range t.All() {
@@ -127,7 +131,7 @@ func compareView(lang i18n.Lang, d *bpo.EvaluationDetail, chosen []string, in *w
 	for _, c := range d.Criteria {
 		if w, ok := in.weight[c.ID]; ok && w != c.Weight {
 			v.WhatIf = true
-			v.Changes = append(v.Changes, pages.HiddenField{Name: "w_" + strconv.FormatInt(c.ID, 10), Value: formatWeight(w)},
+			v.Changes = append(v.Changes, pages.HiddenField{Name: "w_" + strconv.FormatInt(c.ID, 10), Value: inputNumber(lang, w)},
 				pages.HiddenField{Name: "v_" + strconv.FormatInt(c.ID, 10), Value: strconv.Itoa(c.Version)})
 		}
 	}

@@ -178,7 +178,7 @@ func TestComparePage(t *testing.T) {
 		if d.Find("[data-testid=disputed]").Length() == 0 {
 			t.Error("the demo's disputed rating is not marked")
 		}
-		drill := d.Find("[data-testid=drill]").First().AttrOr("hx-get", "")
+		drill := d.Find("[data-testid=drill]").First().AttrOr("data-hx-get", "")
 		if drill == "" {
 			t.Fatal("no drill-down")
 		}
@@ -320,7 +320,7 @@ func TestCompareWhatIf(t *testing.T) {
 	if d.Find("[data-testid=whatif]").Length() != 1 {
 		t.Error("no what-if notice")
 	}
-	if got := d.Find(`output[hx-swap-oob]`).Length(); got != len(crit) {
+	if got := d.Find(`output[data-hx-swap-oob]`).Length(); got != len(crit) {
 		t.Errorf("%d shares updated, want %d", got, len(crit))
 	}
 	if got := text(d, "#share-"+strconv.FormatInt(crit["cost"].ID, 10)); !strings.Contains(got, "52.9%") {

@@ -81,7 +81,7 @@ func (s *Server) createCriterion(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	in, problems := decodeCriterionForm(form, f, d.Evaluation)
+	in, problems := decodeCriterionForm(s.lang(r), form, f, d.Evaluation)
 	var c *bpo.Criterion
 	if err = problems.Err(); err == nil {
 		c, err = s.criteria.CreateCriterion(r.Context(), d.Evaluation.ID, in)
@@ -127,7 +127,7 @@ func (s *Server) updateCriterion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := editCriterionForm(d, c)
-	in, problems := decodeCriterionForm(form, f, d.Evaluation)
+	in, problems := decodeCriterionForm(s.lang(r), form, f, d.Evaluation)
 	if err = problems.Err(); err == nil {
 		_, err = s.criteria.UpdateCriterion(r.Context(), c.ID, version, in)
 	}

@@ -50,7 +50,7 @@ func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (
 	if err := s.addChoices(ctx, lang, v, d.Participants, d.Assignments); err != nil {
 		return nil, err
 	}
-	v.Measured, v.Figures = figureTable(lang, d.Criteria, d.Participants, d.Measurements)
+	v.Measured, v.FigureVendors = len(measuredCriteria(d.Criteria)), len(figureVendors(d.Participants))
 	addRecommendation(lang, v, d)
 	return v, nil
 }

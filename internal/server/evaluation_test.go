@@ -110,9 +110,9 @@ func TestEvaluationSetUpFlow(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("reject: status %d", res.StatusCode)
 	}
-	res = c.post(page+"/measurements/"+itoa(v1.ID), url.Values{"m_bogus": {"1"}, "m_999999": {"abc"}})
-	if res.StatusCode != http.StatusUnprocessableEntity {
-		t.Errorf("malformed figure: status %d, want 422", res.StatusCode)
+	res = c.post(page+"/figures", url.Values{"m_bogus": {"1"}})
+	if res.StatusCode != http.StatusBadRequest {
+		t.Errorf("malformed figure cell: status %d, want 400", res.StatusCode)
 	}
 
 	d := c.get(page).doc(t)

@@ -112,6 +112,7 @@ var routeTable = map[string]routeCase{
 	"GET /healthz":           {want: public(200)},
 	"GET /metrics":           {want: public(200)}, // the test client is on loopback: see TestMetricsOnlyOnLoopback
 	"* /static/*":            {want: public(200)},
+	"GET /favicon.ico":       {want: public(301)},
 	"GET /login":             {want: public(303).but(200, anonymous)},
 	"POST /login":            {want: public(401), form: "email={unique}%40example.test&password=not+the+password"},
 	"POST /logout":           {want: public(303)},
@@ -139,7 +140,8 @@ var routeTable = map[string]routeCase{
 	"POST /evaluations/{evaluationID}/participants/{vendorID}/stage": {want: managers(303), form: "stage=shortlisted&reason=&version={participantVersion}"},
 	"POST /evaluations/{evaluationID}/evaluators":                    {want: managers(303), form: "user={outsiderID}"},
 	"POST /evaluations/{evaluationID}/evaluators/{userID}/remove":    {want: managers(303)},
-	"POST /evaluations/{evaluationID}/measurements/{vendorID}":       {want: managers(303), form: "m_{measuredID}=2100"},
+	"GET /evaluations/{evaluationID}/figures":                        {want: managers(200)},
+	"POST /evaluations/{evaluationID}/figures":                       {want: managers(303), form: "m_{vendorID}_{measuredID}=2100"},
 	"GET /evaluations/{evaluationID}/conflicts":                      {want: signedIn(403).but(404, outsider).but(200, owner, colleague)},
 	"POST /evaluations/{evaluationID}/conflicts":                     {want: signedIn(403).but(404, outsider).but(303, owner, colleague), form: "none=1", state: stateDraft},
 	"GET /evaluations/{evaluationID}/scorecards/{vendorID}":          {want: signedIn(403).but(200, owner, manager, admin), query: "evaluator={ownerID}"},

@@ -19,6 +19,10 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/healthz", s.showHealth)
 	r.With(s.metricsAccess).Method(http.MethodGet, "/metrics", s.metrics.Handler())
 	r.Handle(static.Prefix+"*", static.Handler())
+	// Browsers ask for /favicon.ico whatever the page links: the logo.
+	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, static.URL("img/logo.svg"), http.StatusMovedPermanently)
+	})
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.loadSession)
@@ -85,7 +89,8 @@ func (s *Server) managerRoutes(r chi.Router) {
 	r.Post("/evaluations/{evaluationID}/participants/{vendorID}/stage", s.setParticipantStage)
 	r.Post("/evaluations/{evaluationID}/evaluators", s.assignEvaluator)
 	r.Post("/evaluations/{evaluationID}/evaluators/{userID}/remove", s.unassignEvaluator)
-	r.Post("/evaluations/{evaluationID}/measurements/{vendorID}", s.saveMeasurements)
+	r.Get("/evaluations/{evaluationID}/figures", s.showFigures)
+	r.Post("/evaluations/{evaluationID}/figures", s.saveFigures)
 	r.Post("/evaluations/{evaluationID}/scorecards/{scorecardID}/reopen", s.reopenScorecard)
 
 	r.Get("/evaluations/{evaluationID}/history", s.showHistory)

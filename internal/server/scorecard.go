@@ -157,13 +157,35 @@ func (s *Server) submitScorecard(w http.ResponseWriter, r *http.Request) {
 	_, err = s.scorecards.SubmitScorecard(r.Context(), sc.evaluation.ID, sc.vendor.VendorID, version)
 	switch bpo.ErrorCode(err) {
 	case "":
-		s.sessions.Put(r.Context(), "flash", "scorecard.submitted")
-		http.Redirect(w, r, scorecardURL(sc.evaluation.ID, sc.vendor.VendorID), http.StatusSeeOther)
+		next, err := s.nextScorecard(r, sc)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		http.Redirect(w, r, next, http.StatusSeeOther)
 	case bpo.EINVALID, bpo.ECONFLICT:
 		s.showSubmitRefusal(w, r, sc, err)
 	default:
 		s.Error(w, r, err)
 	}
+}
+
+// nextScorecard is where an evaluator goes once sc is submitted: the next
+// vendor of the same evaluation still to do, or the evaluation's page once
+// every one is submitted. The notice says which.
+func (s *Server) nextScorecard(r *http.Request, sc *scorecardScope) (string, error) {
+	mine, err := s.scorecards.FindMyScorecards(r.Context())
+	if err != nil {
+		return "", err
+	}
+	for _, m := range mine {
+		if m.EvaluationID == sc.evaluation.ID && m.VendorID != sc.vendor.VendorID && m.Status != bpo.ScorecardSubmitted {
+			s.sessions.Put(r.Context(), "flash", "scorecard.submitted_next")
+			return scorecardURL(m.EvaluationID, m.VendorID), nil
+		}
+	}
+	s.sessions.Put(r.Context(), "flash", "scorecard.submitted_all")
+	return fmt.Sprintf("/evaluations/%d", sc.evaluation.ID), nil
 }
 
 // showSubmitRefusal shows the scorecard again with why it was not

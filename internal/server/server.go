@@ -1,6 +1,16 @@
 // Package server is the HTTP interface of bpoeval: the chi router, the
 // middleware, one handler file per resource, form decoding and the one error
 // path. It reaches storage only through the bpo service interfaces.
+//
+// Every numeric field (weights, thresholds, measured figures, the award
+// threshold and close-call margin) reads one grammar per language
+// (parseNumber, number.go): an optional sign, digits, the language's decimal
+// mark (a point in English, a comma in French) and its decimals. Thousands
+// may be grouped by threes with a thin space, a no-break space, a narrow
+// no-break space or an apostrophe, and in French also an ordinary space.
+// The other language's decimal mark is refused as ambiguous ("3,100" in
+// English, "3.100" in French), with a message giving the accepted forms.
+// Forms are written back in the same grammar (inputNumber).
 package server
 
 import (

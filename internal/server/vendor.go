@@ -87,7 +87,7 @@ func (s *Server) showVendor(w http.ResponseWriter, r *http.Request) {
 		Headcount: headcountText(lang, v.Headcount),
 		Updated:   i18n.DateTime(lang, v.UpdatedAt),
 		CanEdit:   bpo.CanEditVendors(bpo.UserFromContext(r.Context())),
-		Flash:     s.sessions.PopString(r.Context(), "flash"),
+		Flash:     s.popFlash(r),
 	}))
 }
 
@@ -134,22 +134,12 @@ func (s *Server) createVendor(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) updateVendor(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "vendorID")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	form, err := parseForm(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	version, err := formVersion(form)
-	if err != nil {
-		s.Error(w, r, err)
+	id, form, version, ok := s.pathForm(w, r, "vendorID")
+	if !ok {
 		return
 	}
 	in, problems := decodeVendorForm(form)
+	var err error
 	if err = problems.Err(); err == nil {
 		_, err = s.vendors.UpdateVendor(r.Context(), id, version, in)
 	}
@@ -190,19 +180,8 @@ func (s *Server) archiveVendor(w http.ResponseWriter, r *http.Request)   { s.set
 func (s *Server) unarchiveVendor(w http.ResponseWriter, r *http.Request) { s.setArchived(w, r, false) }
 
 func (s *Server) setArchived(w http.ResponseWriter, r *http.Request, archived bool) {
-	id, err := pathID(r, "vendorID")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	form, err := parseForm(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	version, err := formVersion(form)
-	if err != nil {
-		s.Error(w, r, err)
+	id, _, version, ok := s.pathForm(w, r, "vendorID")
+	if !ok {
 		return
 	}
 	if _, err := s.vendors.SetVendorArchived(r.Context(), id, version, archived); err != nil {

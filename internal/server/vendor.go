@@ -67,15 +67,24 @@ func (s *Server) showVendorList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, pages.VendorList(view))
 }
 
-func (s *Server) showVendor(w http.ResponseWriter, r *http.Request) {
+// pathVendor loads the vendor named in the path, answering the request
+// itself when there is none.
+func (s *Server) pathVendor(w http.ResponseWriter, r *http.Request) (*bpo.Vendor, bool) {
 	id, err := pathID(r, "vendorID")
-	if err != nil {
-		s.Error(w, r, err)
-		return
+	var v *bpo.Vendor
+	if err == nil {
+		v, err = s.vendors.FindVendorByID(r.Context(), id)
 	}
-	v, err := s.vendors.FindVendorByID(r.Context(), id)
 	if err != nil {
 		s.Error(w, r, err)
+		return nil, false
+	}
+	return v, true
+}
+
+func (s *Server) showVendor(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.pathVendor(w, r)
+	if !ok {
 		return
 	}
 	lang := s.lang(r)
@@ -96,14 +105,8 @@ func (s *Server) showNewVendorPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) showEditVendorPage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "vendorID")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	v, err := s.vendors.FindVendorByID(r.Context(), id)
-	if err != nil {
-		s.Error(w, r, err)
+	v, ok := s.pathVendor(w, r)
+	if !ok {
 		return
 	}
 	s.render(w, r, pages.VendorForm(s.vendorFormView(r, v.ID, v.Name, v.Version, vendorInputOf(v), nil)))

@@ -41,7 +41,7 @@ func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (
 	v.Decision = decisionView(lang, d, s.userName(ctx))
 	rated := countRated(d.Criteria)
 	if !v.IsManager {
-		v.MyScorecards = myScorecards(u, d.Participants, d.Assignments, progress, rated)
+		v.MyScorecards = myScorecards(d.Assignment(u.ID), d.Participants, progress, rated)
 		return v, nil
 	}
 	v.Criteria = criterionRows(lang, d.Tree())
@@ -99,10 +99,8 @@ func decisionView(lang i18n.Lang, d *bpo.EvaluationDetail, userName func(int64) 
 		return view
 	}
 	view.VendorID = *dec.VendorID
-	for _, p := range d.Participants {
-		if p.VendorID == view.VendorID {
-			view.Text = i18n.T(lang, "decision.selected", p.Name)
-		}
+	if p := d.Participant(view.VendorID); p != nil {
+		view.Text = i18n.T(lang, "decision.selected", p.Name)
 	}
 	return view
 }

@@ -56,7 +56,7 @@ type Evaluation struct {
 // written, still needs a justification before its scorecard is submitted:
 // the autosave says so at once, the submission refuses it.
 func (e *Evaluation) LacksJustification(value *int, justification string) bool {
-	return value != nil && e.NeedsJustification(*value) && strings.Trim(justification, " \n\r\t") == ""
+	return value != nil && e.NeedsJustification(*value) && Blank(justification)
 }
 
 // NeedsJustification reports whether a rating of value needs a justification.

@@ -130,9 +130,21 @@ type VendorFilter struct {
 	Country   string   // exact country filter
 	Service   string   // exact service filter
 	Archived  bool     // list archived vendors instead of active ones
-	Offset    int
-	Limit     int
+	// Sort is the column the list is ordered by: "" or "name", "country",
+	// "headcount" or "updated"; Desc reverses it. Names sort in the order of
+	// Collation (a PostgreSQL collation, "" for the default); countries in
+	// the order of CountryOrder, their codes sorted by name in the user's
+	// language.
+	Sort         string
+	Desc         bool
+	Collation    string
+	CountryOrder []string
+	Offset       int
+	Limit        int
 }
+
+// VendorSorts are the columns the vendor registry can be sorted by.
+var VendorSorts = []string{"name", "country", "headcount", "updated"}
 
 // VendorService manages the vendor registry. Every change is audited.
 type VendorService interface {

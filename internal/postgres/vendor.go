@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,19 +48,26 @@ func (s *VendorService) FindVendors(ctx context.Context, f bpo.VendorFilter) ([]
 	if f.Limit <= 0 {
 		f.Limit = 25
 	}
+	order, err := vendorOrder(f)
+	if err != nil {
+		return nil, 0, err
+	}
+	// search_fold (migration 000010) ignores case and accents, and its
+	// trigram index keeps the substring search off a sequential scan.
 	where := `archived = @archived
-		AND (@q = '' OR name ILIKE '%' || @q || '%' ESCAPE '\' OR country = ANY(@q_countries) OR services && @q_services)
+		AND (@q = '' OR search_fold(name) LIKE '%' || search_fold(@q) || '%' ESCAPE '\' OR country = ANY(@q_countries) OR services && @q_services)
 		AND (@country = '' OR country = @country)
 		AND (@service = '' OR @service = ANY(services))`
 	args := pgx.NamedArgs{
 		"archived": f.Archived, "q": escapeLike(strings.TrimSpace(f.Query)),
 		"q_countries": nonNil(f.Countries), "q_services": nonNil(f.Services),
 		"country": f.Country, "service": f.Service, "limit": f.Limit, "offset": f.Offset,
+		"country_order": nonNil(f.CountryOrder),
 	}
 	// One round trip: the window count rides along with the page.
 	rows, _ := s.db.Pool.Query(ctx, `SELECT `+vendorColumns+`, count(*) OVER ()
 		FROM vendors WHERE `+where+`
-		ORDER BY lower(name), id LIMIT @limit OFFSET @offset`, args)
+		ORDER BY `+order+` LIMIT @limit OFFSET @offset`, args)
 	total := 0
 	vendors, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*bpo.Vendor, error) {
 		var v bpo.Vendor
@@ -90,6 +98,34 @@ func (s *VendorService) CountVendors(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("count vendors: %w", err)
 	}
 	return n, nil
+}
+
+// vendorCollations are the collations a vendor list may be sorted in:
+// the name goes into the SQL text, so only these are taken.
+var vendorCollations = map[string]bool{"": true, "en-x-icu": true, "fr-x-icu": true}
+
+// vendorOrder is the ORDER BY of a vendor list, name and id breaking ties.
+func vendorOrder(f bpo.VendorFilter) (string, error) {
+	if !vendorCollations[f.Collation] || f.Sort != "" && !slices.Contains(bpo.VendorSorts, f.Sort) {
+		return "", bpo.Errorf(bpo.EINVALID, "error.field.choice")
+	}
+	name := "name"
+	if f.Collation != "" {
+		name = `name COLLATE "` + f.Collation + `"`
+	}
+	dir := " ASC"
+	if f.Desc {
+		dir = " DESC"
+	}
+	switch f.Sort {
+	case "country":
+		return "array_position(@country_order::text[], country)" + dir + " NULLS LAST, country" + dir + ", " + name + ", id", nil
+	case "headcount":
+		return "headcount" + dir + " NULLS LAST, " + name + ", id", nil
+	case "updated":
+		return "updated_at" + dir + ", " + name + ", id", nil
+	}
+	return name + dir + ", id", nil
 }
 
 func escapeLike(s string) string {

@@ -120,6 +120,7 @@ var routeTable = map[string]routeCase{
 
 	"GET /":                              {want: signedIn(200)},
 	"GET /vendors":                       {want: signedIn(200)},
+	"GET /vendors.csv":                   {want: signedIn(200)},
 	"GET /vendors/new":                   {want: managers(200)},
 	"POST /vendors":                      {want: managers(303), form: "name={unique}&country=MA"},
 	"GET /vendors/{vendorID}":            {want: signedIn(200)},

@@ -55,6 +55,7 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) userRoutes(r chi.Router) {
 	r.Get("/", s.showDashboard)
 	r.Get("/vendors", s.showVendorList)
+	r.Get("/vendors.csv", s.exportVendors)
 	r.Get("/vendors/{vendorID}", s.showVendor)
 	r.Get("/evaluations", s.showEvaluationList)
 	r.Get("/evaluations/{evaluationID}", s.showEvaluation)

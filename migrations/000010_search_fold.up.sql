@@ -12,3 +12,7 @@ CREATE FUNCTION search_fold(text) RETURNS text
 	AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$;
 
 CREATE INDEX vendors_name_fold_idx ON vendors USING gin (search_fold(name) gin_trgm_ops);
+-- The search also finds vendors by country and service ("maroc",
+-- "payroll"): with these, the three conditions combine as one bitmap scan.
+CREATE INDEX vendors_country_idx ON vendors (country);
+CREATE INDEX vendors_services_idx ON vendors USING gin (services);

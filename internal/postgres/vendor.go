@@ -52,12 +52,7 @@ func (s *VendorService) FindVendors(ctx context.Context, f bpo.VendorFilter) ([]
 	if err != nil {
 		return nil, 0, err
 	}
-	// search_fold (migration 000010) ignores case and accents, and its
-	// trigram index keeps the substring search off a sequential scan.
-	where := `archived = @archived
-		AND (@q = '' OR search_fold(name) LIKE '%' || search_fold(@q) || '%' ESCAPE '\' OR country = ANY(@q_countries) OR services && @q_services)
-		AND (@country = '' OR country = @country)
-		AND (@service = '' OR @service = ANY(services))`
+	where := vendorWhere(f)
 	args := pgx.NamedArgs{
 		"archived": f.Archived, "q": escapeLike(strings.TrimSpace(f.Query)),
 		"q_countries": nonNil(f.Countries), "q_services": nonNil(f.Services),
@@ -98,6 +93,32 @@ func (s *VendorService) CountVendors(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("count vendors: %w", err)
 	}
 	return n, nil
+}
+
+// vendorWhere is the WHERE of a vendor list. Only the conditions asked for
+// are written: a condition like "@q = '' OR …" keeps the planner, which
+// plans prepared statements for any value, off the indexes. search_fold
+// (migration 000010) ignores case and accents, and its trigram index, with
+// those on country and services, keeps the search off a sequential scan.
+func vendorWhere(f bpo.VendorFilter) string {
+	conds := []string{"archived = @archived"}
+	if strings.TrimSpace(f.Query) != "" {
+		alts := []string{`search_fold(name) LIKE '%' || search_fold(@q) || '%' ESCAPE '\'`}
+		if len(f.Countries) > 0 {
+			alts = append(alts, "country = ANY(@q_countries)")
+		}
+		if len(f.Services) > 0 {
+			alts = append(alts, "services && @q_services")
+		}
+		conds = append(conds, "("+strings.Join(alts, " OR ")+")")
+	}
+	if f.Country != "" {
+		conds = append(conds, "country = @country")
+	}
+	if f.Service != "" {
+		conds = append(conds, "@service = ANY(services)")
+	}
+	return strings.Join(conds, " AND ")
 }
 
 // vendorCollations are the collations a vendor list may be sorted in:

@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/demo"
 )
 
 // newBrowser starts a headless Chromium for one test. Without a browser the
@@ -45,7 +46,7 @@ func newBrowser(t *testing.T) context.Context {
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 8*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
@@ -74,11 +75,22 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // browserSignIn signs in through the login form.
 func browserSignIn(t *testing.T, ctx context.Context, base, email string) {
 	t.Helper()
+	browserSignInWith(t, ctx, base, email, testPassword)
+}
+
+// browserSignInAs signs in as one of the demo's users.
+func browserSignInAs(t *testing.T, ctx context.Context, base, email string) {
+	t.Helper()
+	browserSignInWith(t, ctx, base, email, demo.Password)
+}
+
+func browserSignInWith(t *testing.T, ctx context.Context, base, email, password string) {
+	t.Helper()
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(css("#email")),
 		chromedp.SendKeys(css("#email"), email),
-		chromedp.SendKeys(css("#password"), testPassword),
+		chromedp.SendKeys(css("#password"), password),
 		chromedp.Submit(css("#password")),
 		chromedp.WaitVisible(css("[data-testid=whoami]")),
 	)

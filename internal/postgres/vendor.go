@@ -96,7 +96,7 @@ func (s *VendorService) CountVendors(ctx context.Context) (int, error) {
 }
 
 // vendorWhere is the WHERE of a vendor list. Only the conditions asked for
-// are written: a condition like "@q = '' OR …" keeps the planner, which
+// are written: a condition like "@q = ” OR …" keeps the planner, which
 // plans prepared statements for any value, off the indexes. search_fold
 // (migration 000010) ignores case and accents, and its trigram index, with
 // those on country and services, keeps the search off a sequential scan.

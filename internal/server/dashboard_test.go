@@ -57,7 +57,7 @@ func TestDashboardWork(t *testing.T) {
 	for section, want := range map[string]string{
 		"awaiting-decision": "Collections 2025",
 		"overdue":           "Support 2027 2 scorecards still to submit",
-		"disputed":          "Support 2027 1 criteria on which evaluators disagree",
+		"disputed":          "Support 2027 1 criterion on which evaluators disagree",
 	} {
 		if got := squash(text(d, "[data-testid="+section+"]")); !strings.Contains(got, want) {
 			t.Errorf("manager dashboard %s: %q, want %q", section, got, want)

@@ -147,8 +147,10 @@ const (
 	ink      = "#222222"
 	grid     = "#bbbbbb"
 	faint    = "#666666"
+	// No text is smaller than 12 units: the pages show a drawing at least
+	// its own width (640 px) wide, so labels are at least 12 px.
 	fontSize = 12.0
-	small    = 10.0
+	small    = 12.0
 )
 
 // seriesColor, seriesDash and the marker of series i.

@@ -36,7 +36,7 @@ const (
 	scatterRight  = 24.0
 	scatterTop    = 30.0 // the benefit's axis title
 	scatterPlotH  = 300.0
-	scatterBottom = 52.0 // the cost ticks and axis title
+	scatterBottom = 62.0 // the cost ticks and axis title
 )
 
 // ValueScatter lays out the value-for-money chart: benefit upwards, cost to
@@ -63,11 +63,11 @@ func ValueScatter(c ValueChart) *Drawing {
 	}
 	for _, t := range xs.ticks() {
 		d.add(&Line{X1: px(t), Y1: scatterTop, X2: px(t), Y2: y0, Stroke: Stroke{Color: grid, Width: 0.75}, Class: "grid"})
-		d.add(&Text{X: px(t), Y: y0 + fontSize + 4, Text: formatCost(t), Size: fontSize, Anchor: Middle, Fill: faint, Class: "tick"})
+		d.add(&Text{X: px(t), Y: y0 + fontSize + 8, Text: formatCost(t), Size: fontSize, Anchor: Middle, Fill: faint, Class: "tick"})
 	}
 	d.add(&Line{X1: x0, Y1: y0, X2: x0 + plotW, Y2: y0, Stroke: Stroke{Color: faint, Width: 1}, Class: "axis"})
 	d.add(&Line{X1: x0, Y1: scatterTop, X2: x0, Y2: y0, Stroke: Stroke{Color: faint, Width: 1}, Class: "axis"})
-	d.add(&Text{X: x0 + plotW/2, Y: y0 + 2*fontSize + 10, Text: fit(c.XLabel, fontSize, plotW, 1, false)[0], Size: fontSize,
+	d.add(&Text{X: x0 + plotW/2, Y: y0 + 2*fontSize + 16, Text: fit(c.XLabel, fontSize, plotW, 1, false)[0], Size: fontSize,
 		Anchor: Middle, Fill: ink, Class: "axis-title"})
 	// The benefit's title runs along the top of its axis: a rotated text
 	// would need a transform, which PDF and SVG draw differently.
@@ -100,7 +100,7 @@ func ValueScatter(c ValueChart) *Drawing {
 			d.add(&Circle{X: x, Y: y, R: 7, Stroke: Stroke{Color: ink, Width: 1.25}, Class: "frontier-ring"})
 		}
 		d.add(marker(p.Series, x, y))
-		d.scatterLabel(p, x, y, x0+plotW, &placed)
+		d.scatterLabel(p, x, y, x0+2, x0+plotW, scatterTop, y0-2, &placed)
 	}
 	top := y0 + scatterBottom
 	if len(frontier) > 1 && c.FrontierLabel != "" {
@@ -113,35 +113,49 @@ func ValueScatter(c ValueChart) *Drawing {
 	return d
 }
 
-// scatterLabel writes a vendor's name to the right of its marker, or to the
-// left near the right edge, moved down a line at a time while it would
-// overlap a label already placed.
-func (d *Drawing) scatterLabel(p ValuePoint, x, y, right float64, placed *[]labelBox) {
+// scatterLabel writes a vendor's name next to its marker: to the right and
+// a little below it (the frontier climbs to the right, so its line leaves a
+// point above the label), else above it, else on the left, else further
+// down, whichever first stays inside the plot and clear of the labels
+// already placed.
+func (d *Drawing) scatterLabel(p ValuePoint, x, y, left, right, top, bottom float64, placed *[]labelBox) {
 	name := fit(p.Name, fontSize, 200, 1, false)[0]
-	w := textWidth(name, fontSize, false)
-	anchor, lx := Start, x+10
-	if lx+w > right {
-		anchor, lx = End, x-10
+	// A generous width: capitals and accents are wider than the average.
+	w := textWidth(name, fontSize, false)*1.1 + 4
+	type spot struct {
+		anchor Anchor
+		x, y   float64
 	}
-	left := lx
-	if anchor == End {
-		left = lx - w
+	below, above := y+fontSize*0.9, y-6
+	spots := []spot{{Start, x + 10, below}, {Start, x + 10, above}, {End, x - 10, below}, {End, x - 10, above}}
+	for k := 1; k <= 6; k++ {
+		spots = append(spots, spot{Start, x + 10, below + float64(k)*(fontSize+2)}, spot{End, x - 10, above - float64(k)*(fontSize+2)})
 	}
-	ly := y + fontSize/3
-	for moved := 0; moved < 6; moved++ {
-		clash := false
+	fits := func(sp spot) (labelBox, bool) {
+		b := labelBox{sp.x, sp.y, w}
+		if sp.anchor == End {
+			b.x -= w
+		}
+		if b.x < left || b.x+w > right || sp.y-fontSize < top || sp.y > bottom {
+			return b, false
+		}
 		for _, q := range *placed {
-			if math.Abs(q.y-ly) < fontSize+1 && left < q.x+q.w && q.x < left+w {
-				clash = true
+			if sp.y > q.y-fontSize-2 && sp.y-fontSize-2 < q.y && b.x < q.x+q.w && q.x < b.x+w {
+				return b, false
 			}
 		}
-		if !clash {
+		return b, true
+	}
+	chosen := spots[0]
+	box, _ := fits(chosen)
+	for _, sp := range spots {
+		if b, ok := fits(sp); ok {
+			chosen, box = sp, b
 			break
 		}
-		ly += fontSize + 2
 	}
-	*placed = append(*placed, labelBox{left, ly, w})
-	d.add(&Text{X: lx, Y: ly, Text: name, Size: fontSize, Anchor: anchor, Fill: ink, Class: "label"})
+	*placed = append(*placed, box)
+	d.add(&Text{X: chosen.x, Y: chosen.y, Text: name, Size: fontSize, Anchor: chosen.anchor, Fill: ink, Class: "label"})
 }
 
 // labelBox is where a label went: its left end, baseline and width.

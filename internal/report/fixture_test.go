@@ -138,7 +138,7 @@ func generate(lang i18n.Lang, n int) *report.Data {
 	d := &report.Data{Lang: lang, GeneratedAt: time.Date(2026, 11, 23, 10, 52, 0, 0, time.UTC),
 		PreparedBy: report.Person{Name: "Marc Lefèvre", Role: bpo.RoleManager}, Evaluation: e, DecidedBy: "Marc Lefèvre"}
 	m := &scoring.Model{Scale: &scoring.Scale{Min: 1, Max: 5},
-		Options: scoring.Options{Aggregation: scoring.Mean, AwardThreshold: ptr(60), CloseCallMargin: ptr(3)}}
+		Options: scoring.Options{Aggregation: scoring.Mean, AwardThreshold: ptr(60), CloseCallMargin: ptr(3), CostCriterion: "price"}}
 
 	var id int64
 	var rated []*bpo.Criterion

@@ -73,6 +73,7 @@ func Write(w io.Writer, data *Data) error {
 	r.cover()
 	r.summary()
 	r.charts()
+	r.valueForMoney()
 	r.methodology()
 	for i := range data.Result.Vendors {
 		r.vendor(&data.Result.Vendors[i])

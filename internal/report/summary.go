@@ -135,6 +135,7 @@ func (r *report) summary() {
 
 	d.subsection(r.t("report.sensitivity"))
 	r.sensitivity()
+	r.analysesSummary()
 	r.rejected()
 }
 
@@ -192,18 +193,18 @@ func (r *report) charts() {
 	d.section(r.t("report.charts"))
 	// The charts stay readable up to a dozen vendors: beyond, they show
 	// the best-ranked ones.
-	var keys []string
-	for _, v := range r.data.Result.Vendors[:min(len(r.data.Result.Vendors), chartVendors)] {
-		keys = append(keys, v.Key)
-	}
+	keys := r.chartKeys()
 	if len(keys) < len(r.data.Result.Vendors) {
 		d.body(r.t("report.chart.top", len(keys)))
 	}
 	radar, bars := chart.FromResult(r.data.Model, r.data.Result, keys)
 	format := func(v float64) string { return i18n.Number(r.lang, v, 1) }
 	radar.Title, radar.Desc, radar.Format = r.t("report.chart.radar"), r.t("report.chart.radar_desc"), format
+	if len(radar.Axes) < chart.RadarAxes {
+		radar.Desc = r.t("report.chart.grouped_desc")
+	}
 	bars.Title, bars.Desc, bars.Format = r.t("report.chart.bars"), r.t("report.chart.bars_desc"), format
-	d.drawing(chart.Radar(radar), 128)
+	d.drawing(chart.Categories(radar), 128)
 	d.drawing(chart.StackedBars(bars), 160)
 }
 

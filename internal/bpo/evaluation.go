@@ -43,6 +43,7 @@ type Evaluation struct {
 	AwardThreshold  float64
 	CloseCallMargin float64
 	Justification   JustificationPolicy
+	Analysis        AnalysisOptions
 	Decision        *Decision
 	CreatedBy       int64
 	Version         int
@@ -107,7 +108,26 @@ type EvaluationInput struct {
 	// points (one per point, lowest first). nil keeps them, or picks the
 	// defaults when the scale itself changes.
 	ScaleLevels []ScaleLevel
+	// Analysis, when not nil, sets the options of the decision analyses;
+	// nil keeps them. A new evaluation takes the template's price as its
+	// cost criterion whatever is asked (its criteria do not exist yet), and
+	// the default spread unless one is given.
+	Analysis *AnalysisOptions
 }
+
+// AnalysisOptions tune the decision analyses of the comparison and the
+// report (scoring rules 13 and 14).
+type AnalysisOptions struct {
+	// CostCriterionID is the measured criterion, lower is better, plotted
+	// as the cost against the rest of the score; nil for none.
+	CostCriterionID *int64
+	// RobustnessSpread is how far, as a share, each weight moves when the
+	// robustness analysis draws plausible weightings: 0…1 (excluded).
+	RobustnessSpread float64
+}
+
+// DefaultRobustnessSpread is the spread of a new evaluation: ±25%.
+const DefaultRobustnessSpread = 0.25
 
 // Validate returns EINVALID with a message per offending field.
 func (in *EvaluationInput) Validate() error {
@@ -141,6 +161,11 @@ func (in *EvaluationInput) Validate() error {
 	if in.ScaleLevels != nil && !p.Has("scale_max") {
 		checkLevels(&p, in.ScaleLevels, in.ScaleMin, in.ScaleMax)
 	}
+	// That the cost criterion is a measured "lower" criterion of this
+	// evaluation is the service's check, which sees the criteria.
+	if a := in.Analysis; a != nil && !(a.RobustnessSpread >= 0 && a.RobustnessSpread < 1) {
+		p.Add("robustness_spread", "error.evaluation.spread")
+	}
 	return p.Err()
 }
 
@@ -167,7 +192,7 @@ func checkLevels(p *Problems, levels []ScaleLevel, lo, hi int) {
 // NewEvaluationInput is a blank evaluation with the product's defaults.
 func NewEvaluationInput() EvaluationInput {
 	return EvaluationInput{ScaleMin: 1, ScaleMax: 5, Aggregation: "mean", AwardThreshold: 60,
-		CloseCallMargin: 3, Justification: JustifyExtremes}
+		CloseCallMargin: 3, Justification: JustifyExtremes, Analysis: &AnalysisOptions{RobustnessSpread: DefaultRobustnessSpread}}
 }
 
 // EvaluationFilter selects evaluations for lists.

@@ -43,7 +43,8 @@ const (
 const evaluationColumns = `e.id, e.title, e.scope, e.services, e.due_date, e.status, e.scale_min, e.scale_max,
 	e.scale_levels, e.aggregation, e.award_threshold, e.close_call_margin, e.justification,
 	e.decision_in_house, e.decision_vendor_id, e.decision_rationale, e.decided_by, e.decided_at,
-	e.created_by, e.version, e.created_at, e.updated_at, e.opened_at, e.closed_at`
+	e.created_by, e.version, e.created_at, e.updated_at, e.opened_at, e.closed_at,
+	e.cost_criterion_id, e.robustness_spread`
 
 // storedLevel is a scale level as stored in evaluations.scale_levels. It has
 // JSON names of its own so that renaming a Go field cannot orphan stored data.
@@ -71,6 +72,7 @@ func evaluationDest(e *bpo.Evaluation) ([]any, func()) {
 		&levels, &e.Aggregation, &e.AwardThreshold, &e.CloseCallMargin, &e.Justification,
 		&inHouse, &vendorID, &rationale, &decidedBy, &decidedAt,
 		&createdBy, &e.Version, &e.CreatedAt, &e.UpdatedAt, &e.OpenedAt, &e.ClosedAt}
+	dest = append(dest, &e.Analysis.CostCriterionID, &e.Analysis.RobustnessSpread)
 	return dest, func() {
 		e.ScaleLevels = make([]bpo.ScaleLevel, len(levels))
 		for i, l := range levels {
@@ -132,6 +134,7 @@ func evaluationSnapshot(e *bpo.Evaluation) map[string]any {
 		"aggregation": e.Aggregation, "award_threshold": e.AwardThreshold,
 		"close_call_margin": e.CloseCallMargin, "justification": e.Justification, "version": e.Version,
 		"scale_levels": storedLevels(e.ScaleLevels),
+		"cost_criterion_id": e.Analysis.CostCriterionID, "robustness_spread": e.Analysis.RobustnessSpread,
 	}
 }
 
@@ -235,6 +238,9 @@ func (s *EvaluationService) CreateEvaluation(ctx context.Context, in bpo.Evaluat
 			return fmt.Errorf("create evaluation: %w", err)
 		}
 		if err := seedCriteria(ctx, tx, e.ID, bpo.DefaultCriteria()); err != nil {
+			return err
+		}
+		if e, err = createAnalysis(ctx, tx, e.ID, in.Analysis); err != nil {
 			return err
 		}
 		return auditEval(ctx, tx, now, e.ID, "evaluation", e.ID, "create", nil, evaluationSnapshot(e))
@@ -404,6 +410,11 @@ func (s *EvaluationService) UpdateEvaluation(ctx context.Context, id int64, vers
 			in.Aggregation, in.AwardThreshold, in.CloseCallMargin, in.Justification, now)
 		if after, err = pgx.CollectExactlyOneRow(rows, scanEvaluation); err != nil {
 			return fmt.Errorf("update evaluation: %w", err)
+		}
+		if in.Analysis != nil {
+			if after, err = updateAnalysis(ctx, tx, id, *in.Analysis); err != nil {
+				return err
+			}
 		}
 		return auditEval(ctx, tx, now, id, "evaluation", id, "update", evaluationSnapshot(before), evaluationSnapshot(after))
 	})

@@ -133,7 +133,7 @@ func evaluationSnapshot(e *bpo.Evaluation) map[string]any {
 		"status": e.Status, "scale_min": e.ScaleMin, "scale_max": e.ScaleMax,
 		"aggregation": e.Aggregation, "award_threshold": e.AwardThreshold,
 		"close_call_margin": e.CloseCallMargin, "justification": e.Justification, "version": e.Version,
-		"scale_levels": storedLevels(e.ScaleLevels),
+		"scale_levels":      storedLevels(e.ScaleLevels),
 		"cost_criterion_id": e.Analysis.CostCriterionID, "robustness_spread": e.Analysis.RobustnessSpread,
 	}
 }

@@ -128,14 +128,15 @@ func storedLevels(levels []bpo.ScaleLevel) []storedLevel {
 
 // evaluationSnapshot is the audit log's picture of an evaluation.
 func evaluationSnapshot(e *bpo.Evaluation) map[string]any {
-	return map[string]any{
+	snap := map[string]any{
 		"title": e.Title, "scope": e.Scope, "services": e.Services, "due_date": e.DueDate,
 		"status": e.Status, "scale_min": e.ScaleMin, "scale_max": e.ScaleMax,
 		"aggregation": e.Aggregation, "award_threshold": e.AwardThreshold,
 		"close_call_margin": e.CloseCallMargin, "justification": e.Justification, "version": e.Version,
-		"scale_levels":      storedLevels(e.ScaleLevels),
-		"cost_criterion_id": e.Analysis.CostCriterionID, "robustness_spread": e.Analysis.RobustnessSpread,
+		"scale_levels": storedLevels(e.ScaleLevels),
 	}
+	snap["cost_criterion_id"], snap["robustness_spread"] = e.Analysis.CostCriterionID, e.Analysis.RobustnessSpread
+	return snap
 }
 
 // loadEvaluation reads an evaluation as the caller may see it, with lock

@@ -265,8 +265,12 @@ func compareResults(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, r
 	radar, bars := chart.FromResult(m, res, keys)
 	format := func(v float64) string { return i18n.Number(lang, v, 1) }
 	radar.Title, radar.Desc, radar.Format = i18n.T(lang, "compare.radar_title"), i18n.T(lang, "compare.radar_desc"), format
+	if len(radar.Axes) < chart.RadarAxes {
+		radar.Desc = i18n.T(lang, "compare.grouped_desc")
+	}
 	bars.Title, bars.Desc, bars.Format = i18n.T(lang, "compare.bars_title"), i18n.T(lang, "compare.bars_desc"), format
-	out.Radar, out.Bars = chart.Radar(radar), chart.StackedBars(bars)
+	out.Radar, out.Bars = chart.Categories(radar), chart.StackedBars(bars)
+	out.Analytics = compareAnalytics(lang, d, m, res, keys)
 	return out
 }
 

@@ -391,23 +391,7 @@ func TestEditScaleDescriptors(t *testing.T) {
 	if v, _ := d.Find("#level_fr_1").Attr("value"); v != "Inacceptable" {
 		t.Fatalf("default French label of 1 = %q", v)
 	}
-	form := url.Values{}
-	d.Find("[data-testid=evaluation-form] input, [data-testid=evaluation-form] select, [data-testid=evaluation-form] textarea").Each(func(_ int, s *goquery.Selection) {
-		name, _ := s.Attr("name")
-		if typ, _ := s.Attr("type"); typ == "checkbox" {
-			if _, on := s.Attr("checked"); !on {
-				return
-			}
-		}
-		val, _ := s.Attr("value")
-		if goquery.NodeName(s) == "select" {
-			val, _ = s.Find("option[selected]").Attr("value")
-		}
-		if goquery.NodeName(s) == "textarea" {
-			val = s.Text()
-		}
-		form.Add(name, val)
-	})
+	form := formOf(d, "[data-testid=evaluation-form]")
 	form.Set("level_en_3", "Meets the need")
 	form.Set("level_fr_3", "Répond au besoin")
 	if res := c.post(page, form); res.StatusCode != http.StatusSeeOther {

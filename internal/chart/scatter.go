@@ -93,14 +93,31 @@ func ValueScatter(c ValueChart) *Drawing {
 		}
 		d.add(line)
 	}
-	var placed []labelBox // to keep the labels apart
+	// Labels keep clear of every marker and of each other.
+	var placed []labelBox
 	for _, p := range c.Points {
+		x, y := px(p.Cost), py(p.Benefit)
+		placed = append(placed, labelBox{x: x - 8, w: 16, top: y - 8, bottom: y + 8})
+	}
+	// The labels of the dearest vendors are placed first: near the right
+	// edge they have the fewest places to go.
+	order := make([]int, len(c.Points))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmpFloat(c.Points[b].Cost, c.Points[a].Cost) })
+	labels := make([]*Text, len(c.Points))
+	for _, i := range order {
+		p := c.Points[i]
+		labels[i] = scatterLabel(p, px(p.Cost), py(p.Benefit), x0+2, x0+plotW, scatterTop, y0-2, &placed)
+	}
+	for i, p := range c.Points {
 		x, y := px(p.Cost), py(p.Benefit)
 		if p.Frontier {
 			d.add(&Circle{X: x, Y: y, R: 7, Stroke: Stroke{Color: ink, Width: 1.25}, Class: "frontier-ring"})
 		}
 		d.add(marker(p.Series, x, y))
-		d.scatterLabel(p, x, y, x0+2, x0+plotW, scatterTop, y0-2, &placed)
+		d.add(labels[i])
 	}
 	top := y0 + scatterBottom
 	if len(frontier) > 1 && c.FrontierLabel != "" {
@@ -115,10 +132,10 @@ func ValueScatter(c ValueChart) *Drawing {
 
 // scatterLabel writes a vendor's name next to its marker: to the right and
 // a little below it (the frontier climbs to the right, so its line leaves a
-// point above the label), else above it, else on the left, else further
-// down, whichever first stays inside the plot and clear of the labels
-// already placed.
-func (d *Drawing) scatterLabel(p ValuePoint, x, y, left, right, top, bottom float64, placed *[]labelBox) {
+// point above the label), else to the right and above, else centred below
+// or above, else on the left, else further away, whichever first stays
+// inside the plot and clear of the markers and of the labels placed.
+func scatterLabel(p ValuePoint, x, y, left, right, top, bottom float64, placed *[]labelBox) *Text {
 	name := fit(p.Name, fontSize, 200, 1, false)[0]
 	// A generous width: capitals and accents are wider than the average.
 	w := textWidth(name, fontSize, false)*1.1 + 4
@@ -127,20 +144,24 @@ func (d *Drawing) scatterLabel(p ValuePoint, x, y, left, right, top, bottom floa
 		x, y   float64
 	}
 	below, above := y+fontSize*0.9, y-6
-	spots := []spot{{Start, x + 10, below}, {Start, x + 10, above}, {End, x - 10, below}, {End, x - 10, above}}
+	spots := []spot{{Start, x + 10, below}, {Start, x + 10, above}, {Middle, x, y + fontSize + 9}, {Middle, x, y - 10},
+		{End, x - 10, below}, {End, x - 10, above}}
 	for k := 1; k <= 6; k++ {
 		spots = append(spots, spot{Start, x + 10, below + float64(k)*(fontSize+2)}, spot{End, x - 10, above - float64(k)*(fontSize+2)})
 	}
 	fits := func(sp spot) (labelBox, bool) {
-		b := labelBox{sp.x, sp.y, w}
-		if sp.anchor == End {
+		b := labelBox{x: sp.x, w: w, top: sp.y - fontSize, bottom: sp.y + 3}
+		switch sp.anchor {
+		case End:
 			b.x -= w
+		case Middle:
+			b.x -= w / 2
 		}
 		if b.x < left || b.x+w > right || sp.y-fontSize < top || sp.y > bottom {
 			return b, false
 		}
 		for _, q := range *placed {
-			if sp.y > q.y-fontSize-2 && sp.y-fontSize-2 < q.y && b.x < q.x+q.w && q.x < b.x+w {
+			if b.top < q.bottom+1 && q.top < b.bottom+1 && b.x < q.x+q.w && q.x < b.x+w {
 				return b, false
 			}
 		}
@@ -155,11 +176,11 @@ func (d *Drawing) scatterLabel(p ValuePoint, x, y, left, right, top, bottom floa
 		}
 	}
 	*placed = append(*placed, box)
-	d.add(&Text{X: chosen.x, Y: chosen.y, Text: name, Size: fontSize, Anchor: chosen.anchor, Fill: ink, Class: "label"})
+	return &Text{X: chosen.x, Y: chosen.y, Text: name, Size: fontSize, Anchor: chosen.anchor, Fill: ink, Class: "label"}
 }
 
-// labelBox is where a label went: its left end, baseline and width.
-type labelBox struct{ x, y, w float64 }
+// labelBox is the room a label or a marker takes.
+type labelBox struct{ x, w, top, bottom float64 }
 
 func cmpFloat(a, b float64) int {
 	switch {

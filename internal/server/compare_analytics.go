@@ -24,11 +24,17 @@ func compareAnalytics(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model,
 		shares.Title = i18n.T(lang, "compare.robustness_title", spread)
 		shares.Desc = i18n.T(lang, "compare.robustness_desc", i18n.Number(lang, float64(rob.Samples), 0), spread)
 		shares.Format = func(v float64) string { return i18n.Percent(lang, v, 0) }
+		rest := 1.0
 		for i := range shares.Bars {
 			shares.Bars[i].Label = explain.Share(lang, shares.Bars[i].Share)
 			a.RobustnessRows = append(a.RobustnessRows, pages.ShareRow{Vendor: shares.Bars[i].Name, Share: shares.Bars[i].Label})
+			rest -= shares.Bars[i].Share
 		}
 		a.Robustness = chart.ShareBars(shares)
+		// The shares are over every eligible vendor, shown or not.
+		if rest > 1e-9 {
+			a.RobustnessNote = i18n.T(lang, "compare.robustness_others", explain.Share(lang, rest))
+		}
 	}
 	return a
 }

@@ -82,7 +82,7 @@ func TestCompareAnalytics(t *testing.T) {
 	}
 
 	// A what-if that weighs service quality far more moves both charts.
-	tree := a.criteriaOf(t, open)
+	tree := a.weightIDs(open)
 	q := url.Values{"vendor": keysOf(want)}
 	q.Set("w_"+strconv.FormatInt(tree["quality"].ID, 10), "5")
 	q.Set("w_"+strconv.FormatInt(tree["service_levels"].ID, 10), "90")
@@ -105,20 +105,6 @@ func keysOf(r analyticsResult) []string {
 	return keys
 }
 
-// criteriaOf returns an evaluation's criteria by key.
-func (a *app) criteriaOf(t *testing.T, id int64) map[string]*bpo.Criterion {
-	t.Helper()
-	list, err := a.criteria.FindCriteria(a.adminCtx(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]*bpo.Criterion{}
-	for _, c := range list {
-		out[c.Key] = c
-	}
-	return out
-}
-
 // TestRankReversalWarning: with a price scored relative to the lowest bid,
 // a low bid from a vendor out of contention decides between Atlas and
 // Carthage. Atlas leads by 0.8 × (74.87 − 74.50) = 0.30 point on the rest;
@@ -135,7 +121,7 @@ func TestRankReversalWarning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	price := a.criteriaOf(t, open)["price"]
+	price := a.weightIDs(open)["price"]
 	for _, p := range d.Participants {
 		var v float64
 		switch strings.SplitN(p.Key, "-", 2)[0] {

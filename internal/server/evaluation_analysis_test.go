@@ -44,7 +44,7 @@ func TestEvaluationAnalysisOptions(t *testing.T) {
 	c := a.signIn("mgr@example.test", bpo.RoleManager)
 	page := c.post("/evaluations", validEvaluationForm()).Header.Get("Location")
 	id, _ := strconv.ParseInt(page[len("/evaluations/"):], 10, 64)
-	crit := a.criteriaOf(t, id)
+	crit := a.weightIDs(id)
 	d := c.get(page + "/edit").doc(t)
 	if got := d.Find("#cost_criterion option[selected]").AttrOr("value", ""); got != strconv.FormatInt(crit["price"].ID, 10) {
 		t.Errorf("cost criterion chosen %q, want the price (%d)", got, crit["price"].ID)

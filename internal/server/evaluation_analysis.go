@@ -96,3 +96,19 @@ func keepAnalysis(form url.Values, e *bpo.Evaluation) {
 		}
 	}
 }
+
+// analysisDetails shows the analysis options on the evaluation's page.
+func analysisDetails(lang i18n.Lang, d *bpo.EvaluationDetail) []pages.DetailRow {
+	cost := i18n.T(lang, "evaluation.cost_criterion_none")
+	if id := d.Evaluation.Analysis.CostCriterionID; id != nil {
+		for _, c := range d.Criteria {
+			if c.ID == *id {
+				cost = c.Name(string(lang))
+			}
+		}
+	}
+	return []pages.DetailRow{
+		{Label: i18n.T(lang, "evaluation.cost_criterion"), Value: cost},
+		{Label: i18n.T(lang, "evaluation.robustness_spread"), Value: i18n.Number(lang, d.Evaluation.Analysis.RobustnessSpread*100, 0)},
+	}
+}

@@ -36,7 +36,7 @@ func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (
 		Due: dueText(lang, e.DueDate), Version: e.Version, IsManager: bpo.IsManager(u),
 		Services: mapNames(lang, e.Services, serviceName),
 	}
-	v.Details = evaluationDetails(lang, e)
+	v.Details = append(evaluationDetails(lang, e), analysisDetails(lang, d)...)
 	v.Decision = decisionView(lang, d, s.userName(ctx))
 	rated := countRated(d.Criteria)
 	if !v.IsManager {

@@ -1,8 +1,10 @@
 package chart_test
 
 import (
+	"math"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/bpoeval/bpoeval/internal/chart"
 	"github.com/bpoeval/bpoeval/internal/scoring"
@@ -145,5 +147,46 @@ func TestAnalysesFromResult(t *testing.T) {
 	}
 	if value, shares := chart.Analyses(&scoring.Result{}, nil); value.Points != nil || shares.Bars != nil {
 		t.Errorf("without analyses: %+v, %+v", value, shares)
+	}
+}
+
+// TestValueScatterCrowd: twelve vendors close together; no two labels
+// overlap (a label that finds no room is left to the table of figures), and
+// most vendors are still named on the chart.
+func TestValueScatterCrowd(t *testing.T) {
+	c := chart.ValueChart{Title: "t", Desc: "d"}
+	for i := range 12 {
+		c.Points = append(c.Points, chart.ValuePoint{Name: "Île-de-France Relation Client " + strings.Repeat("x", i%4),
+			Cost: 2000 + float64(i%4)*50, Benefit: 70 + float64(i/4), Series: i})
+	}
+	d := chart.ValueScatter(c)
+	checkInside(t, "crowd", d)
+	var labels []*chart.Text
+	for _, s := range d.Shapes {
+		if tx, ok := s.(*chart.Text); ok && tx.Class == "label" {
+			labels = append(labels, tx)
+		}
+	}
+	box := func(tx *chart.Text) (x0, x1 float64) {
+		w := float64(utf8.RuneCountInString(tx.Text)) * tx.Size * 0.6
+		switch tx.Anchor {
+		case chart.Middle:
+			return tx.X - w/2, tx.X + w/2
+		case chart.End:
+			return tx.X - w, tx.X
+		}
+		return tx.X, tx.X + w
+	}
+	for i, a := range labels {
+		for _, b := range labels[i+1:] {
+			a0, a1 := box(a)
+			b0, b1 := box(b)
+			if a0 < b1 && b0 < a1 && math.Abs(a.Y-b.Y) < a.Size {
+				t.Errorf("labels %q and %q overlap", a.Text, b.Text)
+			}
+		}
+	}
+	if len(labels) < 8 {
+		t.Errorf("only %d of 12 vendors named on the chart", len(labels))
 	}
 }

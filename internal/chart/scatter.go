@@ -97,7 +97,7 @@ func ValueScatter(c ValueChart) *Drawing {
 	var placed []labelBox
 	for _, p := range c.Points {
 		x, y := px(p.Cost), py(p.Benefit)
-		placed = append(placed, labelBox{x: x - 8, w: 16, top: y - 8, bottom: y + 8})
+		placed = append(placed, labelBox{x: x - 8, w: 16, top: y - 8, bottom: y + 8, marker: true})
 	}
 	// The labels of the dearest vendors are placed first: near the right
 	// edge they have the fewest places to go.
@@ -117,7 +117,9 @@ func ValueScatter(c ValueChart) *Drawing {
 			d.add(&Circle{X: x, Y: y, R: 7, Stroke: Stroke{Color: ink, Width: 1.25}, Class: "frontier-ring"})
 		}
 		d.add(marker(p.Series, x, y))
-		d.add(labels[i])
+		if labels[i] != nil {
+			d.add(labels[i])
+		}
 	}
 	top := y0 + scatterBottom
 	if len(frontier) > 1 && c.FrontierLabel != "" {
@@ -136,7 +138,19 @@ func ValueScatter(c ValueChart) *Drawing {
 // or above, else on the left, else further away, whichever first stays
 // inside the plot and clear of the markers and of the labels placed.
 func scatterLabel(p ValuePoint, x, y, left, right, top, bottom float64, placed *[]labelBox) *Text {
-	name := fit(p.Name, fontSize, 200, 1, false)[0]
+	// In a crowd a long name is cut shorter before it is given up: the
+	// table beside the chart names every vendor anyway.
+	for _, room := range []float64{200, 110} {
+		if t := placeLabel(fit(p.Name, fontSize, room, 1, false)[0], x, y, left, right, top, bottom, placed); t != nil {
+			return t
+		}
+	}
+	return nil
+}
+
+// placeLabel places name near (x, y) as scatterLabel says, or returns nil
+// when every place would overlap another label.
+func placeLabel(name string, x, y, left, right, top, bottom float64, placed *[]labelBox) *Text {
 	// A generous width: capitals and accents are wider than the average.
 	w := textWidth(name, fontSize, false)*1.1 + 4
 	type spot struct {
@@ -146,10 +160,14 @@ func scatterLabel(p ValuePoint, x, y, left, right, top, bottom float64, placed *
 	below, above := y+fontSize*0.9, y-6
 	spots := []spot{{Start, x + 10, below}, {Start, x + 10, above}, {Middle, x, y + fontSize + 9}, {Middle, x, y - 10},
 		{End, x - 10, below}, {End, x - 10, above}}
-	for k := 1; k <= 6; k++ {
-		spots = append(spots, spot{Start, x + 10, below + float64(k)*(fontSize+2)}, spot{End, x - 10, above - float64(k)*(fontSize+2)})
+	// Then further away, a line at a time, on every side.
+	for k := 1; k <= 12; k++ {
+		dy := float64(k) * (fontSize + 2)
+		spots = append(spots, spot{Start, x + 10, below + dy}, spot{Start, x + 10, above - dy},
+			spot{Middle, x, y + fontSize + 9 + dy}, spot{Middle, x, y - 10 - dy},
+			spot{End, x - 10, below + dy}, spot{End, x - 10, above - dy})
 	}
-	fits := func(sp spot) (labelBox, bool) {
+	fits := func(sp spot, overMarkers bool) (labelBox, bool) {
 		b := labelBox{x: sp.x, w: w, top: sp.y - fontSize, bottom: sp.y + 3}
 		switch sp.anchor {
 		case End:
@@ -161,26 +179,30 @@ func scatterLabel(p ValuePoint, x, y, left, right, top, bottom float64, placed *
 			return b, false
 		}
 		for _, q := range *placed {
-			if b.top < q.bottom+1 && q.top < b.bottom+1 && b.x < q.x+q.w && q.x < b.x+w {
+			if (!q.marker || !overMarkers) && b.top < q.bottom+1 && q.top < b.bottom+1 && b.x < q.x+q.w && q.x < b.x+w {
 				return b, false
 			}
 		}
 		return b, true
 	}
-	chosen := spots[0]
-	box, _ := fits(chosen)
-	for _, sp := range spots {
-		if b, ok := fits(sp); ok {
-			chosen, box = sp, b
-			break
+	// Clear of everything if possible, else at least clear of the other
+	// labels, over a marker.
+	for _, overMarkers := range []bool{false, true} {
+		for _, sp := range spots {
+			if b, ok := fits(sp, overMarkers); ok {
+				*placed = append(*placed, b)
+				return &Text{X: sp.x, Y: sp.y, Text: name, Size: fontSize, Anchor: sp.anchor, Fill: ink, Class: "label"}
+			}
 		}
 	}
-	*placed = append(*placed, box)
-	return &Text{X: chosen.x, Y: chosen.y, Text: name, Size: fontSize, Anchor: chosen.anchor, Fill: ink, Class: "label"}
+	return nil
 }
 
 // labelBox is the room a label or a marker takes.
-type labelBox struct{ x, w, top, bottom float64 }
+type labelBox struct {
+	x, w, top, bottom float64
+	marker            bool
+}
 
 func cmpFloat(a, b float64) int {
 	switch {

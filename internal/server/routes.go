@@ -11,7 +11,7 @@ import (
 // Handler returns the whole route surface of the application.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.requestID, s.logRequests, s.recoverPanic, s.countRequests, securityHeaders, s.limitBody, s.crossOrigin)
+	r.Use(s.requestID, s.logRequests, s.recoverPanic, s.countRequests, securityHeaders, s.https, s.limitBody, s.crossOrigin)
 
 	r.Get("/healthz", s.showHealth)
 	r.With(s.metricsAccess).Method(http.MethodGet, "/metrics", s.metrics.Handler())
@@ -73,15 +73,32 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/evaluations/{evaluationID}/weights", s.saveWeights)
 			r.Post("/evaluations/{evaluationID}/weights/preview", s.previewWeights)
 
-			r.Get("/account/tokens", s.showTokens)
-			r.Post("/account/tokens", s.createToken)
-			r.Post("/account/tokens/{tokenID}/revoke", s.revokeToken)
+			r.Get("/account", s.showAccount)
+			r.Post("/account/password", s.changePassword)
+			r.Post("/account/sessions/end", s.signOutEverywhere)
+
+			r.Group(func(r chi.Router) {
+				r.Use(s.apiUsers)
+				r.Get("/account/tokens", s.showTokens)
+				r.Post("/account/tokens", s.createToken)
+				r.Post("/account/tokens/{tokenID}/revoke", s.revokeToken)
+			})
+
+			r.Group(func(r chi.Router) {
+				r.Use(s.admins)
+				r.Get("/admin/users", s.showAdminUsers)
+				r.Post("/admin/users", s.createUser)
+				r.Post("/admin/users/{accountID}/role", s.setUserRole)
+				r.Post("/admin/users/{accountID}/disable", s.disableUser)
+				r.Post("/admin/users/{accountID}/enable", s.enableUser)
+				r.Post("/admin/users/{accountID}/password", s.resetUserPassword)
+			})
 		})
 	})
 
 	// The API also takes personal tokens, in place of the session.
 	r.Group(func(r chi.Router) {
-		r.Use(s.tokenOrSession, s.requireUser)
+		r.Use(noStore, s.tokenOrSession, s.requireUser)
 
 		r.Get("/api/v1/evaluations", s.apiListEvaluations)
 		r.Get("/api/v1/evaluations/{evaluationID}/model", s.apiShowModel)

@@ -34,7 +34,7 @@ func TestDisabledUserIsRefusedOnTheNextRequest(t *testing.T) {
 		t.Errorf("a disabled user signing in: status %d, want 401", res.StatusCode)
 	}
 	list := admin.get("/admin/users").doc(t)
-	if list.Find("[data-user-id=\"" + itoa(u.ID) + "\"] [data-testid=user-disabled]").Length() != 1 {
+	if list.Find("[data-user-id=\""+itoa(u.ID)+"\"] [data-testid=user-disabled]").Length() != 1 {
 		t.Error("the list does not show the account as disabled")
 	}
 

@@ -8,7 +8,6 @@ import (
 	"os"
 	osexec "os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -54,7 +53,7 @@ const rssBudget = 150 << 20
 // detector, whose shadow memory would be counted too.
 func TestParallelSignInsStayWithinMemory(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "bpoeval")
-	build := osexec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".")
+	build := osexec.Command("go", "build", "-o", bin, ".")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

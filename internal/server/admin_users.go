@@ -11,9 +11,9 @@ import (
 	"github.com/bpoeval/bpoeval/web/pages"
 )
 
-// admins lets through to the user administration only those who may
+// requireAdmin lets through to the user administration only those who may
 // manage accounts; the account service checks again.
-func (s *Server) admins(next http.Handler) http.Handler {
+func (s *Server) requireAdmin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !bpo.CanManageUsers(bpo.UserFromContext(r.Context())) {
 			s.Error(w, r, bpo.Errorf(bpo.EFORBIDDEN, "error.forbidden"))

@@ -8,7 +8,10 @@ import (
 	"github.com/bpoeval/bpoeval/web/static"
 )
 
-// Handler returns the whole route surface of the application.
+// Handler returns the whole route surface of the application. Who may use
+// a route is decided here, by the group it is in: public, signed-in users,
+// managers (requireManager), or administrators (requireAdmin). Handlers and services check each object on
+// top of that: an evaluator sees only the evaluations they are assigned to.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.requestID, s.logRequests, s.recoverPanic, s.countRequests, securityHeaders, s.https, s.limitBody, s.crossOrigin)
@@ -19,7 +22,6 @@ func (s *Server) Handler() http.Handler {
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.loadSession)
-
 		r.Get("/login", s.showLoginPage)
 		r.Post("/login", s.login)
 		r.Post("/logout", s.logout)
@@ -27,79 +29,15 @@ func (s *Server) Handler() http.Handler {
 
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireUser)
-
-			r.Get("/", s.showDashboard)
-
-			r.Get("/vendors", s.showVendorList)
-			r.Get("/vendors/new", s.showNewVendorPage)
-			r.Post("/vendors", s.createVendor)
-			r.Get("/vendors/{vendorID}", s.showVendor)
-			r.Get("/vendors/{vendorID}/edit", s.showEditVendorPage)
-			r.Post("/vendors/{vendorID}", s.updateVendor)
-			r.Post("/vendors/{vendorID}/archive", s.archiveVendor)
-			r.Post("/vendors/{vendorID}/unarchive", s.unarchiveVendor)
-
-			r.Get("/evaluations", s.showEvaluationList)
-			r.Get("/evaluations/new", s.showNewEvaluationPage)
-			r.Post("/evaluations", s.createEvaluation)
-			r.Get("/evaluations/{evaluationID}", s.showEvaluation)
-			r.Get("/evaluations/{evaluationID}/edit", s.showEditEvaluationPage)
-			r.Post("/evaluations/{evaluationID}", s.updateEvaluation)
-			r.Post("/evaluations/{evaluationID}/status", s.setEvaluationStatus)
-			r.Post("/evaluations/{evaluationID}/decision", s.recordDecision)
-			r.Post("/evaluations/{evaluationID}/participants", s.addParticipant)
-			r.Post("/evaluations/{evaluationID}/participants/{vendorID}/stage", s.setParticipantStage)
-			r.Post("/evaluations/{evaluationID}/evaluators", s.assignEvaluator)
-			r.Post("/evaluations/{evaluationID}/evaluators/{userID}/remove", s.unassignEvaluator)
-			r.Post("/evaluations/{evaluationID}/measurements/{vendorID}", s.saveMeasurements)
-			r.Get("/evaluations/{evaluationID}/conflicts", s.showConflictsPage)
-			r.Post("/evaluations/{evaluationID}/conflicts", s.declareConflicts)
-			r.Get("/evaluations/{evaluationID}/scorecards/{vendorID}", s.showScorecard)
-			r.Post("/evaluations/{evaluationID}/scorecards/{vendorID}/ratings", s.saveRating)
-			r.Post("/evaluations/{evaluationID}/scorecards/{vendorID}/submit", s.submitScorecard)
-			r.Post("/evaluations/{evaluationID}/scorecards/{scorecardID}/reopen", s.reopenScorecard)
-			r.Get("/evaluations/{evaluationID}/history", s.showHistory)
-			r.Get("/evaluations/{evaluationID}/compare", s.showCompare)
-			r.Get("/evaluations/{evaluationID}/compare/ratings", s.showCompareRatings)
-			r.Get("/evaluations/{evaluationID}/scores.csv", s.exportScores)
-			r.Get("/evaluations/{evaluationID}/report.pdf", s.showReport)
-			r.Get("/evaluations/{evaluationID}/criteria", s.showCriteriaPage)
-			r.Get("/evaluations/{evaluationID}/criteria/new", s.showNewCriterionPage)
-			r.Post("/evaluations/{evaluationID}/criteria", s.createCriterion)
-			r.Get("/evaluations/{evaluationID}/criteria/{criterionID}/edit", s.showEditCriterionPage)
-			r.Post("/evaluations/{evaluationID}/criteria/{criterionID}", s.updateCriterion)
-			r.Post("/evaluations/{evaluationID}/criteria/{criterionID}/remove", s.removeCriterion)
-			r.Post("/evaluations/{evaluationID}/criteria/{criterionID}/move", s.moveCriterion)
-			r.Post("/evaluations/{evaluationID}/weights", s.saveWeights)
-			r.Post("/evaluations/{evaluationID}/weights/preview", s.previewWeights)
-
-			r.Get("/account", s.showAccount)
-			r.Post("/account/password", s.changePassword)
-			r.Post("/account/sessions/end", s.signOutEverywhere)
-
-			r.Group(func(r chi.Router) {
-				r.Use(s.apiUsers)
-				r.Get("/account/tokens", s.showTokens)
-				r.Post("/account/tokens", s.createToken)
-				r.Post("/account/tokens/{tokenID}/revoke", s.revokeToken)
-			})
-
-			r.Group(func(r chi.Router) {
-				r.Use(s.admins)
-				r.Get("/admin/users", s.showAdminUsers)
-				r.Post("/admin/users", s.createUser)
-				r.Post("/admin/users/{accountID}/role", s.setUserRole)
-				r.Post("/admin/users/{accountID}/disable", s.disableUser)
-				r.Post("/admin/users/{accountID}/enable", s.enableUser)
-				r.Post("/admin/users/{accountID}/password", s.resetUserPassword)
-			})
+			s.userRoutes(r)
+			r.With(s.requireManager).Group(s.managerRoutes)
+			r.With(s.requireAdmin).Group(s.adminRoutes)
 		})
 	})
 
 	// The API also takes personal tokens, in place of the session.
 	r.Group(func(r chi.Router) {
-		r.Use(noStore, s.tokenOrSession, s.requireUser)
-
+		r.Use(noStore, s.tokenOrSession, s.requireUser, s.requireManager)
 		r.Get("/api/v1/evaluations", s.apiListEvaluations)
 		r.Get("/api/v1/evaluations/{evaluationID}/model", s.apiShowModel)
 		r.Get("/api/v1/evaluations/{evaluationID}/result", s.apiShowResult)
@@ -107,4 +45,78 @@ func (s *Server) Handler() http.Handler {
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 	return r
+}
+
+// userRoutes are open to every signed-in user; evaluators see only what
+// they are assigned to.
+func (s *Server) userRoutes(r chi.Router) {
+	r.Get("/", s.showDashboard)
+	r.Get("/vendors", s.showVendorList)
+	r.Get("/vendors/{vendorID}", s.showVendor)
+	r.Get("/evaluations", s.showEvaluationList)
+	r.Get("/evaluations/{evaluationID}", s.showEvaluation)
+	r.Get("/evaluations/{evaluationID}/conflicts", s.showConflictsPage)
+	r.Post("/evaluations/{evaluationID}/conflicts", s.declareConflicts)
+	r.Get("/evaluations/{evaluationID}/scorecards/{vendorID}", s.showScorecard)
+	r.Post("/evaluations/{evaluationID}/scorecards/{vendorID}/ratings", s.saveRating)
+	r.Post("/evaluations/{evaluationID}/scorecards/{vendorID}/submit", s.submitScorecard)
+	r.Get("/account", s.showAccount)
+	r.Post("/account/password", s.changePassword)
+	r.Post("/account/sessions/end", s.signOutEverywhere)
+}
+
+// managerRoutes are for managers and administrators only: the vendor
+// registry's edits, an evaluation's set-up, and everything that shows more
+// than one evaluator's ratings.
+func (s *Server) managerRoutes(r chi.Router) {
+	r.Get("/vendors/new", s.showNewVendorPage)
+	r.Post("/vendors", s.createVendor)
+	r.Get("/vendors/{vendorID}/edit", s.showEditVendorPage)
+	r.Post("/vendors/{vendorID}", s.updateVendor)
+	r.Post("/vendors/{vendorID}/archive", s.archiveVendor)
+	r.Post("/vendors/{vendorID}/unarchive", s.unarchiveVendor)
+
+	r.Get("/evaluations/new", s.showNewEvaluationPage)
+	r.Post("/evaluations", s.createEvaluation)
+	r.Get("/evaluations/{evaluationID}/edit", s.showEditEvaluationPage)
+	r.Post("/evaluations/{evaluationID}", s.updateEvaluation)
+	r.Post("/evaluations/{evaluationID}/status", s.setEvaluationStatus)
+	r.Post("/evaluations/{evaluationID}/decision", s.recordDecision)
+	r.Post("/evaluations/{evaluationID}/participants", s.addParticipant)
+	r.Post("/evaluations/{evaluationID}/participants/{vendorID}/stage", s.setParticipantStage)
+	r.Post("/evaluations/{evaluationID}/evaluators", s.assignEvaluator)
+	r.Post("/evaluations/{evaluationID}/evaluators/{userID}/remove", s.unassignEvaluator)
+	r.Post("/evaluations/{evaluationID}/measurements/{vendorID}", s.saveMeasurements)
+	r.Post("/evaluations/{evaluationID}/scorecards/{scorecardID}/reopen", s.reopenScorecard)
+
+	r.Get("/evaluations/{evaluationID}/history", s.showHistory)
+	r.Get("/evaluations/{evaluationID}/compare", s.showCompare)
+	r.Get("/evaluations/{evaluationID}/compare/ratings", s.showCompareRatings)
+	r.Get("/evaluations/{evaluationID}/scores.csv", s.exportScores)
+	r.Get("/evaluations/{evaluationID}/report.pdf", s.showReport)
+
+	r.Get("/evaluations/{evaluationID}/criteria", s.showCriteriaPage)
+	r.Get("/evaluations/{evaluationID}/criteria/new", s.showNewCriterionPage)
+	r.Post("/evaluations/{evaluationID}/criteria", s.createCriterion)
+	r.Get("/evaluations/{evaluationID}/criteria/{criterionID}/edit", s.showEditCriterionPage)
+	r.Post("/evaluations/{evaluationID}/criteria/{criterionID}", s.updateCriterion)
+	r.Post("/evaluations/{evaluationID}/criteria/{criterionID}/remove", s.removeCriterion)
+	r.Post("/evaluations/{evaluationID}/criteria/{criterionID}/move", s.moveCriterion)
+	r.Post("/evaluations/{evaluationID}/weights", s.saveWeights)
+	r.Post("/evaluations/{evaluationID}/weights/preview", s.previewWeights)
+
+	// The API serves managers only, so only they have tokens for it.
+	r.Get("/account/tokens", s.showTokens)
+	r.Post("/account/tokens", s.createToken)
+	r.Post("/account/tokens/{tokenID}/revoke", s.revokeToken)
+}
+
+// adminRoutes are for administrators only: user accounts.
+func (s *Server) adminRoutes(r chi.Router) {
+	r.Get("/admin/users", s.showAdminUsers)
+	r.Post("/admin/users", s.createUser)
+	r.Post("/admin/users/{accountID}/role", s.setUserRole)
+	r.Post("/admin/users/{accountID}/disable", s.disableUser)
+	r.Post("/admin/users/{accountID}/enable", s.enableUser)
+	r.Post("/admin/users/{accountID}/password", s.resetUserPassword)
 }

@@ -71,17 +71,6 @@ func (s *Server) refuseToken(w http.ResponseWriter, r *http.Request) {
 	s.Error(w, r, bpo.Errorf(bpo.EUNAUTHORIZED, "error.token.invalid"))
 }
 
-// apiUsers lets through to the token pages only those the API serves.
-func (s *Server) apiUsers(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !bpo.CanUseAPI(bpo.UserFromContext(r.Context())) {
-			s.Error(w, r, bpo.Errorf(bpo.EFORBIDDEN, "error.forbidden"))
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 func (s *Server) showTokens(w http.ResponseWriter, r *http.Request) {
 	view, err := s.tokenListView(r, components.Field{}, components.Field{}, nil)
 	if err != nil {

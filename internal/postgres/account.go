@@ -24,7 +24,7 @@ func (s *UserService) SetUserDisabled(ctx context.Context, id int64, disabled bo
 // AccountService.ResetPassword alike. ENOTFOUND if it does not exist.
 func (s *UserService) SetUserPassword(ctx context.Context, id int64, passwordHash string) error {
 	return s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		return setPassword(ctx, tx, now, id, passwordHash, nil, "reset_password")
+		return setPassword(ctx, tx, now, id, passwordHash, nil, bpo.ActionResetPassword)
 	})
 }
 
@@ -37,9 +37,9 @@ func setDisabled(ctx context.Context, tx pgx.Tx, now time.Time, id int64, disabl
 		return nil
 	}
 	var at *time.Time
-	action := "enable"
+	action := bpo.ActionEnable
 	if disabled {
-		at, action = &now, "disable"
+		at, action = &now, bpo.ActionDisable
 	}
 	if _, err := tx.Exec(ctx, `UPDATE users SET disabled_at = $2, updated_at = $3 WHERE id = $1`, id, at, now); err != nil {
 		return fmt.Errorf("%s user: %w", action, err)
@@ -49,7 +49,7 @@ func setDisabled(ctx context.Context, tx pgx.Tx, now time.Time, id int64, disabl
 			return err
 		}
 	}
-	return audit(ctx, tx, now, "user", id, action, map[string]any{"disabled_at": was}, map[string]any{"disabled_at": at})
+	return audit(ctx, tx, now, bpo.EntityUser, id, action, bpo.DisabledSnapshot{DisabledAt: was}, bpo.DisabledSnapshot{DisabledAt: at})
 }
 
 // setPassword replaces a password hash, ends every session of the account
@@ -71,8 +71,8 @@ func setPassword(ctx context.Context, tx pgx.Tx, now time.Time, id int64, hash s
 		return fmt.Errorf("set password: revoke tokens: %w", err)
 	}
 	// The hash itself stays out of the log.
-	return audit(ctx, tx, now, "user", id, action, nil,
-		map[string]any{"sessions_kept": keep != nil, "tokens_revoked": tag.RowsAffected()})
+	return audit(ctx, tx, now, bpo.EntityUser, id, action, nil,
+		bpo.PasswordSnapshot{SessionsKept: keep != nil, TokensRevoked: tag.RowsAffected()})
 }
 
 // endSessions deletes the sessions of user id but the one under keep (a
@@ -104,7 +104,7 @@ func (s *AccountService) ChangePassword(ctx context.Context, passwordHash, keep 
 		return err
 	}
 	return s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		return setPassword(ctx, tx, now, u.ID, passwordHash, hashSecret(keep), "change_password")
+		return setPassword(ctx, tx, now, u.ID, passwordHash, hashSecret(keep), bpo.ActionChangePassword)
 	})
 }
 
@@ -136,7 +136,7 @@ func (s *AccountService) EndSessions(ctx context.Context) error {
 		if err := endSessions(ctx, tx, u.ID, nil); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, "user", u.ID, "sign_out_everywhere", nil, nil)
+		return audit(ctx, tx, now, bpo.EntityUser, u.ID, bpo.ActionSignOutEverywhere, nil, nil)
 	})
 }
 
@@ -199,7 +199,7 @@ func (s *AccountService) SetRole(ctx context.Context, id int64, role bpo.Role) e
 		if _, err := tx.Exec(ctx, `UPDATE users SET role = $2, updated_at = $3 WHERE id = $1`, id, role, now); err != nil {
 			return fmt.Errorf("set role: %w", err)
 		}
-		return audit(ctx, tx, now, "user", id, "set_role", map[string]any{"role": was}, map[string]any{"role": role})
+		return audit(ctx, tx, now, bpo.EntityUser, id, bpo.ActionSetRole, bpo.RoleSnapshot{Role: was}, bpo.RoleSnapshot{Role: role})
 	})
 }
 

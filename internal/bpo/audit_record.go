@@ -274,8 +274,9 @@ type UserSnapshot struct {
 
 // TokenSnapshot is a personal API token (create).
 type TokenSnapshot struct {
-	Name   string `json:"name"`
-	Prefix string `json:"prefix"`
+	Name      string     `json:"name"`
+	Prefix    string     `json:"prefix"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"` // nil in rows from before tokens expired
 }
 
 // RevocationSnapshot is when a token was revoked (revoke): nil before.

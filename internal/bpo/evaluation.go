@@ -207,8 +207,10 @@ type EvaluationSummary struct {
 	Evaluation
 	Vendors    int // vendors not rejected
 	Evaluators int
-	Expected   int // scorecards expected: vendors × evaluators, less declared conflicts
-	Submitted  int // scorecards submitted
+	// Expected is the scorecards expected: vendors × evaluators, less
+	// declared conflicts; for an evaluator, their own only.
+	Expected  int
+	Submitted int // scorecards submitted; for an evaluator, their own only
 }
 
 // Progress is the share of expected scorecards submitted, 0…1.

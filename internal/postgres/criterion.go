@@ -110,6 +110,9 @@ func (s *CriterionService) CreateCriterion(ctx context.Context, evaluationID int
 				return err
 			}
 		}
+		if err := checkTreeLimits(ctx, tx, evaluationID, 0, in.ParentID); err != nil {
+			return err
+		}
 		rows, _ := tx.Query(ctx, `
 			INSERT INTO criteria AS c (evaluation_id, parent_id, key, kind, name_en, name_fr, guidance_en, guidance_fr,
 				weight, position, min_rating, unit, better, best, worst, "limit")
@@ -243,6 +246,9 @@ func (s *CriterionService) checkReshape(ctx context.Context, tx pgx.Tx, e *bpo.E
 	}
 	if in.ParentID != nil && !equalPtr(in.ParentID, c.ParentID) {
 		if err := checkParent(ctx, tx, e.ID, c.ID, *in.ParentID); err != nil {
+			return err
+		}
+		if err := checkTreeLimits(ctx, tx, e.ID, c.ID, in.ParentID); err != nil {
 			return err
 		}
 	}

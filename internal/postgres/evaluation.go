@@ -276,6 +276,9 @@ func (s *EvaluationService) FindEvaluations(ctx context.Context, f bpo.Evaluatio
 		AND (@all OR EXISTS (SELECT 1 FROM assignments a WHERE a.evaluation_id = e.id AND a.user_id = @user))`
 	args := pgx.NamedArgs{"status": string(f.Status), "all": bpo.IsManager(u), "user": u.ID,
 		"limit": f.Limit, "offset": f.Offset}
+	// An evaluator's counts are of their own scorecards only: the
+	// evaluation's would tell them when colleagues submit and how many
+	// conflicts they declared, which independence forbids.
 	// One round trip for the page: the counts are correlated sub-selects
 	// over indexed keys, evaluated for the page's rows only, and the total
 	// rides along as a window count.
@@ -284,12 +287,13 @@ func (s *EvaluationService) FindEvaluations(ctx context.Context, f bpo.Evaluatio
 			(SELECT count(*) FROM participants p WHERE p.evaluation_id = e.id AND p.stage <> 'rejected'),
 			(SELECT count(*) FROM assignments a WHERE a.evaluation_id = e.id),
 			(SELECT count(*) FROM participants p JOIN assignments a ON a.evaluation_id = p.evaluation_id
-				WHERE p.evaluation_id = e.id AND p.stage <> 'rejected'
+				WHERE p.evaluation_id = e.id AND p.stage <> 'rejected' AND (@all OR a.user_id = @user)
 				AND NOT EXISTS (SELECT 1 FROM conflicts c
 					WHERE c.evaluation_id = e.id AND c.user_id = a.user_id AND c.vendor_id = p.vendor_id)),
 			(SELECT count(*) FROM scorecards sc JOIN participants p
 					ON p.evaluation_id = sc.evaluation_id AND p.vendor_id = sc.vendor_id
-				WHERE sc.evaluation_id = e.id AND sc.status = 'submitted' AND p.stage <> 'rejected'),
+				WHERE sc.evaluation_id = e.id AND sc.status = 'submitted' AND p.stage <> 'rejected'
+				AND (@all OR sc.evaluator_id = @user)),
 			count(*) OVER ()
 		FROM evaluations e WHERE `+where+`
 		ORDER BY e.created_at DESC, e.id DESC LIMIT @limit OFFSET @offset`, args)

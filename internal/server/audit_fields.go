@@ -96,6 +96,7 @@ var auditFields = []auditField{
 	{field: "name"}, {field: "country"}, {field: "website"}, {field: "contact_name"}, {field: "contact_email"},
 	{field: "contact_phone"}, {field: "languages"}, {field: "headcount"}, {field: "notes"}, {field: "archived"},
 	{field: "email"}, {field: "role"}, {field: "prefix"}, {field: "revoked_at"},
+	{field: "expires_at"}, {field: "disabled_at"}, {field: "sessions_kept"}, {field: "tokens_revoked"},
 }
 
 // auditIndex finds a row of auditFields by entity and field.

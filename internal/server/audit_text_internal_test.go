@@ -96,7 +96,8 @@ func TestSnapshotFieldsAreKnown(t *testing.T) {
 	for _, v := range []any{bpo.EvaluationSnapshot{}, bpo.StatusSnapshot{}, bpo.CriterionSnapshot{}, bpo.RemovedCriterionSnapshot{},
 		bpo.WeightSnapshot{}, bpo.PositionSnapshot{}, bpo.ParticipantSnapshot{}, bpo.MeasurementSnapshot{},
 		bpo.AssignmentSnapshot{}, bpo.DeclarationSnapshot{}, bpo.RatingSnapshot{}, bpo.ScorecardSnapshot{},
-		bpo.VendorSnapshot{}, bpo.UserSnapshot{}, bpo.TokenSnapshot{}, bpo.RevocationSnapshot{}} {
+		bpo.VendorSnapshot{}, bpo.UserSnapshot{}, bpo.TokenSnapshot{}, bpo.RevocationSnapshot{},
+		bpo.RoleSnapshot{}, bpo.DisabledSnapshot{}, bpo.PasswordSnapshot{}} {
 		for _, name := range jsonNames(reflect.TypeOf(v)) {
 			if !known[name] {
 				t.Errorf("%T field %q has no row in auditFields", v, name)

@@ -67,6 +67,9 @@ func public(status int) outcome {
 // signedIn routes send anonymous callers to sign in.
 func signedIn(status int) outcome { return public(status).but(toLogin, anonymous) }
 
+// admins routes refuse everyone signed in but admins.
+func admins(status int) outcome { return signedIn(http.StatusForbidden).but(status, admin) }
+
 // managers routes refuse evaluators, whether assigned or not.
 func managers(status int) outcome {
 	return signedIn(http.StatusForbidden).but(status, manager, admin)
@@ -165,11 +168,24 @@ var routeTable = map[string]routeCase{
 	"GET /evaluations/{evaluationID}/compare/ratings": {want: managers(200), query: "vendor={otherVendorKey}&criterion=policies"},
 	"GET /evaluations/{evaluationID}/report.pdf":      {want: managers(200)},
 	"GET /evaluations/{evaluationID}/scores.csv":      {want: managers(200)},
-	// API tokens: every user manages their own; another user's token is not
-	// found, even for an admin. {tokenID} is a fresh token of the owner's.
-	"GET /account/tokens":                   {want: signedIn(200)},
-	"POST /account/tokens":                  {want: signedIn(201), form: "name={unique}"},
-	"POST /account/tokens/{tokenID}/revoke": {want: signedIn(404).but(303, owner)},
+	// API tokens: the API serves managers only, so evaluators have no token
+	// pages; every manager manages their own, and another user's token is
+	// not found, even for an admin. {tokenID} is a fresh token of the manager's.
+	"GET /account/tokens":                   {want: managers(200)},
+	"POST /account/tokens":                  {want: managers(201), form: "name={unique}&lifetime=30"},
+	"POST /account/tokens/{tokenID}/revoke": {want: managers(303).but(404, admin)},
+	// Everyone's own account. The password "changes" to the same one, so
+	// that the fixture's accounts keep signing in.
+	"GET /account":               {want: signedIn(200)},
+	"POST /account/password":     {want: signedIn(303), form: "current=correct+horse+battery&password=correct+horse+battery&confirm=correct+horse+battery"},
+	"POST /account/sessions/end": {want: signedIn(303)},
+	// User administration: admins only. {accountID} is a fresh account.
+	"GET /admin/users":                       {want: admins(200)},
+	"POST /admin/users":                      {want: admins(303), form: "email=new{seq}%40matrix.test&name={unique}&role=evaluator&password=correct+horse+battery"},
+	"POST /admin/users/{accountID}/role":     {want: admins(303), form: "role=manager"},
+	"POST /admin/users/{accountID}/disable":  {want: admins(303)},
+	"POST /admin/users/{accountID}/enable":   {want: admins(303)},
+	"POST /admin/users/{accountID}/password": {want: admins(200)},
 }
 
 // allMethods are the methods chi routes; a route answering all of them is
@@ -273,7 +289,10 @@ type matrixFixture struct {
 	spare       *bpo.Vendor
 	byKey       map[string]*bpo.Criterion
 	scorecardID int64 // the owner's submitted scorecard
-	tokenID     int64 // an API token of the owner's
+	tokenID     int64 // an API token of the manager's
+	// accountID is an account of the fixture's own: disabling one of the
+	// roles' accounts would lock it out of the requests that follow.
+	accountID int64
 	// foreign, when set, is another evaluation: the placeholder named
 	// foreignName names its object instead.
 	foreign     *matrixFixture
@@ -315,9 +334,13 @@ func (m *matrixApp) fixture(t *testing.T, state evalState) *matrixFixture {
 		f.byKey[c.Key] = c
 	}
 	f.ev = ev
-	tok, _, err := postgres.NewTokenService(m.db).CreateToken(as(m.users[owner]), fmt.Sprintf("Matrix token %d", n))
+	tok, _, err := postgres.NewTokenService(m.db).CreateToken(as(m.users[manager]), fmt.Sprintf("Matrix token %d", n), bpo.DefaultTokenLifetime)
 	fail(err)
 	f.tokenID = tok.ID
+	spare, err := m.app.users.CreateUser(context.Background(), bpo.NewUser{Email: fmt.Sprintf("account%d@matrix.test", n),
+		Name: "Spare", Role: bpo.RoleEvaluator, Password: testPassword}, cheapHash)
+	fail(err)
+	f.accountID = spare.ID
 	if state == stateDraft {
 		return f
 	}
@@ -460,6 +483,8 @@ func (f *matrixFixture) value(t *testing.T, name string, caller role) string {
 		return strconv.Itoa(m.next())
 	case "tokenID":
 		return itoa(f.tokenID)
+	case "accountID":
+		return itoa(f.accountID)
 	}
 	t.Fatalf("no fixture value for {%s}: add one to matrixFixture.value", name)
 	return ""
@@ -567,7 +592,7 @@ func (a *app) fingerprint(t testing.TB) string {
 	ctx := context.Background()
 	rows, _ := a.db.Pool.Query(ctx, `SELECT table_name FROM information_schema.tables
 		WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
-			AND table_name NOT IN ('sessions', 'login_failures', 'schema_migrations')
+			AND table_name NOT IN ('sessions', 'login_counters', 'schema_migrations')
 		ORDER BY 1`)
 	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {

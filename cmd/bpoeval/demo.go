@@ -7,8 +7,10 @@ import (
 	"io"
 	"time"
 
+	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/demo"
 	"github.com/bpoeval/bpoeval/internal/postgres"
+	"github.com/bpoeval/bpoeval/internal/server"
 )
 
 func runDemo(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -52,7 +54,12 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 
 // demoServices are the services the demo data is loaded through.
 func demoServices(db *postgres.DB) demo.Services {
+	evaluations := postgres.NewEvaluationService(db)
 	return demo.Services{Users: postgres.NewUserService(db), Vendors: postgres.NewVendorService(db),
-		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
-		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db)}
+		Evaluations: evaluations, Criteria: postgres.NewCriterionService(db),
+		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
+		Decisions: postgres.NewDecisionService(db),
+		Snapshot: func(ctx context.Context, id int64) (bpo.DecisionSnapshot, error) {
+			return server.DecisionSnapshot(ctx, evaluations, id)
+		}}
 }

@@ -54,12 +54,8 @@ func (s *ScorecardService) DeclareConflicts(ctx context.Context, evaluationID in
 		return err
 	}
 	return s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		e, _, err := loadEvaluation(ctx, tx, evaluationID, lockShare)
-		if err != nil {
+		if err := lockForDeclaration(ctx, tx, evaluationID); err != nil {
 			return err
-		}
-		if e.Status == bpo.StatusClosed {
-			return bpo.Errorf(bpo.EINVALID, "error.evaluation.closed")
 		}
 		var (
 			declared *time.Time
@@ -82,10 +78,15 @@ func (s *ScorecardService) DeclareConflicts(ctx context.Context, evaluationID in
 		if known != len(vendors) {
 			return bpo.Errorf(bpo.ENOTFOUND, "error.participant.not_found")
 		}
+		// The declaration covers every vendor taking part now; one added
+		// later needs a declaration of its own (DeclareVendor).
 		_, err = tx.Exec(ctx, `
 			WITH k AS (
-				INSERT INTO conflicts (evaluation_id, user_id, vendor_id, note)
-				SELECT $1, $2, * FROM unnest($3::bigint[], $4::text[])
+				INSERT INTO conflicts (evaluation_id, user_id, vendor_id, note, declared_at)
+				SELECT $1, $2, v, n, $5 FROM unnest($3::bigint[], $4::text[]) AS t (v, n)
+			), d AS (
+				INSERT INTO vendor_declarations (evaluation_id, user_id, vendor_id, declared_at)
+				SELECT $1, $2, vendor_id, $5 FROM participants WHERE evaluation_id = $1
 			)
 			UPDATE assignments SET coi_declared_at = $5 WHERE evaluation_id = $1 AND user_id = $2`,
 			evaluationID, u.ID, vendors, notes, now)
@@ -182,6 +183,8 @@ func (s *ScorecardService) FindMyScorecards(ctx context.Context) ([]*bpo.MyScore
 	}
 	rows, _ := s.db.Pool.Query(ctx, `
 		SELECT e.id, e.title, e.due_date, a.coi_declared_at IS NOT NULL,
+			EXISTS (SELECT 1 FROM vendor_declarations d
+				WHERE d.evaluation_id = e.id AND d.user_id = a.user_id AND d.vendor_id = p.vendor_id),
 			coalesce(p.vendor_id, 0), coalesce(v.name, ''), coalesce(sc.status, ''),
 			(SELECT count(*) FROM ratings r JOIN criteria c ON c.id = r.criterion_id
 				WHERE r.scorecard_id = sc.id AND c.kind = 'rated' AND r.value IS NOT NULL),
@@ -198,7 +201,7 @@ func (s *ScorecardService) FindMyScorecards(ctx context.Context) ([]*bpo.MyScore
 		ORDER BY e.due_date NULLS LAST, e.created_at DESC, e.id DESC, lower(v.name), p.vendor_id`, u.ID)
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*bpo.MyScorecard, error) {
 		var m bpo.MyScorecard
-		err := row.Scan(&m.EvaluationID, &m.EvaluationTitle, &m.DueDate, &m.Declared,
+		err := row.Scan(&m.EvaluationID, &m.EvaluationTitle, &m.DueDate, &m.Declared, &m.VendorDeclared,
 			&m.VendorID, &m.VendorName, &m.Status, &m.Rated, &m.Total)
 		return &m, err
 	})
@@ -232,7 +235,8 @@ WITH ev AS (
 ), facts AS (
 	SELECT ev.status, ev.scale_min, ev.scale_max,
 		a.user_id IS NOT NULL AS assigned,
-		a.coi_declared_at IS NOT NULL AS declared,
+		EXISTS (SELECT 1 FROM vendor_declarations d
+			WHERE d.evaluation_id = ev.id AND d.user_id = @user_id AND d.vendor_id = @vendor_id) AS declared,
 		p.stage,
 		EXISTS (SELECT 1 FROM conflicts k
 			WHERE k.evaluation_id = ev.id AND k.user_id = @user_id AND k.vendor_id = @vendor_id) AS conflicted,
@@ -511,15 +515,16 @@ func staleRating(current *int) error {
 }
 
 // scoringRights checks, for a submission, what SaveRating checks in SQL:
-// the vendor takes part and is not rejected, and the caller declared and
-// has no conflict with it.
+// the vendor takes part and is not rejected, and the caller declared for
+// it and has no conflict with it.
 func scoringRights(ctx context.Context, tx pgx.Tx, evaluationID, vendorID, userID int64) error {
 	var (
 		stage              bpo.VendorStage
 		declared, conflict bool
 	)
 	err := tx.QueryRow(ctx, `
-		SELECT p.stage, a.coi_declared_at IS NOT NULL,
+		SELECT p.stage,
+			EXISTS (SELECT 1 FROM vendor_declarations d WHERE d.evaluation_id = $1 AND d.user_id = $3 AND d.vendor_id = $2),
 			EXISTS (SELECT 1 FROM conflicts k WHERE k.evaluation_id = $1 AND k.user_id = $3 AND k.vendor_id = $2)
 		FROM participants p JOIN assignments a ON a.evaluation_id = p.evaluation_id AND a.user_id = $3
 		WHERE p.evaluation_id = $1 AND p.vendor_id = $2`, evaluationID, vendorID, userID).Scan(&stage, &declared, &conflict)
@@ -737,8 +742,9 @@ func (s *ScorecardService) FindProgress(ctx context.Context, evaluationID int64)
 }
 
 // countedRatings joins and filters the ratings the scoring model counts:
-// those of the submitted scorecards of vendors still in the running; with
-// $2, those of draft scorecards too. The model, the pages and the exports
+// those of the submitted scorecards of vendors still in the running, less
+// those an evaluator withdrew by declaring a conflict later; with $2, those
+// of draft scorecards too. The model, the pages and the exports
 // all read them through it, so they cannot disagree on which ratings count.
 // Queries add their own joins between the two halves.
 const (
@@ -749,7 +755,9 @@ JOIN users u ON u.id = s.evaluator_id
 JOIN ratings r ON r.scorecard_id = s.id
 JOIN criteria c ON c.id = r.criterion_id AND c.kind = 'rated'`
 	countedRatingsWhere = `
-WHERE s.evaluation_id = $1 AND (s.status = 'submitted' OR $2) AND p.stage <> 'rejected' AND r.value IS NOT NULL`
+WHERE s.evaluation_id = $1 AND (s.status = 'submitted' OR $2) AND p.stage <> 'rejected' AND r.value IS NOT NULL
+	AND NOT EXISTS (SELECT 1 FROM conflicts k
+		WHERE k.evaluation_id = s.evaluation_id AND k.user_id = s.evaluator_id AND k.vendor_id = s.vendor_id)`
 )
 
 // ratingsSQL reads the counted ratings with the names an export shows, in

@@ -43,7 +43,12 @@ func (s *Server) apiShowModel(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, m)
+	b, err := modelJSON(m)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSONBytes(w, b)
 }
 
 func (s *Server) apiShowResult(w http.ResponseWriter, r *http.Request) {
@@ -105,6 +110,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(v)
+}
+
+// writeJSONBytes answers JSON encoded already: a stored document, sent
+// byte for byte.
+func writeJSONBytes(w http.ResponseWriter, b []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(b)
 }
 
 // apiError is the body of every API error.

@@ -499,21 +499,3 @@ func evaluationInputOf(e *bpo.Evaluation) bpo.EvaluationInput {
 		ScaleLevels: e.ScaleLevels,
 	}
 }
-
-// recordDecision records the decision of a closed evaluation: field vendor is
-// a vendor id or "in_house".
-func (s *Server) recordDecision(w http.ResponseWriter, r *http.Request) {
-	id, form, version, ok := s.evaluationForm(w, r)
-	if !ok {
-		return
-	}
-	in := bpo.DecisionInput{Rationale: form.Get("rationale"), InHouse: form.Get("vendor") == "in_house"}
-	var err error
-	if !in.InHouse && form.Get("vendor") != "" {
-		in.VendorID, err = formID(form, "vendor")
-	}
-	if err == nil {
-		_, err = s.evaluations.RecordDecision(r.Context(), id, version, in)
-	}
-	s.evaluationDone(w, r, id, err, "decision.recorded_flash")
-}

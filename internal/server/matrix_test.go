@@ -134,7 +134,7 @@ var routeTable = map[string]routeCase{
 	"GET /evaluations/{evaluationID}/edit":                           {want: managers(200).but(404, outsider)},
 	"POST /evaluations/{evaluationID}":                               {want: managers(303).but(404, outsider), form: "title={unique}&scope=Inbound+calls&justification=extremes&version={evaluationVersion}"},
 	"POST /evaluations/{evaluationID}/status":                        {want: managers(303), form: "status=closed&version={evaluationVersion}"},
-	"POST /evaluations/{evaluationID}/decision":                      {want: managers(303), form: "vendor={vendorID}&rationale=Best+value&version={evaluationVersion}", state: stateClosed},
+	"POST /evaluations/{evaluationID}/decision":                      {want: managers(303), form: "vendor={vendorID}&rationale=Best+value&departure_reason=Figures+missing&version={evaluationVersion}", state: stateClosed},
 	"POST /evaluations/{evaluationID}/participants":                  {want: managers(303), form: "vendor={spareVendorID}"},
 	"POST /evaluations/{evaluationID}/participants/{vendorID}/stage": {want: managers(303), form: "stage=shortlisted&reason=&version={participantVersion}"},
 	"POST /evaluations/{evaluationID}/evaluators":                    {want: managers(303), form: "user={outsiderID}"},
@@ -341,6 +341,9 @@ func (m *matrixApp) fixture(t *testing.T, state evalState) *matrixFixture {
 	fail(err)
 	f.scorecardID = sc.ID
 	if state == stateClosed {
+		// Only a shortlisted vendor can be awarded.
+		_, err = m.participants.SetStage(ctx, ev.ID, f.vendors[1].ID, 1, bpo.StageShortlisted, "")
+		fail(err)
 		f.ev, err = m.evaluations.SetEvaluationStatus(ctx, ev.ID, f.ev.Version, bpo.StatusClosed)
 		fail(err)
 	}

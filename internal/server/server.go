@@ -26,6 +26,7 @@ type Deps struct {
 	Criteria     bpo.CriterionService
 	Participants bpo.ParticipantService
 	Scorecards   bpo.ScorecardService
+	Decisions    bpo.DecisionService
 	Audit        bpo.AuditService
 	Tokens       bpo.TokenService
 	Sessions     scs.Store                   // where sessions live: postgres.SessionStore, which also reads the user
@@ -47,6 +48,7 @@ type Server struct {
 	criteria     bpo.CriterionService
 	participants bpo.ParticipantService
 	scorecards   bpo.ScorecardService
+	decisions    bpo.DecisionService
 	audit        bpo.AuditService
 	tokens       bpo.TokenService
 	sessions     *scs.SessionManager
@@ -89,7 +91,7 @@ func New(d Deps) *Server {
 	s := &Server{
 		cfg: d.Config, log: d.Logger, users: d.Users, vendors: d.Vendors,
 		evaluations: d.Evaluations, criteria: d.Criteria, participants: d.Participants,
-		scorecards: d.Scorecards, audit: d.Audit, tokens: d.Tokens,
+		scorecards: d.Scorecards, decisions: d.Decisions, audit: d.Audit, tokens: d.Tokens,
 		sessions: sm, ping: d.Ping, unavailable: d.Unavailable, metrics: d.Metrics, now: d.Now,
 		reportSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/postgres"
+	"github.com/bpoeval/bpoeval/internal/server"
 	"github.com/bpoeval/bpoeval/web/static"
 )
 
@@ -91,6 +92,8 @@ const (
 	stateOpen   evalState = "open" // the default
 	stateDraft  evalState = "draft"
 	stateClosed evalState = "closed"
+	// stateDecided is closed with a decision recorded on it.
+	stateDecided evalState = "decided"
 )
 
 // routeCase is one row of the matrix.
@@ -160,6 +163,8 @@ var routeTable = map[string]routeCase{
 	"GET /api/v1/evaluations":                                          {want: managers(200)},
 	"GET /api/v1/evaluations/{evaluationID}/model":                     {want: managers(200)},
 	"GET /api/v1/evaluations/{evaluationID}/result":                    {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/decision":                  {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/decision/model":            {want: managers(200), state: stateDecided},
 
 	"GET /evaluations/{evaluationID}/compare":         {want: managers(200), query: "vendor={vendorKey}&vendor={otherVendorKey}"},
 	"GET /evaluations/{evaluationID}/compare/ratings": {want: managers(200), query: "vendor={otherVendorKey}&criterion=policies"},
@@ -340,11 +345,18 @@ func (m *matrixApp) fixture(t *testing.T, state evalState) *matrixFixture {
 	sc, err = m.scorecards.SubmitScorecard(own, ev.ID, f.vendors[0].ID, sc.Version)
 	fail(err)
 	f.scorecardID = sc.ID
-	if state == stateClosed {
+	if state == stateClosed || state == stateDecided {
 		// Only a shortlisted vendor can be awarded.
 		_, err = m.participants.SetStage(ctx, ev.ID, f.vendors[1].ID, 1, bpo.StageShortlisted, "")
 		fail(err)
 		f.ev, err = m.evaluations.SetEvaluationStatus(ctx, ev.ID, f.ev.Version, bpo.StatusClosed)
+		fail(err)
+	}
+	if state == stateDecided {
+		snap, err := server.DecisionSnapshot(ctx, m.evaluations, ev.ID)
+		fail(err)
+		_, err = m.decisions.RecordDecision(ctx, ev.ID, bpo.DecisionInput{Version: f.ev.Version, Outcome: bpo.OutcomeInHouse,
+			Rationale: "Kept in-house.", DepartureReason: "Figures missing.", Snapshot: snap})
 		fail(err)
 	}
 	return f

@@ -86,6 +86,8 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/api/v1/evaluations", s.apiListEvaluations)
 		r.Get("/api/v1/evaluations/{evaluationID}/model", s.apiShowModel)
 		r.Get("/api/v1/evaluations/{evaluationID}/result", s.apiShowResult)
+		r.Get("/api/v1/evaluations/{evaluationID}/decision", s.apiShowDecision)
+		r.Get("/api/v1/evaluations/{evaluationID}/decision/model", s.apiShowDecisionModel)
 	})
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)

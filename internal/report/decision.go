@@ -132,3 +132,17 @@ func (r *report) decisionRecord() {
 	}
 	d.bullets(items)
 }
+
+// coverage says how many of a vendor's expected scorecards are in, beside
+// completeness: a vendor can be complete on the ratings of one evaluator.
+func (r *report) coverage(key string) string {
+	p := r.participant(key)
+	if p == nil {
+		return "—"
+	}
+	c := bpo.CoverageByVendor([]int64{p.VendorID}, r.data.Evaluators, r.data.Scorecards)[p.VendorID]
+	if c.Conflicts == 0 {
+		return r.t("coverage.value", c.Submitted, c.Expected)
+	}
+	return r.t("coverage.value_conflicts", c.Submitted, c.Expected, c.Conflicts)
+}

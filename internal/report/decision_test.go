@@ -33,6 +33,12 @@ func TestReportLeadsWithTheRecordedDecision(t *testing.T) {
 					t.Errorf("pages 2–3 lack %q:\n%.1500s", want, text)
 				}
 			}
+			p := d.Participants[0]
+			cov := bpo.CoverageByVendor([]int64{p.VendorID}, d.Evaluators, d.Scorecards)[p.VendorID]
+			if want := i18n.T(tc.lang, "coverage.value", cov.Submitted, cov.Expected); cov.Expected == 0 ||
+				!strings.Contains(text, i18n.T(tc.lang, "coverage.title")) || !strings.Contains(text, want) {
+				t.Errorf("the ranking does not give the scorecards submitted (%q)", want)
+			}
 			if i, j := strings.Index(text, pdftest.Squeeze(tc.headline)), strings.Index(text, pdftest.Squeeze(tc.engine)); i < 0 || j < i {
 				t.Error("the engine's recommendation comes before the decision")
 			}

@@ -84,11 +84,12 @@ func (r *report) summary() {
 		{title: r.t("scoring.text.score"), width: 16, right: true},
 		{title: r.t("scoring.text.eligible"), width: 16},
 		{title: r.t("scoring.text.completeness"), width: 18, right: true},
+		{title: r.t("coverage.title"), width: 26, right: true},
 	}
 	rows := make([]row, len(res.Vendors))
 	for i, v := range res.Vendors {
 		rows[i] = row{cells: []string{strconv.Itoa(v.Rank), r.vendorName(v.Key), r.score(v.Score), r.yesNo(v.Eligible),
-			r.completeness(v.Completeness)}, strong: v.Key == rec.Vendor}
+			r.completeness(v.Completeness), r.coverage(v.Key)}, strong: v.Key == rec.Vendor}
 		if !v.Eligible {
 			rows[i].colors = map[int]string{3: colorAlert}
 		}

@@ -7,10 +7,8 @@ import (
 	"io"
 	"time"
 
-	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/demo"
 	"github.com/bpoeval/bpoeval/internal/postgres"
-	"github.com/bpoeval/bpoeval/internal/server"
 )
 
 func runDemo(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -54,12 +52,8 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 
 // demoServices are the services the demo data is loaded through.
 func demoServices(db *postgres.DB) demo.Services {
-	evaluations := postgres.NewEvaluationService(db)
 	return demo.Services{Users: postgres.NewUserService(db), Vendors: postgres.NewVendorService(db),
-		Evaluations: evaluations, Criteria: postgres.NewCriterionService(db),
+		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
 		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
-		Decisions: postgres.NewDecisionService(db),
-		Snapshot: func(ctx context.Context, id int64) (bpo.DecisionSnapshot, error) {
-			return server.DecisionSnapshot(ctx, evaluations, id)
-		}}
+		Decisions: postgres.NewDecisionService(db)}
 }

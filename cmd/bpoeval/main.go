@@ -54,6 +54,7 @@ commands:
   demo [--size small|large]          load the demo data set
   score [--format json|text] [--lang en|fr] [FILE]
                                      score an evaluation model (JSON) offline
+  weights [FILE]                     pairwise judgments (JSON) to AHP weights and consistency ratio
   dev-db [--dir D]                   find or start a PostgreSQL for development; print its URL`
 
 // run is the whole program: main only wires it to the process.
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runDemo(ctx, rest, getenv, stdout)
 	case "score":
 		return runScore(rest, stdin, stdout, stderr)
+	case "weights":
+		return runWeights(rest, stdin, stdout, stderr)
 	case "dev-db":
 		return runDevDB(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":

@@ -39,15 +39,11 @@ func runScore(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usageError("bpoeval score: one model at a time, got %d files", len(files))
 	}
 
-	in := stdin
-	if len(files) == 1 && files[0] != "-" {
-		f, err := os.Open(files[0])
-		if err != nil {
-			return usageError("bpoeval score: %v", err)
-		}
-		defer f.Close()
-		in = f
+	in, closeIn, err := openInput("score", files, stdin)
+	if err != nil {
+		return err
 	}
+	defer closeIn()
 	m, err := scoring.Decode(in)
 	var res *scoring.Result
 	if err == nil {
@@ -94,4 +90,17 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		positional = append(positional, args[0])
 		args = args[1:]
 	}
+}
+
+// openInput opens the one FILE of a command, or returns stdin when there is
+// none or it is "-". A file that cannot be opened is a usage error.
+func openInput(cmd string, files []string, stdin io.Reader) (io.Reader, func(), error) {
+	if len(files) == 0 || files[0] == "-" {
+		return stdin, func() {}, nil
+	}
+	f, err := os.Open(files[0])
+	if err != nil {
+		return nil, nil, usageError("bpoeval %s: %v", cmd, err)
+	}
+	return f, func() { f.Close() }, nil
 }

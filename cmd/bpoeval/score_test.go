@@ -31,8 +31,15 @@ const scoreModel = `{
 // what it printed and its exit status.
 func score(t *testing.T, stdin string, args ...string) (stdout, stderr string, status int) {
 	t.Helper()
+	return command(t, stdin, append([]string{"score"}, args...)...)
+}
+
+// command runs bpoeval with args and stdin as main would, and returns what
+// it printed and its exit status.
+func command(t *testing.T, stdin string, args ...string) (stdout, stderr string, status int) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), append([]string{"score"}, args...), func(string) string { return "" }, strings.NewReader(stdin), &out, &errOut)
+	err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader(stdin), &out, &errOut)
 	var ee *exitError
 	switch {
 	case err == nil:
@@ -42,7 +49,7 @@ func score(t *testing.T, stdin string, args ...string) (stdout, stderr string, s
 			errOut.WriteString(ee.msg + "\n") // as main prints it
 		}
 	default:
-		t.Fatalf("score %v: %v", args, err)
+		t.Fatalf("bpoeval %v: %v", args, err)
 	}
 	return out.String(), errOut.String(), status
 }
@@ -124,7 +131,7 @@ func TestScoreText(t *testing.T) {
 	}{
 		"English": {[]string{"--format", "text"}, []string{
 			"Rank  Vendor    Score  Eligible  Completeness\n1     Acme BPO  ",
-			"yes       100%\n2     Beta      ",
+			"yes       100%\n—     Beta      ",
 			"\nDecision: Award (Acme BPO)\nReasons:\n- Award to Acme BPO: it is the only eligible vendor",
 			"- Beta was knocked out: Policies & procedures (rating 2 is below the minimum 3).\n",
 		}},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/evalmodel"
 )
 
 // recordDecision records a decision the way a manager does, on the snapshot
@@ -12,7 +13,11 @@ import (
 // departure reason is kept only if the decision departs from the
 // recommendation.
 func recordDecision(ctx context.Context, svc Services, ev *bpo.Evaluation, vendorID int64, rationale, departure string) error {
-	snap, err := svc.Snapshot(ctx, ev.ID)
+	d, err := svc.Evaluations.FindEvaluationDetail(ctx, ev.ID, evalmodel.Parts)
+	if err != nil {
+		return err
+	}
+	snap, _, err := evalmodel.Snapshot(d)
 	if err != nil {
 		return fmt.Errorf("decision snapshot: %w", err)
 	}

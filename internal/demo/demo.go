@@ -45,9 +45,6 @@ type Services struct {
 	Participants bpo.ParticipantService
 	Scorecards   bpo.ScorecardService
 	Decisions    bpo.DecisionService
-	// Snapshot builds what a decision on the evaluation is recorded with:
-	// its model as GET …/model returns it, and the result of those bytes.
-	Snapshot func(ctx context.Context, evaluationID int64) (bpo.DecisionSnapshot, error)
 }
 
 // Load adds the demo logins and vendors that are missing, and the demo

@@ -12,7 +12,6 @@ import (
 	"github.com/bpoeval/bpoeval/internal/postgres"
 	"github.com/bpoeval/bpoeval/internal/postgres/pgtest"
 	"github.com/bpoeval/bpoeval/internal/scoring"
-	"github.com/bpoeval/bpoeval/internal/server"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -46,9 +45,6 @@ func TestLoad(t *testing.T) {
 		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
 		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
 		Decisions: postgres.NewDecisionService(db),
-	}
-	svc.Snapshot = func(ctx context.Context, id int64) (bpo.DecisionSnapshot, error) {
-		return server.DecisionSnapshot(ctx, svc.Evaluations, id)
 	}
 	if loaded, err := demo.Load(ctx, svc, demo.Small); err != nil || !loaded {
 		t.Fatalf("first load: loaded %v, %v", loaded, err)
@@ -266,9 +262,6 @@ func TestLoadLarge(t *testing.T) {
 		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
 		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
 		Decisions: postgres.NewDecisionService(db),
-	}
-	svc.Snapshot = func(ctx context.Context, id int64) (bpo.DecisionSnapshot, error) {
-		return server.DecisionSnapshot(ctx, svc.Evaluations, id)
 	}
 	if loaded, err := demo.Load(ctx, svc, demo.Large); err != nil || !loaded {
 		t.Fatalf("first load: loaded %v, %v", loaded, err)

@@ -117,10 +117,7 @@ func newHandler(db *postgres.DB, cfg config.Config, log io.Writer) http.Handler 
 // demoServices are the app's services as the demo data set is loaded through them.
 func (a *app) demoServices() demo.Services {
 	return demo.Services{Users: a.users, Vendors: a.vendors, Evaluations: a.evaluations,
-		Criteria: a.criteria, Participants: a.participants, Scorecards: a.scorecards, Decisions: a.decisions,
-		Snapshot: func(ctx context.Context, id int64) (bpo.DecisionSnapshot, error) {
-			return server.DecisionSnapshot(ctx, a.evaluations, id)
-		}}
+		Criteria: a.criteria, Participants: a.participants, Scorecards: a.scorecards, Decisions: a.decisions}
 }
 
 // syncBuffer collects the server's log lines from many goroutines.

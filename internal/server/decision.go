@@ -1,57 +1,16 @@
 package server
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
-	"github.com/bpoeval/bpoeval/internal/explain"
+	"github.com/bpoeval/bpoeval/internal/evalmodel"
 	"github.com/bpoeval/bpoeval/internal/i18n"
-	"github.com/bpoeval/bpoeval/internal/scoring"
+	"github.com/bpoeval/bpoeval/web/pages"
 )
-
-// modelJSON is the one encoding of a scoring model: GET …/model answers
-// it, and a decision stores it.
-func modelJSON(m *scoring.Model) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(m); err != nil {
-		return nil, fmt.Errorf("encode model: %w", err)
-	}
-	return buf.Bytes(), nil
-}
-
-// DecisionSnapshot builds what a decision on evaluation id is recorded
-// with: the model exactly as GET …/model returns it, and the result that
-// `bpoeval score` prints for those bytes, computed from them.
-func DecisionSnapshot(ctx context.Context, evaluations bpo.EvaluationService, id int64) (bpo.DecisionSnapshot, error) {
-	d, err := evaluations.FindEvaluationDetail(ctx, id, forScoring)
-	if err != nil {
-		return bpo.DecisionSnapshot{}, err
-	}
-	model, err := modelJSON(scoringModel(d, string(i18n.EN)))
-	if err != nil {
-		return bpo.DecisionSnapshot{}, err
-	}
-	m, err := scoring.Decode(bytes.NewReader(model))
-	if err != nil {
-		return bpo.DecisionSnapshot{}, scoringError(err)
-	}
-	res, err := scoring.Evaluate(m)
-	if err != nil {
-		return bpo.DecisionSnapshot{}, scoringError(err)
-	}
-	result, err := explain.MarshalResult(res, i18n.EN)
-	if err != nil {
-		return bpo.DecisionSnapshot{}, err
-	}
-	return bpo.DecisionSnapshot{Model: model, Result: result}, nil
-}
 
 // decisionInput reads the decision form: vendor is a vendor id or
 // "in_house", change=1 asks to replace the current decision.
@@ -59,7 +18,7 @@ func decisionInput(form url.Values, version int) (bpo.DecisionInput, error) {
 	in := bpo.DecisionInput{Version: version, Rationale: form.Get("rationale"),
 		DepartureReason: form.Get("departure_reason"), Change: form.Get("change") == "1",
 		ChangeReason: form.Get("change_reason")}
-	switch v := form.Get("vendor"); v {
+	switch form.Get("vendor") {
 	case "in_house":
 		in.Outcome = bpo.OutcomeInHouse
 	case "":
@@ -73,7 +32,7 @@ func decisionInput(form url.Values, version int) (bpo.DecisionInput, error) {
 		}
 		in.VendorID = id
 	}
-	return in, nil
+	return in, in.Validate()
 }
 
 // recordDecision records, or with change=1 changes, the decision of a
@@ -85,10 +44,144 @@ func (s *Server) recordDecision(w http.ResponseWriter, r *http.Request) {
 	}
 	in, err := decisionInput(form, version)
 	if err == nil {
-		in.Snapshot, err = DecisionSnapshot(r.Context(), s.evaluations, id)
+		var d *bpo.EvaluationDetail
+		if d, err = s.loadEvaluation(r.Context(), id, evalmodel.Parts); err == nil {
+			in.Snapshot, _, err = evalmodel.Snapshot(d)
+		}
 	}
 	if err == nil {
 		_, err = s.decisions.RecordDecision(r.Context(), id, in)
 	}
-	s.evaluationDone(w, r, id, err, "decision.recorded_flash")
+	if err == nil {
+		s.sessions.Put(r.Context(), "flash", "decision.recorded_flash")
+		http.Redirect(w, r, fmt.Sprintf("/evaluations/%d", id), http.StatusSeeOther)
+		return
+	}
+	s.decisionRefused(w, r, id, form, err)
+}
+
+// decisionRefused answers a refused decision with the evaluation page: the
+// decision as it now stands (a conflict is often another manager's
+// decision), the form with what was typed and a message per field.
+func (s *Server) decisionRefused(w http.ResponseWriter, r *http.Request, id int64, form url.Values, err error) {
+	code := bpo.ErrorCode(err)
+	if code != bpo.EINVALID && code != bpo.ECONFLICT {
+		s.Error(w, r, err)
+		return
+	}
+	lang := s.lang(r)
+	view, verr := s.evaluationView(r.Context(), lang, id)
+	if verr != nil {
+		s.Error(w, r, verr)
+		return
+	}
+	errs := s.fieldErrors(r, err)
+	if f := view.DecisionForm; f != nil {
+		keepDecisionInput(f, form, errs)
+	}
+	view.Alert = formAlert(lang, err, nil)
+	s.renderStatus(w, r, statusOf(code), pages.EvaluationShow(*view))
+}
+
+// decisionCheck is what the confirmation shows before a decision is
+// recorded, with the refusals the service would answer found early.
+func (s *Server) decisionCheck(ctx context.Context, lang i18n.Lang, id int64, in bpo.DecisionInput, form url.Values) (*pages.DecisionConfirmView, error) {
+	d, err := s.loadEvaluation(ctx, id, evalmodel.Parts)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.decisions.FindDecision(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	e := d.Evaluation
+	switch {
+	case e.Version != in.Version:
+		return nil, bpo.Errorf(bpo.ECONFLICT, "error.evaluation.stale")
+	case e.Status != bpo.StatusClosed:
+		return nil, bpo.Errorf(bpo.EINVALID, "error.decision.not_closed")
+	case st.Current != nil && !in.Change:
+		return nil, bpo.Errorf(bpo.ECONFLICT, "error.decision.recorded")
+	case st.Current == nil && in.Change:
+		return nil, bpo.Errorf(bpo.ECONFLICT, "error.decision.none")
+	}
+	_, res, err := evalmodel.Score(d, lang, nil)
+	if err != nil {
+		return nil, err
+	}
+	v := &pages.DecisionConfirmView{ID: id, Title: e.Title, Form: map[string]string{},
+		Recommendation: recommendationWords(lang, d, string(res.Recommendation.Decision), res.Recommendation.Vendor),
+		Summary:        i18n.T(lang, "decision.confirm_in_house")}
+	for _, k := range []string{"version", "vendor", "rationale", "departure_reason", "change", "change_reason"} {
+		if form.Has(k) {
+			v.Form[k] = form.Get(k)
+		}
+	}
+	key := ""
+	if in.Outcome == bpo.OutcomeAward {
+		p := d.Participant(in.VendorID)
+		if p == nil || !bpo.CanAward(p.Stage) {
+			var pr bpo.Problems
+			pr.Add("vendor", "error.decision.vendor")
+			return nil, pr.Err()
+		}
+		key, v.Summary = p.Key, i18n.T(lang, "decision.confirm_award", p.Name)
+		v.Failed = failedMinimums(lang, d, res, p.Key)
+	}
+	rec := bpo.Recommendation{Decision: string(res.Recommendation.Decision), Vendor: res.Recommendation.Vendor}
+	v.Departs = bpo.Departs(rec, in.Outcome, key, len(v.Failed) > 0)
+	if err := in.CheckDeparture(v.Departs); err != nil {
+		return nil, err
+	}
+	if st.Current != nil {
+		v.Replaces = decisionHeadline(lang, d, st.Current)
+	}
+	return v, nil
+}
+
+// confirmDecision shows what will be recorded, before it is: the decision,
+// the engine's recommendation, a departure and its reason, and the failed
+// minimums of a knocked-out vendor. With edit=1 it goes back to the form,
+// with what was typed.
+func (s *Server) confirmDecision(w http.ResponseWriter, r *http.Request) {
+	id, form, version, ok := s.evaluationForm(w, r)
+	if !ok {
+		return
+	}
+	if form.Get("edit") == "1" {
+		s.decisionEdit(w, r, id, form)
+		return
+	}
+	in, err := decisionInput(form, version)
+	var v *pages.DecisionConfirmView
+	if err == nil {
+		v, err = s.decisionCheck(r.Context(), s.lang(r), id, in, form)
+	}
+	if err != nil {
+		s.decisionRefused(w, r, id, form, err)
+		return
+	}
+	s.render(w, r, pages.DecisionConfirm(*v))
+}
+
+// decisionEdit is the evaluation page with the decision form as it was
+// typed, back from the confirmation.
+func (s *Server) decisionEdit(w http.ResponseWriter, r *http.Request, id int64, form url.Values) {
+	view, err := s.evaluationView(r.Context(), s.lang(r), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if f := view.DecisionForm; f != nil {
+		keepDecisionInput(f, form, nil)
+	}
+	s.render(w, r, pages.EvaluationShow(*view))
+}
+
+// keepDecisionInput puts what the manager typed back into the form.
+func keepDecisionInput(f *pages.DecisionForm, form url.Values, errs map[string]string) {
+	f.Vendor.Value, f.Vendor.Error = form.Get("vendor"), errs["vendor"]
+	f.Rationale.Value, f.Rationale.Error = form.Get("rationale"), errs["rationale"]
+	f.Departure.Value, f.Departure.Error = form.Get("departure_reason"), errs["departure_reason"]
+	f.ChangeReason.Value, f.ChangeReason.Error = form.Get("change_reason"), errs["change_reason"]
 }

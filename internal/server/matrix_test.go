@@ -19,8 +19,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/evalmodel"
 	"github.com/bpoeval/bpoeval/internal/postgres"
-	"github.com/bpoeval/bpoeval/internal/server"
 	"github.com/bpoeval/bpoeval/web/static"
 )
 
@@ -134,10 +134,11 @@ var routeTable = map[string]routeCase{
 	"GET /evaluations/new":                                           {want: managers(200)},
 	"POST /evaluations":                                              {want: managers(303), form: "title={unique}&scale_min=1&scale_max=5&aggregation=mean&award_threshold=60&close_call_margin=3&justification=extremes"},
 	"GET /evaluations/{evaluationID}":                                {want: signedIn(200).but(404, outsider)},
-	"GET /evaluations/{evaluationID}/edit":                           {want: managers(200).but(404, outsider)},
-	"POST /evaluations/{evaluationID}":                               {want: managers(303).but(404, outsider), form: "title={unique}&scope=Inbound+calls&justification=extremes&version={evaluationVersion}"},
+	"GET /evaluations/{evaluationID}/edit":                           {want: managers(200)},
+	"POST /evaluations/{evaluationID}":                               {want: managers(303), form: "title={unique}&scope=Inbound+calls&justification=extremes&version={evaluationVersion}"},
 	"POST /evaluations/{evaluationID}/status":                        {want: managers(303), form: "status=closed&version={evaluationVersion}"},
 	"POST /evaluations/{evaluationID}/decision":                      {want: managers(303), form: "vendor={vendorID}&rationale=Best+value&departure_reason=Figures+missing&version={evaluationVersion}", state: stateClosed},
+	"POST /evaluations/{evaluationID}/decision/confirm":              {want: managers(200), form: "vendor={vendorID}&rationale=Best+value&departure_reason=Figures+missing&version={evaluationVersion}", state: stateClosed},
 	"POST /evaluations/{evaluationID}/participants":                  {want: managers(303), form: "vendor={spareVendorID}"},
 	"POST /evaluations/{evaluationID}/participants/{vendorID}/stage": {want: managers(303), form: "stage=shortlisted&reason=&version={participantVersion}"},
 	"POST /evaluations/{evaluationID}/evaluators":                    {want: managers(303), form: "user={outsiderID}"},
@@ -353,7 +354,9 @@ func (m *matrixApp) fixture(t *testing.T, state evalState) *matrixFixture {
 		fail(err)
 	}
 	if state == stateDecided {
-		snap, err := server.DecisionSnapshot(ctx, m.evaluations, ev.ID)
+		d, err := m.evaluations.FindEvaluationDetail(ctx, ev.ID, evalmodel.Parts)
+		fail(err)
+		snap, _, err := evalmodel.Snapshot(d)
 		fail(err)
 		_, err = m.decisions.RecordDecision(ctx, ev.ID, bpo.DecisionInput{Version: f.ev.Version, Outcome: bpo.OutcomeInHouse,
 			Rationale: "Kept in-house.", DepartureReason: "Figures missing.", Snapshot: snap})

@@ -261,4 +261,3 @@ func (s *Server) setEvaluationStatus(w http.ResponseWriter, r *http.Request) {
 	_, err := s.evaluations.SetEvaluationStatus(r.Context(), id, version, status)
 	s.evaluationDone(w, r, id, err, "evaluation.status_changed."+string(status))
 }
-

@@ -178,8 +178,9 @@ type EvaluationService interface {
 
 	// FindEvaluationDetail returns the evaluation with its criteria (tree
 	// order) and vendors, plus the parts asked for, in one round trip.
-	// ENOTFOUND as FindEvaluationByID; EFORBIDDEN for measurements or ratings
-	// (with or without justifications) unless the caller is a manager.
+	// ENOTFOUND as FindEvaluationByID; EFORBIDDEN for measurements, ratings
+	// (with or without justifications) or the decision record unless the
+	// caller is a manager.
 	FindEvaluationDetail(ctx context.Context, id int64, parts EvaluationParts) (*EvaluationDetail, error)
 
 	// FindEvaluations lists the visible evaluations, newest first, and the total.
@@ -203,6 +204,8 @@ const (
 	WithMeasurements                               // measured figures: managers only
 	WithRatings                                    // ratings of submitted scorecards, values only: managers only
 	WithJustifications                             // the same with their justifications and times
+	WithProgress                                   // every scorecard's status: an evaluator's own only
+	WithDecision                                   // the decision record: managers only
 )
 
 // EvaluationDetail is an evaluation with what pages and the scoring model are
@@ -215,6 +218,8 @@ type EvaluationDetail struct {
 	Assignments  []*Assignment
 	Measurements []*Measurement
 	Ratings      []*SubmittedRating
+	Progress     []*ScorecardProgress // as ScorecardService.FindProgress
+	Decision     *DecisionState       // as DecisionService.FindDecision
 }
 
 // Tree is the detail's criteria as a tree.

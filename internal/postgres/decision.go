@@ -81,6 +81,12 @@ func findDecisions(ctx context.Context, q querier, evaluationID int64) (*bpo.Dec
 	if err != nil {
 		return nil, fmt.Errorf("find decisions: %w", err)
 	}
+	return decisionState(list), nil
+}
+
+// decisionState sorts the rows of decisionsSQL into the current decision
+// and the history.
+func decisionState(list []*bpo.DecisionRecord) *bpo.DecisionState {
 	st := &bpo.DecisionState{History: []*bpo.DecisionRecord{}}
 	for _, d := range list {
 		if d.SupersededAt == nil {
@@ -89,7 +95,7 @@ func findDecisions(ctx context.Context, q querier, evaluationID int64) (*bpo.Dec
 			st.History = append(st.History, d)
 		}
 	}
-	return st, nil
+	return st
 }
 
 // FindDecision implements bpo.DecisionService.

@@ -706,39 +706,50 @@ func (s *ScorecardService) FindProgress(ctx context.Context, evaluationID int64)
 	if _, _, err := loadEvaluation(ctx, s.db.Pool, evaluationID, lockNone); err != nil {
 		return nil, err
 	}
-	var only *int64
-	if !bpo.CanSeeOthersRatings(u) {
-		only = &u.ID
-	}
-	rows, _ := s.db.Pool.Query(ctx, `
-		SELECT coalesce(s.id, 0), p.vendor_id, a.user_id, coalesce(s.status, ''), coalesce(n.rated, 0),
-			s.submitted_at, coalesce(s.version, 0)
-		FROM participants p
-		JOIN assignments a ON a.evaluation_id = p.evaluation_id
-		JOIN vendors v ON v.id = p.vendor_id
-		JOIN users u ON u.id = a.user_id
-		LEFT JOIN scorecards s
-			ON s.evaluation_id = p.evaluation_id AND s.vendor_id = p.vendor_id AND s.evaluator_id = a.user_id
-		LEFT JOIN (
-			SELECT r.scorecard_id, count(*) AS rated
-			FROM ratings r JOIN criteria c ON c.id = r.criterion_id
-			WHERE c.evaluation_id = $1 AND c.kind = 'rated' AND r.value IS NOT NULL
-			GROUP BY r.scorecard_id
-		) n ON n.scorecard_id = s.id
-		WHERE p.evaluation_id = $1 AND p.stage <> 'rejected'
-			AND ($2::bigint IS NULL OR a.user_id = $2)
-			AND NOT EXISTS (SELECT 1 FROM conflicts k
-				WHERE k.evaluation_id = p.evaluation_id AND k.user_id = a.user_id AND k.vendor_id = p.vendor_id)
-		ORDER BY lower(v.name), p.vendor_id, lower(u.name), a.user_id`, evaluationID, only)
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*bpo.ScorecardProgress, error) {
-		var sp bpo.ScorecardProgress
-		err := row.Scan(&sp.ScorecardID, &sp.VendorID, &sp.EvaluatorID, &sp.Status, &sp.Rated, &sp.SubmittedAt, &sp.Version)
-		return &sp, err
-	})
+	rows, _ := s.db.Pool.Query(ctx, progressSQL, evaluationID, progressOf(u))
+	list, err := pgx.CollectRows(rows, scanProgress)
 	if err != nil {
 		return nil, fmt.Errorf("find progress: %w", err)
 	}
 	return list, nil
+}
+
+// progressOf is whose scorecards u may follow: everyone's for a manager
+// (nil), their own for an evaluator.
+func progressOf(u *bpo.User) *int64 {
+	if bpo.CanSeeOthersRatings(u) {
+		return nil
+	}
+	return &u.ID
+}
+
+// progressSQL reads the progress matrix of evaluation $1, of evaluator $2
+// only unless it is NULL.
+const progressSQL = `
+	SELECT coalesce(s.id, 0), p.vendor_id, a.user_id, coalesce(s.status, ''), coalesce(n.rated, 0),
+		s.submitted_at, coalesce(s.version, 0)
+	FROM participants p
+	JOIN assignments a ON a.evaluation_id = p.evaluation_id
+	JOIN vendors v ON v.id = p.vendor_id
+	JOIN users u ON u.id = a.user_id
+	LEFT JOIN scorecards s
+		ON s.evaluation_id = p.evaluation_id AND s.vendor_id = p.vendor_id AND s.evaluator_id = a.user_id
+	LEFT JOIN (
+		SELECT r.scorecard_id, count(*) AS rated
+		FROM ratings r JOIN criteria c ON c.id = r.criterion_id
+		WHERE c.evaluation_id = $1 AND c.kind = 'rated' AND r.value IS NOT NULL
+		GROUP BY r.scorecard_id
+	) n ON n.scorecard_id = s.id
+	WHERE p.evaluation_id = $1 AND p.stage <> 'rejected'
+		AND ($2::bigint IS NULL OR a.user_id = $2)
+		AND NOT EXISTS (SELECT 1 FROM conflicts k
+			WHERE k.evaluation_id = p.evaluation_id AND k.user_id = a.user_id AND k.vendor_id = p.vendor_id)
+	ORDER BY lower(v.name), p.vendor_id, lower(u.name), a.user_id`
+
+func scanProgress(row pgx.CollectableRow) (*bpo.ScorecardProgress, error) {
+	var sp bpo.ScorecardProgress
+	err := row.Scan(&sp.ScorecardID, &sp.VendorID, &sp.EvaluatorID, &sp.Status, &sp.Rated, &sp.SubmittedAt, &sp.Version)
+	return &sp, err
 }
 
 // countedRatings joins and filters the ratings the scoring model counts:

@@ -185,3 +185,30 @@ func TestConcurrentDecisions(t *testing.T) {
 		t.Errorf("the loser sees %q, want the winner's decision", got)
 	}
 }
+
+// The comparison leads with the recorded decision, badges the leader of an
+// incomplete result as provisional, not recommended, and gives each
+// vendor's scorecards submitted beside its completeness.
+func TestCompareShowsDecisionBadgeAndCoverage(t *testing.T) {
+	a := newApp(t)
+	f := a.decidable(t, "Compare decided")
+	mgr := a.signIn("mgr@example.test", bpo.RoleManager)
+	d := mgr.get(f.path("/compare")).doc(t)
+	if got := text(d, "[data-testid=leader]"); got != "provisional leader" {
+		t.Errorf("leader badge %q, want provisional leader", got)
+	}
+	if got := text(d, "[data-testid=coverage]"); !strings.Contains(got, "1 of 1") {
+		t.Errorf("coverage %q", got)
+	}
+	if d.Find("[data-testid=decision]").Length() != 0 {
+		t.Error("a decision is shown before any was recorded")
+	}
+	if res := mgr.post(f.path("/decision"), url.Values{"version": {f.version(t)}, "vendor": {"in_house"},
+		"rationale": {"No."}, "departure_reason": {"Figures missing."}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("record: %d", res.StatusCode)
+	}
+	d = mgr.get(f.path("/compare")).doc(t)
+	if got := text(d, "[data-testid=decision-text]"); got != "Kept in-house: no vendor selected" {
+		t.Errorf("comparison headline %q", got)
+	}
+}

@@ -127,3 +127,44 @@ func failedMinimums(lang i18n.Lang, d *bpo.EvaluationDetail, res *scoring.Result
 	}
 	return out
 }
+
+// leaderLabel is the badge of the vendor the recommendation names: only an
+// award makes it "recommended"; a close call's leader has a narrow lead,
+// an incomplete one's is a provisional leader.
+func leaderLabel(lang i18n.Lang, d scoring.Decision) string {
+	switch d {
+	case scoring.Award:
+		return i18n.T(lang, "compare.leader")
+	case scoring.CloseCall:
+		return i18n.T(lang, "compare.narrow_lead")
+	case scoring.Incomplete:
+		return i18n.T(lang, "compare.provisional_leader")
+	}
+	return ""
+}
+
+// coverageText is a vendor's scorecards submitted out of those expected,
+// with the declared conflicts.
+func coverageText(lang i18n.Lang, c bpo.Coverage) string {
+	text := i18n.T(lang, "coverage.value", c.Submitted, c.Expected)
+	if c.Conflicts > 0 {
+		text = i18n.T(lang, "coverage.value_conflicts", c.Submitted, c.Expected, c.Conflicts)
+	}
+	return i18n.T(lang, "coverage.label", text)
+}
+
+// addCoverage gives each comparison column its scorecards submitted.
+func addCoverage(lang i18n.Lang, cols []pages.CompareColumn, d *bpo.EvaluationDetail) {
+	ids := make([]int64, 0, len(d.Participants))
+	byKey := map[string]int64{}
+	for _, p := range d.Participants {
+		ids = append(ids, p.VendorID)
+		byKey[p.Key] = p.VendorID
+	}
+	cov := bpo.CoverageByVendor(ids, d.Assignments, d.Progress)
+	for i := range cols {
+		if id, ok := byKey[cols[i].Key]; ok {
+			cols[i].Coverage = coverageText(lang, cov[id])
+		}
+	}
+}

@@ -19,18 +19,15 @@ import (
 // only their own scorecards; managers get the set-up and the progress.
 func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (*pages.EvaluationView, error) {
 	u := bpo.UserFromContext(ctx)
-	parts := bpo.WithAssignments
+	parts := bpo.WithAssignments | bpo.WithProgress
 	if bpo.IsManager(u) {
-		parts |= evalmodel.Parts
+		parts |= evalmodel.Parts | bpo.WithDecision
 	}
 	d, err := s.loadEvaluation(ctx, id, parts)
 	if err != nil {
 		return nil, err
 	}
-	progress, err := s.scorecards.FindProgress(ctx, id)
-	if err != nil {
-		return nil, err
-	}
+	progress := d.Progress
 	e := d.Evaluation
 	v := &pages.EvaluationView{
 		ID: e.ID, Title: e.Title, Scope: e.Scope, Status: string(e.Status),
@@ -44,10 +41,7 @@ func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (
 		v.MyScorecards = myScorecards(u, d.Participants, d.Assignments, progress, rated)
 		return v, nil
 	}
-	st, err := s.decisions.FindDecision(ctx, id)
-	if err != nil {
-		return nil, err
-	}
+	st := d.Decision
 	v.Decision = decisionPanel(lang, d, st, true)
 	v.Criteria = criterionRows(lang, d.Criteria)
 	v.Participants = participantRows(lang, d.Participants)

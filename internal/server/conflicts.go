@@ -98,10 +98,11 @@ func conflictsView(lang i18n.Lang, d *bpo.EvaluationDetail, mine *bpo.Assignment
 		c := pages.ConflictChoice{VendorID: p.VendorID, Name: p.Name, Country: i18n.CountryName(lang, p.Country)}
 		for _, x := range mine.Conflicts {
 			if x.VendorID == p.VendorID {
-				c.Checked, c.Note = true, x.Note
+				c.Checked, c.Note, c.Withdrawn = true, x.Note, x.Withdrawn
 			}
 		}
-		c.Scorable = v.DeclaredAt != "" && !c.Checked && p.Stage != bpo.StageRejected
+		c.Undeclared = v.DeclaredAt != "" && !mine.DeclaredFor(p.VendorID)
+		c.Scorable = v.DeclaredAt != "" && !c.Checked && !c.Undeclared && p.Stage != bpo.StageRejected
 		v.Vendors = append(v.Vendors, c)
 	}
 	return v

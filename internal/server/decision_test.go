@@ -212,3 +212,47 @@ func TestCompareShowsDecisionBadgeAndCoverage(t *testing.T) {
 		t.Errorf("comparison headline %q", got)
 	}
 }
+
+// A vendor added after an evaluator's declaration: the dashboard and the
+// scorecard send them to declare for it; a conflict found later withdraws
+// their ratings, which managers see as withdrawn.
+func TestLateVendorDeclaration(t *testing.T) {
+	a := newApp(t)
+	e1 := a.newEvaluator("late@example.test")
+	f := a.openEvaluation("Late", 1, e1)
+	f.declareNone(e1)
+	late := a.vendor(bpo.VendorInput{Name: "Newcomer", Country: "MA"})
+	if _, err := a.participants.AddParticipant(a.adminCtx(), f.ev.ID, late.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(e1.c.get("/").doc(t), "[data-testid=declaration-needed]"); got == "" {
+		t.Error("the dashboard does not say a declaration is needed")
+	}
+	res := e1.c.get(f.path("/scorecards/" + itoa(late.ID)))
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, f.path("/conflicts")) {
+		t.Fatalf("the late vendor's scorecard: status %d to %q", res.StatusCode, loc)
+	}
+	if e1.c.get(f.path("/conflicts")).doc(t).Find("[data-testid=declaration-needed]").Length() != 1 {
+		t.Error("the declaration page does not say which vendor needs a declaration")
+	}
+	if res := e1.c.post(f.path("/conflicts/"+itoa(late.ID)), url.Values{"conflict": {"0"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("declare for the late vendor: status %d", res.StatusCode)
+	}
+	if res := e1.c.get(f.path("/scorecards/" + itoa(late.ID))); res.StatusCode != http.StatusOK {
+		t.Errorf("after the declaration the scorecard answers %d", res.StatusCode)
+	}
+
+	for _, c := range f.rated {
+		if r := f.rate(e1, 0, c.Key, "4", "Seen", 0); r.StatusCode != http.StatusOK {
+			t.Fatalf("rate: %d", r.StatusCode)
+		}
+	}
+	if res := e1.c.post(f.path("/conflicts/"+itoa(f.vendors[0].ID)), url.Values{"conflict": {"1"}, "note": {"Cousin"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("declare a conflict found since: status %d", res.StatusCode)
+	}
+	mgr := a.signIn("mgr@example.test", bpo.RoleManager)
+	cell := mgr.get(f.path("")).doc(t).Find("[data-testid=progress-matrix] td[data-state=withdrawn]")
+	if cell.Length() != 1 || !strings.Contains(cell.Text(), "Withdrawn") {
+		t.Errorf("the manager does not see the withdrawn ratings: %q", cell.Text())
+	}
+}

@@ -168,3 +168,31 @@ func addCoverage(lang i18n.Lang, cols []pages.CompareColumn, d *bpo.EvaluationDe
 		}
 	}
 }
+
+// addMatrixCoverage gives the progress matrix, per vendor, the scorecards
+// submitted out of those expected and, once scored, the completeness.
+func addMatrixCoverage(lang i18n.Lang, m *pages.ProgressMatrix, d *bpo.EvaluationDetail, res *scoring.Result) {
+	var ids []int64
+	for _, p := range d.Participants {
+		if p.Stage != bpo.StageRejected {
+			ids = append(ids, p.VendorID)
+		}
+	}
+	cov := bpo.CoverageByVendor(ids, d.Assignments, d.Progress)
+	for _, id := range ids {
+		c := cov[id]
+		text := i18n.T(lang, "coverage.value", c.Submitted, c.Expected)
+		if c.Conflicts > 0 {
+			text = i18n.T(lang, "coverage.value_conflicts", c.Submitted, c.Expected, c.Conflicts)
+		}
+		m.Coverage = append(m.Coverage, text)
+		if res == nil {
+			continue
+		}
+		completeness := "—"
+		if v := res.Vendor(d.Participant(id).Key); v != nil {
+			completeness = explain.Completeness(lang, v.Completeness)
+		}
+		m.Completeness = append(m.Completeness, completeness)
+	}
+}

@@ -52,6 +52,7 @@ func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (
 	}
 	v.Measured, v.Figures = figureTable(lang, d.Criteria, d.Participants, d.Measurements)
 	res := addRecommendation(lang, v, d)
+	addMatrixCoverage(lang, &v.Matrix, d, res)
 	if e.Status == bpo.StatusClosed {
 		v.DecisionForm = decisionForm(lang, d, res, st, nil, nil)
 	}

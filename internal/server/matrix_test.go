@@ -146,6 +146,7 @@ var routeTable = map[string]routeCase{
 	"POST /evaluations/{evaluationID}/measurements/{vendorID}":       {want: managers(303), form: "m_{measuredID}=2100"},
 	"GET /evaluations/{evaluationID}/conflicts":                      {want: signedIn(403).but(404, outsider).but(200, owner, colleague)},
 	"POST /evaluations/{evaluationID}/conflicts":                     {want: signedIn(403).but(404, outsider).but(303, owner, colleague), form: "none=1", state: stateDraft},
+	"POST /evaluations/{evaluationID}/conflicts/{vendorID}":          {want: signedIn(403).but(404, outsider).but(303, owner, colleague), form: "conflict=1&note=Found+since"},
 	"GET /evaluations/{evaluationID}/scorecards/{vendorID}":          {want: signedIn(403).but(200, owner, manager, admin), query: "evaluator={ownerID}"},
 	// The colleague saves on a scorecard of their own: a save never names whose it is.
 	"POST /evaluations/{evaluationID}/scorecards/{vendorID}/ratings":   {want: signedIn(404).but(200, owner, colleague).but(403, manager, admin), form: "criterion={criterionID}&value=4&justification=&version={ratingVersion}", htmx: true},

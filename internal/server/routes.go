@@ -58,6 +58,7 @@ func (s *Server) userRoutes(r chi.Router) {
 	r.Get("/evaluations/{evaluationID}", s.showEvaluation)
 	r.Get("/evaluations/{evaluationID}/conflicts", s.showConflictsPage)
 	r.Post("/evaluations/{evaluationID}/conflicts", s.declareConflicts)
+	r.Post("/evaluations/{evaluationID}/conflicts/{vendorID}", s.declareVendor)
 	r.Get("/evaluations/{evaluationID}/scorecards/{vendorID}", s.showScorecard)
 	r.Post("/evaluations/{evaluationID}/scorecards/{vendorID}/ratings", s.saveRating)
 	r.Post("/evaluations/{evaluationID}/scorecards/{vendorID}/submit", s.submitScorecard)

@@ -256,3 +256,48 @@ func TestLateVendorDeclaration(t *testing.T) {
 		t.Errorf("the manager does not see the withdrawn ratings: %q", cell.Text())
 	}
 }
+
+// Closing asks first and names the scorecards still pending; submitting a
+// scorecard asks first too. Neither page changes anything.
+func TestConfirmationPages(t *testing.T) {
+	a := newApp(t)
+	e1 := a.newEvaluator("pending@example.test")
+	f := a.openEvaluation("Pending", 2, e1)
+	f.declareNone(e1)
+	if r := f.rate(e1, 1, "policies", "3", "Seen", 0); r.StatusCode != http.StatusOK {
+		t.Fatalf("rate: %d", r.StatusCode)
+	}
+	mgr := a.signIn("mgr@example.test", bpo.RoleManager)
+	page := mgr.get(f.path("")).doc(t)
+	if got := page.Find("[data-testid=lifecycle]").AttrOr("action", ""); got != f.path("/status/confirm") {
+		t.Errorf("the close button goes to %q, not to a confirmation", got)
+	}
+	d := mgr.get(f.path("/status/confirm?status=closed&version=" + f.version(t))).doc(t)
+	items := d.Find("[data-testid=pending-list] li").Map(func(_ int, s *goquery.Selection) string { return s.Text() })
+	want := []string{"pending — " + f.vendors[0].Name + ": not started", "pending — " + f.vendors[1].Name + ": in progress, 1 of 8 rated"}
+	if strings.Join(items, "|") != strings.Join(want, "|") {
+		t.Errorf("pending = %q, want %q", items, want)
+	}
+	if ev, _ := a.evaluations.FindEvaluationByID(a.adminCtx(), f.ev.ID); ev.Status != bpo.StatusOpen {
+		t.Fatal("the confirmation page closed the evaluation")
+	}
+	confirm := url.Values{}
+	d.Find("[data-testid=confirm]").Closest("form").Find("input[type=hidden]").Each(func(_ int, s *goquery.Selection) {
+		confirm.Set(s.AttrOr("name", ""), s.AttrOr("value", ""))
+	})
+	if res := mgr.post(f.path("/status"), confirm); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("close from the confirmation: status %d", res.StatusCode)
+	}
+
+	e2 := a.newEvaluator("submitter@example.test")
+	g := a.openEvaluation("Submit", 1, e2)
+	g.declareNone(e2)
+	card := e2.c.get(g.scorecardPath(0, "")).doc(t)
+	if got := card.Find("[data-testid=submit-form]").AttrOr("action", ""); got != g.scorecardPath(0, "/submit/confirm") {
+		t.Errorf("the submit button goes to %q", got)
+	}
+	res := e2.c.get(g.scorecardPath(0, "/submit/confirm?version=0"))
+	if res.StatusCode != http.StatusOK || res.doc(t).Find("[data-testid=confirmation] form[action='"+g.scorecardPath(0, "/submit")+"']").Length() != 1 {
+		t.Errorf("submit confirmation: status %d", res.StatusCode)
+	}
+}

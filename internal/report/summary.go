@@ -80,10 +80,10 @@ func (r *report) summary() {
 	d.subsection(r.t("report.ranking"))
 	cols := []column{
 		{title: r.t("scoring.text.rank"), width: 10, right: true},
-		{title: r.t("scoring.text.vendor"), width: 60},
+		{title: r.t("scoring.text.vendor"), width: 50},
 		{title: r.t("scoring.text.score"), width: 16, right: true},
 		{title: r.t("scoring.text.eligible"), width: 16},
-		{title: r.t("scoring.text.completeness"), width: 18, right: true},
+		{title: r.t("scoring.text.completeness"), width: 26, right: true},
 		{title: r.t("coverage.title"), width: 26, right: true},
 	}
 	rows := make([]row, len(res.Vendors))

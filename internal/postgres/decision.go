@@ -126,29 +126,6 @@ func (s *DecisionService) FindDecisionSnapshot(ctx context.Context, evaluationID
 	return &snap, nil
 }
 
-// decisionAudit is the audit log's picture of a decision.
-type decisionAudit struct {
-	Outcome           bpo.Outcome `json:"outcome"`
-	VendorID          *int64      `json:"vendor_id"`
-	VendorKey         string      `json:"vendor_key,omitempty"`
-	Rationale         string      `json:"rationale"`
-	Recommendation    string      `json:"recommendation,omitempty"`
-	RecommendedVendor string      `json:"recommended_vendor,omitempty"`
-	Departs           bool        `json:"departs_from_recommendation"`
-	DepartureReason   string      `json:"departure_reason,omitempty"`
-	ModelSHA256       string      `json:"model_sha256,omitempty"`
-	ChangeReason      string      `json:"change_reason,omitempty"`
-}
-
-func auditOfDecision(d *bpo.DecisionRecord) *decisionAudit {
-	a := &decisionAudit{Outcome: d.Outcome, VendorID: d.VendorID, VendorKey: d.VendorKey, Rationale: d.Rationale,
-		Departs: d.Departs, DepartureReason: d.DepartureReason, ModelSHA256: d.ModelSHA256, ChangeReason: d.ChangeReason}
-	if r := d.Recommendation; r != nil {
-		a.Recommendation, a.RecommendedVendor = r.Decision, r.Vendor
-	}
-	return a
-}
-
 // RecordDecision implements bpo.DecisionService.
 func (s *DecisionService) RecordDecision(ctx context.Context, evaluationID int64, in bpo.DecisionInput) (*bpo.DecisionRecord, error) {
 	if err := requireManager(ctx); err != nil {
@@ -220,11 +197,11 @@ func (s *DecisionService) RecordDecision(ctx context.Context, evaluationID int64
 		}
 		out = st.Current
 		if before == nil {
-			return auditEval(ctx, tx, now, evaluationID, "decision", id, "record", nil, auditOfDecision(out))
+			return auditEval(ctx, tx, now, evaluationID, bpo.EntityDecision, id, bpo.ActionRecord, nil, bpo.SnapshotOfDecision(out))
 		}
-		prev := auditOfDecision(before)
+		prev := bpo.SnapshotOfDecision(before)
 		prev.ChangeReason = in.ChangeReason
-		return auditEval(ctx, tx, now, evaluationID, "decision", id, "change", prev, auditOfDecision(out))
+		return auditEval(ctx, tx, now, evaluationID, bpo.EntityDecision, id, bpo.ActionChange, prev, bpo.SnapshotOfDecision(out))
 	})
 	return out, err
 }

@@ -11,16 +11,6 @@ import (
 	"github.com/bpoeval/bpoeval/internal/bpo"
 )
 
-// declarationAudit is the audit log's picture of a declaration for one vendor.
-type declarationAudit struct {
-	VendorID  int64  `json:"vendor_id"`
-	Conflict  bool   `json:"conflict"`
-	Note      string `json:"note,omitempty"`
-	Late      bool   `json:"late_vendor"`         // the vendor was added after the first declaration
-	Withdrawn int    `json:"withdrawn_ratings"`   // ratings withdrawn from scoring by the conflict
-	Submitted bool   `json:"scorecard_submitted"` // whether the withdrawn scorecard had been submitted
-}
-
 // lockForDeclaration holds the evaluation FOR SHARE, as rating does, so
 // that it cannot close while a declaration is made, and refuses a closed one.
 func lockForDeclaration(ctx context.Context, tx pgx.Tx, evaluationID int64) error {
@@ -41,7 +31,7 @@ func (s *ScorecardService) DeclareVendor(ctx context.Context, evaluationID, vend
 		return 0, err
 	}
 	var p bpo.Problems
-	checkFreeText(&p, "note", note, conflictNoteMax)
+	bpo.CheckFreeText(&p, "note", note, bpo.ConflictNoteMax)
 	if err := p.Err(); err != nil {
 		return 0, err
 	}
@@ -104,7 +94,7 @@ func (s *ScorecardService) DeclareVendor(ctx context.Context, evaluationID, vend
 		if err != nil {
 			return fmt.Errorf("declare vendor: %w", err)
 		}
-		return auditEval(ctx, tx, now, evaluationID, "assignment", u.ID, "declare_vendor", nil, declarationAudit{
+		return auditEval(ctx, tx, now, evaluationID, bpo.EntityAssignment, u.ID, bpo.ActionDeclareVendor, nil, bpo.VendorDeclarationSnapshot{
 			VendorID: vendorID, Conflict: conflict, Note: note, Late: !declared,
 			Withdrawn: withdrawn, Submitted: hasCard && submitted})
 	})

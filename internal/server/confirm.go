@@ -101,6 +101,6 @@ func (s *Server) confirmSubmit(w http.ResponseWriter, r *http.Request) {
 		Title: i18n.T(lang, "confirm.submit_title"), Parent: sc.vendor.Name, ParentURL: templ.URL(card),
 		Message: []string{i18n.T(lang, "confirm.submit_message", sc.vendor.Name)},
 		Action:  templ.URL(card + "/submit"), Fields: map[string]string{"version": strconv.Itoa(version)},
-		Button:  i18n.T(lang, "scorecard.submit"),
+		Button: i18n.T(lang, "scorecard.submit"),
 	}))
 }

@@ -14,17 +14,23 @@ type apiDecisionNone struct {
 
 // apiDecision is GET …/decision: the current decision with its history.
 type apiDecision struct {
-	Status          string               `json:"status"`
-	Outcome         bpo.Outcome          `json:"outcome"`
-	Vendor          *string              `json:"vendor"`
-	Rationale       string               `json:"rationale"`
-	Recommendation  *apiRecommendation   `json:"recommendation"`
-	Departs         bool                 `json:"departs_from_recommendation"`
-	DepartureReason *string              `json:"departure_reason"`
-	RecordedBy      string               `json:"recorded_by"`
-	RecordedAt      string               `json:"recorded_at"`
-	ModelSHA256     *string              `json:"model_sha256"`
-	History         []apiDecisionHistory `json:"history"`
+	Status string `json:"status"`
+	apiDecisionFields
+	History []apiDecisionHistory `json:"history"`
+}
+
+// apiDecisionFields are what the current decision and each one of the
+// history say of themselves.
+type apiDecisionFields struct {
+	Outcome         bpo.Outcome        `json:"outcome"`
+	Vendor          *string            `json:"vendor"`
+	Rationale       string             `json:"rationale"`
+	Recommendation  *apiRecommendation `json:"recommendation"`
+	Departs         bool               `json:"departs_from_recommendation"`
+	DepartureReason *string            `json:"departure_reason"`
+	RecordedBy      string             `json:"recorded_by"`
+	RecordedAt      string             `json:"recorded_at"`
+	ModelSHA256     *string            `json:"model_sha256"`
 }
 
 // apiRecommendation is the engine's recommendation a decision was made
@@ -36,17 +42,19 @@ type apiRecommendation struct {
 
 // apiDecisionHistory is a superseded decision, most recently superseded first.
 type apiDecisionHistory struct {
-	Outcome         bpo.Outcome        `json:"outcome"`
-	Vendor          *string            `json:"vendor"`
-	Rationale       string             `json:"rationale"`
-	Recommendation  *apiRecommendation `json:"recommendation"`
-	Departs         bool               `json:"departs_from_recommendation"`
-	DepartureReason *string            `json:"departure_reason"`
-	RecordedBy      string             `json:"recorded_by"`
-	RecordedAt      string             `json:"recorded_at"`
-	ModelSHA256     *string            `json:"model_sha256"`
-	SupersededAt    string             `json:"superseded_at"`
-	ChangeReason    string             `json:"change_reason"`
+	apiDecisionFields
+	SupersededAt string `json:"superseded_at"`
+	ChangeReason string `json:"change_reason"`
+}
+
+func apiDecisionFieldsOf(d *bpo.DecisionRecord) apiDecisionFields {
+	f := apiDecisionFields{Outcome: d.Outcome, Vendor: nonEmptyString(d.VendorKey), Rationale: d.Rationale,
+		Departs: d.Departs, DepartureReason: nonEmptyString(d.DepartureReason), RecordedBy: d.RecordedByEmail,
+		RecordedAt: apiTime(d.RecordedAt), ModelSHA256: nonEmptyString(d.ModelSHA256)}
+	if r := d.Recommendation; r != nil {
+		f.Recommendation = &apiRecommendation{Decision: r.Decision, Vendor: nonEmptyString(r.Vendor)}
+	}
+	return f
 }
 
 // apiTime is the API's timestamp: RFC 3339 in UTC, to the second.
@@ -59,30 +67,16 @@ func nonEmptyString(s string) *string {
 	return &s
 }
 
-func apiRecommendationOf(r *bpo.Recommendation) *apiRecommendation {
-	if r == nil {
-		return nil
-	}
-	return &apiRecommendation{Decision: r.Decision, Vendor: nonEmptyString(r.Vendor)}
-}
-
 // apiDecisionOf is the decision record in the API's schema (DESIGN.md,
 // "Decision record").
 func apiDecisionOf(st *bpo.DecisionState) any {
-	c := st.Current
-	if c == nil {
+	if st.Current == nil {
 		return apiDecisionNone{Status: "none"}
 	}
-	out := apiDecision{Status: "recorded", Outcome: c.Outcome, Vendor: nonEmptyString(c.VendorKey),
-		Rationale: c.Rationale, Recommendation: apiRecommendationOf(c.Recommendation), Departs: c.Departs,
-		DepartureReason: nonEmptyString(c.DepartureReason), RecordedBy: c.RecordedByEmail,
-		RecordedAt: apiTime(c.RecordedAt), ModelSHA256: nonEmptyString(c.ModelSHA256),
+	out := apiDecision{Status: "recorded", apiDecisionFields: apiDecisionFieldsOf(st.Current),
 		History: make([]apiDecisionHistory, len(st.History))}
 	for i, h := range st.History {
-		out.History[i] = apiDecisionHistory{Outcome: h.Outcome, Vendor: nonEmptyString(h.VendorKey),
-			Rationale: h.Rationale, Recommendation: apiRecommendationOf(h.Recommendation), Departs: h.Departs,
-			DepartureReason: nonEmptyString(h.DepartureReason), RecordedBy: h.RecordedByEmail,
-			RecordedAt: apiTime(h.RecordedAt), ModelSHA256: nonEmptyString(h.ModelSHA256),
+		out.History[i] = apiDecisionHistory{apiDecisionFields: apiDecisionFieldsOf(h),
 			SupersededAt: apiTime(*h.SupersededAt), ChangeReason: h.ChangeReason}
 	}
 	return out

@@ -52,14 +52,8 @@ func (s *Server) showConflictsPage(w http.ResponseWriter, r *http.Request) {
 // (with an optional note each), or none=1 for no conflict at all. Exactly
 // one of the two is required, so a declaration is never made by accident.
 func (s *Server) declareConflicts(w http.ResponseWriter, r *http.Request) {
-	form, err := parseForm(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	d, mine, err := s.loadDeclaration(r)
-	if err != nil {
-		s.Error(w, r, err)
+	form, d, mine, ok := s.declarationPost(w, r)
+	if !ok {
 		return
 	}
 	conflicts, none, problems, err := decodeConflicts(form, d)

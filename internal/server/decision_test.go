@@ -101,10 +101,7 @@ func TestDecisionConfirmation(t *testing.T) {
 	if st, _ := a.decisions.FindDecision(a.adminCtx(), f.ev.ID); st.Current != nil {
 		t.Fatal("the confirmation step recorded the decision")
 	}
-	confirm := url.Values{}
-	d.Find("[data-testid=confirm]").Closest("form").Find("input[type=hidden]").Each(func(_ int, s *goquery.Selection) {
-		confirm.Set(s.AttrOr("name", ""), s.AttrOr("value", ""))
-	})
+	confirm := confirmForm(d)
 	if res := mgr.post(f.path("/decision"), confirm); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("record: status %d", res.StatusCode)
 	}
@@ -146,6 +143,12 @@ func TestDecisionConfirmation(t *testing.T) {
 	entry := text(d, "[data-testid=decision-history-entry]")
 	if !strings.Contains(entry, f.vendors[0].Name) || !strings.Contains(entry, "The board froze the budget.") {
 		t.Errorf("history = %q", entry)
+	}
+	audit := mgr.get(f.path("/history")).body
+	for _, want := range []string{"Decision recorded", "Decision changed", "Reason for the change", "The board froze the budget.", "Scorecards still pending"} {
+		if !strings.Contains(audit, want) {
+			t.Errorf("the evaluation's history lacks %q", want)
+		}
 	}
 }
 
@@ -281,10 +284,7 @@ func TestConfirmationPages(t *testing.T) {
 	if ev, _ := a.evaluations.FindEvaluationByID(a.adminCtx(), f.ev.ID); ev.Status != bpo.StatusOpen {
 		t.Fatal("the confirmation page closed the evaluation")
 	}
-	confirm := url.Values{}
-	d.Find("[data-testid=confirm]").Closest("form").Find("input[type=hidden]").Each(func(_ int, s *goquery.Selection) {
-		confirm.Set(s.AttrOr("name", ""), s.AttrOr("value", ""))
-	})
+	confirm := confirmForm(d)
 	if res := mgr.post(f.path("/status"), confirm); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("close from the confirmation: status %d", res.StatusCode)
 	}
@@ -300,4 +300,13 @@ func TestConfirmationPages(t *testing.T) {
 	if res.StatusCode != http.StatusOK || res.doc(t).Find("[data-testid=confirmation] form[action='"+g.scorecardPath(0, "/submit")+"']").Length() != 1 {
 		t.Errorf("submit confirmation: status %d", res.StatusCode)
 	}
+}
+
+// confirmForm is what the confirm button of a confirmation page sends.
+func confirmForm(d *goquery.Document) url.Values {
+	form := url.Values{}
+	d.Find("[data-testid=confirm]").Closest("form").Find("input[type=hidden]").Each(func(_ int, s *goquery.Selection) {
+		form.Set(s.AttrOr("name", ""), s.AttrOr("value", ""))
+	})
+	return form
 }

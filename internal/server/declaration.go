@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/web/pages"
@@ -13,14 +14,8 @@ import (
 // later (conflict=1, with an optional note), which withdraws the caller's
 // ratings of that vendor from scoring.
 func (s *Server) declareVendor(w http.ResponseWriter, r *http.Request) {
-	form, err := parseForm(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	d, mine, err := s.loadDeclaration(r)
-	if err != nil {
-		s.Error(w, r, err)
+	form, d, mine, ok := s.declarationPost(w, r)
+	if !ok {
 		return
 	}
 	vendorID, err := pathID(r, "vendorID")
@@ -45,4 +40,23 @@ func (s *Server) declareVendor(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.Error(w, r, err)
 	}
+}
+
+// declarationPost reads a declaration's form with the evaluation in the
+// path and the caller's assignment to it, answering the request itself
+// when it cannot.
+func (s *Server) declarationPost(w http.ResponseWriter, r *http.Request) (url.Values, *bpo.EvaluationDetail, *bpo.Assignment, bool) {
+	form, err := parseForm(r)
+	var (
+		d    *bpo.EvaluationDetail
+		mine *bpo.Assignment
+	)
+	if err == nil {
+		d, mine, err = s.loadDeclaration(r)
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return nil, nil, nil, false
+	}
+	return form, d, mine, true
 }

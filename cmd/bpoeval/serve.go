@@ -71,6 +71,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Criteria:     postgres.NewCriterionService(db),
 		Participants: postgres.NewParticipantService(db),
 		Scorecards:   postgres.NewScorecardService(db),
+		Decisions:    postgres.NewDecisionService(db),
 		Audit:        postgres.NewAuditService(db),
 		Tokens:       postgres.NewTokenService(db),
 		SignIns:      postgres.NewSignInService(db),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -62,34 +61,6 @@ func (e *Evaluation) NeedsJustification(value int) bool {
 		return value == e.ScaleMin || value == e.ScaleMax
 	}
 	return false
-}
-
-// Decision is what the manager recorded when the evaluation closed.
-type Decision struct {
-	InHouse   bool   // keep the work in-house: no vendor selected
-	VendorID  *int64 // the selected vendor, when not in-house
-	Rationale string
-	DecidedBy int64
-	DecidedAt time.Time
-}
-
-// DecisionInput is what the manager records when scoring is closed.
-type DecisionInput struct {
-	InHouse   bool
-	VendorID  int64 // the selected vendor; 0 with InHouse
-	Rationale string
-}
-
-// Validate checks a decision on its own; that the vendor takes part is the
-// service's check.
-func (in *DecisionInput) Validate() error {
-	var p Problems
-	if in.InHouse == (in.VendorID != 0) {
-		p.Add("choice", "error.decision.choice")
-	}
-	in.Rationale = strings.TrimSpace(in.Rationale)
-	checkText(&p, "rationale", in.Rationale, 5000, true, true)
-	return p.Err()
 }
 
 // EvaluationInput is what the evaluation set-up form edits.
@@ -234,8 +205,9 @@ type EvaluationService interface {
 
 	// FindEvaluationDetail returns the evaluation with its criteria (tree
 	// order) and vendors, plus the parts asked for, in one round trip.
-	// ENOTFOUND as FindEvaluationByID; EFORBIDDEN for measurements or ratings
-	// (with or without justifications) unless the caller is a manager.
+	// ENOTFOUND as FindEvaluationByID; EFORBIDDEN for measurements, ratings
+	// (with or without justifications) or the decision record unless the
+	// caller is a manager.
 	FindEvaluationDetail(ctx context.Context, id int64, parts EvaluationParts) (*EvaluationDetail, error)
 
 	// FindEvaluations lists the visible evaluations, newest first, and the total.
@@ -244,13 +216,6 @@ type EvaluationService interface {
 	// UpdateEvaluation changes the evaluation at version; ECONFLICT if stale.
 	// The scale and options are frozen once the evaluation is open (EINVALID).
 	UpdateEvaluation(ctx context.Context, id int64, version int, in EvaluationInput) (*Evaluation, error)
-
-	// RecordDecision records the decision of a closed evaluation (EINVALID
-	// while it is not closed, or for a vendor that is rejected or not taking
-	// part): the selected vendor's stage becomes selected, or the work stays
-	// in-house. A decision can be recorded again, at version, to correct it;
-	// every recording is audited with before and after.
-	RecordDecision(ctx context.Context, id int64, version int, in DecisionInput) (*Evaluation, error)
 
 	// SetEvaluationStatus moves draft → open (EINVALID unless the criteria are
 	// valid and there are vendors and evaluators) or open → closed.
@@ -266,6 +231,8 @@ const (
 	WithMeasurements                               // measured figures: managers only
 	WithRatings                                    // ratings of submitted scorecards, values only: managers only
 	WithJustifications                             // the same with their justifications and times
+	WithProgress                                   // every scorecard's status: an evaluator's own only
+	WithDecision                                   // the decision record: managers only
 )
 
 // EvaluationDetail is an evaluation with what pages and the scoring model are
@@ -278,6 +245,8 @@ type EvaluationDetail struct {
 	Assignments  []*Assignment
 	Measurements []*Measurement
 	Ratings      []*SubmittedRating
+	Progress     []*ScorecardProgress // as ScorecardService.FindProgress
+	Decision     *DecisionState       // as DecisionService.FindDecision
 }
 
 // Tree is the detail's criteria as a tree.

@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/evalmodel"
 	"github.com/bpoeval/bpoeval/internal/postgres"
 	"github.com/bpoeval/bpoeval/web/static"
 )
@@ -94,6 +95,8 @@ const (
 	stateOpen   evalState = "open" // the default
 	stateDraft  evalState = "draft"
 	stateClosed evalState = "closed"
+	// stateDecided is closed with a decision recorded on it.
+	stateDecided evalState = "decided"
 )
 
 // routeCase is one row of the matrix.
@@ -136,8 +139,10 @@ var routeTable = map[string]routeCase{
 	"GET /evaluations/{evaluationID}":                                {want: signedIn(200).but(404, outsider)},
 	"GET /evaluations/{evaluationID}/edit":                           {want: managers(200)},
 	"POST /evaluations/{evaluationID}":                               {want: managers(303), form: "title={unique}&scope=Inbound+calls&justification=extremes&version={evaluationVersion}"},
+	"GET /evaluations/{evaluationID}/status/confirm":                 {want: managers(200), query: "status=closed&version={evaluationVersion}"},
 	"POST /evaluations/{evaluationID}/status":                        {want: managers(303), form: "status=closed&version={evaluationVersion}"},
-	"POST /evaluations/{evaluationID}/decision":                      {want: managers(303), form: "vendor={vendorID}&rationale=Best+value&version={evaluationVersion}", state: stateClosed},
+	"POST /evaluations/{evaluationID}/decision":                      {want: managers(303), form: "vendor={vendorID}&rationale=Best+value&departure_reason=Figures+missing&version={evaluationVersion}", state: stateClosed},
+	"POST /evaluations/{evaluationID}/decision/confirm":              {want: managers(200), form: "vendor={vendorID}&rationale=Best+value&departure_reason=Figures+missing&version={evaluationVersion}", state: stateClosed},
 	"POST /evaluations/{evaluationID}/participants":                  {want: managers(303), form: "vendor={spareVendorID}"},
 	"POST /evaluations/{evaluationID}/participants/{vendorID}/stage": {want: managers(303), form: "stage=shortlisted&reason=&version={participantVersion}"},
 	"POST /evaluations/{evaluationID}/evaluators":                    {want: managers(303), form: "user={outsiderID}"},
@@ -145,24 +150,28 @@ var routeTable = map[string]routeCase{
 	"POST /evaluations/{evaluationID}/measurements/{vendorID}":       {want: managers(303), form: "m_{measuredID}=2100"},
 	"GET /evaluations/{evaluationID}/conflicts":                      {want: signedIn(403).but(404, outsider).but(200, owner, colleague)},
 	"POST /evaluations/{evaluationID}/conflicts":                     {want: signedIn(403).but(404, outsider).but(303, owner, colleague), form: "none=1", state: stateDraft},
+	"POST /evaluations/{evaluationID}/conflicts/{vendorID}":          {want: signedIn(403).but(404, outsider).but(303, owner, colleague), form: "conflict=1&note=Found+since"},
 	"GET /evaluations/{evaluationID}/scorecards/{vendorID}":          {want: signedIn(403).but(200, owner, manager, admin), query: "evaluator={ownerID}"},
 	// The colleague saves on a scorecard of their own: a save never names whose it is.
-	"POST /evaluations/{evaluationID}/scorecards/{vendorID}/ratings":   {want: signedIn(404).but(200, owner, colleague).but(403, manager, admin), form: "criterion={criterionID}&value=4&justification=&version={ratingVersion}", htmx: true},
-	"POST /evaluations/{evaluationID}/scorecards/{vendorID}/submit":    {want: signedIn(404).but(303, owner).but(422, colleague), form: "version={cardVersion}"},
-	"POST /evaluations/{evaluationID}/scorecards/{scorecardID}/reopen": {want: managers(303), form: "version={scorecardVersion}"},
-	"GET /evaluations/{evaluationID}/history":                          {want: managers(200)},
-	"GET /evaluations/{evaluationID}/criteria":                         {want: managers(200)},
-	"GET /evaluations/{evaluationID}/criteria/new":                     {want: managers(200), query: "kind=rated", state: stateDraft},
-	"POST /evaluations/{evaluationID}/criteria":                        {want: managers(303), form: "kind=rated&key=k{seq}&name_en={unique}&name_fr={unique}&weight=10", state: stateDraft},
-	"GET /evaluations/{evaluationID}/criteria/{criterionID}/edit":      {want: managers(200)},
-	"POST /evaluations/{evaluationID}/criteria/{criterionID}":          {want: managers(303), form: "name_en={unique}&name_fr={unique}&weight=20&version={criterionVersion}"},
-	"POST /evaluations/{evaluationID}/criteria/{criterionID}/remove":   {want: managers(303), form: "version={criterionVersion}", state: stateDraft},
-	"POST /evaluations/{evaluationID}/criteria/{criterionID}/move":     {want: managers(303), form: "delta=1", state: stateDraft},
-	"POST /evaluations/{evaluationID}/weights":                         {want: managers(303), form: "w_{criterionID}=25&v_{criterionID}={criterionVersion}"},
-	"POST /evaluations/{evaluationID}/weights/preview":                 {want: managers(200), form: "w_{criterionID}=25&v_{criterionID}={criterionVersion}", htmx: true},
-	"GET /api/v1/evaluations":                                          {want: managers(200)},
-	"GET /api/v1/evaluations/{evaluationID}/model":                     {want: managers(200)},
-	"GET /api/v1/evaluations/{evaluationID}/result":                    {want: managers(200)},
+	"POST /evaluations/{evaluationID}/scorecards/{vendorID}/ratings":       {want: signedIn(404).but(200, owner, colleague).but(403, manager, admin), form: "criterion={criterionID}&value=4&justification=&version={ratingVersion}", htmx: true},
+	"GET /evaluations/{evaluationID}/scorecards/{vendorID}/submit/confirm": {want: signedIn(404).but(200, owner, colleague), query: "version={cardVersion}"},
+	"POST /evaluations/{evaluationID}/scorecards/{vendorID}/submit":        {want: signedIn(404).but(303, owner).but(422, colleague), form: "version={cardVersion}"},
+	"POST /evaluations/{evaluationID}/scorecards/{scorecardID}/reopen":     {want: managers(303), form: "version={scorecardVersion}"},
+	"GET /evaluations/{evaluationID}/history":                              {want: managers(200)},
+	"GET /evaluations/{evaluationID}/criteria":                             {want: managers(200)},
+	"GET /evaluations/{evaluationID}/criteria/new":                         {want: managers(200), query: "kind=rated", state: stateDraft},
+	"POST /evaluations/{evaluationID}/criteria":                            {want: managers(303), form: "kind=rated&key=k{seq}&name_en={unique}&name_fr={unique}&weight=10", state: stateDraft},
+	"GET /evaluations/{evaluationID}/criteria/{criterionID}/edit":          {want: managers(200)},
+	"POST /evaluations/{evaluationID}/criteria/{criterionID}":              {want: managers(303), form: "name_en={unique}&name_fr={unique}&weight=20&version={criterionVersion}"},
+	"POST /evaluations/{evaluationID}/criteria/{criterionID}/remove":       {want: managers(303), form: "version={criterionVersion}", state: stateDraft},
+	"POST /evaluations/{evaluationID}/criteria/{criterionID}/move":         {want: managers(303), form: "delta=1", state: stateDraft},
+	"POST /evaluations/{evaluationID}/weights":                             {want: managers(303), form: "w_{criterionID}=25&v_{criterionID}={criterionVersion}"},
+	"POST /evaluations/{evaluationID}/weights/preview":                     {want: managers(200), form: "w_{criterionID}=25&v_{criterionID}={criterionVersion}", htmx: true},
+	"GET /api/v1/evaluations":                                              {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/model":                         {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/result":                        {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/decision":                      {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/decision/model":                {want: managers(200), state: stateDecided},
 
 	"GET /evaluations/{evaluationID}/compare":         {want: managers(200), query: "vendor={vendorKey}&vendor={otherVendorKey}"},
 	"GET /evaluations/{evaluationID}/compare/ratings": {want: managers(200), query: "vendor={otherVendorKey}&criterion=policies"},
@@ -363,8 +372,20 @@ func (m *matrixApp) fixture(t *testing.T, state evalState) *matrixFixture {
 	sc, err = m.scorecards.SubmitScorecard(own, ev.ID, f.vendors[0].ID, sc.Version)
 	fail(err)
 	f.scorecardID = sc.ID
-	if state == stateClosed {
+	if state == stateClosed || state == stateDecided {
+		// Only a shortlisted vendor can be awarded.
+		_, err = m.participants.SetStage(ctx, ev.ID, f.vendors[1].ID, 1, bpo.StageShortlisted, "")
+		fail(err)
 		f.ev, err = m.evaluations.SetEvaluationStatus(ctx, ev.ID, f.ev.Version, bpo.StatusClosed)
+		fail(err)
+	}
+	if state == stateDecided {
+		d, err := m.evaluations.FindEvaluationDetail(ctx, ev.ID, evalmodel.Parts)
+		fail(err)
+		snap, _, err := evalmodel.Snapshot(d)
+		fail(err)
+		_, err = m.decisions.RecordDecision(ctx, ev.ID, bpo.DecisionInput{Version: f.ev.Version, Outcome: bpo.OutcomeInHouse,
+			Rationale: "Kept in-house.", DepartureReason: "Figures missing.", Snapshot: snap})
 		fail(err)
 	}
 	return f

@@ -27,6 +27,7 @@ type Deps struct {
 	Criteria     bpo.CriterionService
 	Participants bpo.ParticipantService
 	Scorecards   bpo.ScorecardService
+	Decisions    bpo.DecisionService
 	Audit        bpo.AuditService
 	Tokens       bpo.TokenService
 	SignIns      bpo.SignInService
@@ -53,6 +54,7 @@ type Server struct {
 	criteria     bpo.CriterionService
 	participants bpo.ParticipantService
 	scorecards   bpo.ScorecardService
+	decisions    bpo.DecisionService
 	audit        bpo.AuditService
 	tokens       bpo.TokenService
 	signIns      bpo.SignInService
@@ -101,7 +103,7 @@ func New(d Deps) *Server {
 	s := &Server{
 		cfg: d.Config, log: d.Logger, users: d.Users, vendors: d.Vendors,
 		evaluations: d.Evaluations, criteria: d.Criteria, participants: d.Participants,
-		scorecards: d.Scorecards, audit: d.Audit, tokens: d.Tokens,
+		scorecards: d.Scorecards, decisions: d.Decisions, audit: d.Audit, tokens: d.Tokens,
 		signIns: d.SignIns, accounts: d.Accounts, passwords: d.Passwords,
 		sessions: sm, ping: d.Ping, unavailable: d.Unavailable, metrics: d.Metrics, now: d.Now,
 		reportSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),

@@ -27,15 +27,20 @@ func (r *report) analysesSummary() {
 	if rob == nil || len(rob.Acceptability) < 2 {
 		return
 	}
-	d.subsection(r.t("report.robustness"))
-	d.body(r.t("report.robustness.intro", i18n.Number(r.lang, float64(rob.Samples), 0), i18n.Percent(r.lang, rob.Spread, 0)))
 	_, shares := chart.Analyses(res, r.chartKeys())
 	shares.Title, shares.Desc = r.t("report.chart.robustness"), r.t("report.chart.robustness_desc", i18n.Percent(r.lang, rob.Spread, 0))
 	shares.Format = func(v float64) string { return i18n.Percent(r.lang, v, 0) }
 	for i := range shares.Bars {
 		shares.Bars[i].Label = explain.Share(r.lang, shares.Bars[i].Share)
 	}
-	d.drawing(chart.ShareBars(shares), 150)
+	drawing := chart.ShareBars(shares)
+	intro := r.t("report.robustness.intro", i18n.Number(r.lang, float64(rob.Samples), 0), i18n.Percent(r.lang, rob.Spread, 0))
+	d.font(false, sizeBody)
+	// The heading and its introduction stay on the chart's page.
+	d.room(lineHeight(sizeH2)*2 + 14 + float64(len(d.wrap(intro, contentW)))*lineHeight(sizeBody) + d.drawingHeight(drawing, 150))
+	d.subsection(r.t("report.robustness"))
+	d.body(intro)
+	d.drawing(drawing, 150)
 }
 
 // valueForMoney is the "Value for money" page: each eligible vendor's

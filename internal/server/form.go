@@ -53,6 +53,7 @@ func decodeEvaluationForm(lang i18n.Lang, form url.Values) (bpo.EvaluationInput,
 	in.AwardThreshold = formFloat(lang, &p, form, "award_threshold")
 	in.CloseCallMargin = formFloat(lang, &p, form, "close_call_margin")
 	in.ScaleLevels = decodeLevels(form, in.ScaleMin, in.ScaleMax)
+	in.Analysis = decodeAnalysis(lang, &p, form)
 	if err := in.Validate(); err != nil {
 		p = mergeProblems(p, err)
 	}

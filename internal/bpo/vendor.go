@@ -59,6 +59,12 @@ func (in *VendorInput) Normalize() {
 	in.Name = strings.TrimSpace(in.Name)
 	in.Country = strings.ToUpper(strings.TrimSpace(in.Country))
 	in.Website = strings.TrimSpace(in.Website)
+	// People type "atlas.example": a website without a scheme is taken to
+	// be https, and still checked as a whole afterwards. Anything with a
+	// colon names its own scheme ("javascript:…") and is left to be refused.
+	if in.Website != "" && !strings.Contains(in.Website, ":") {
+		in.Website = "https://" + in.Website
+	}
 	in.ContactName = strings.TrimSpace(in.ContactName)
 	in.ContactEmail = strings.TrimSpace(in.ContactEmail)
 	in.ContactPhone = strings.TrimSpace(in.ContactPhone)

@@ -232,7 +232,7 @@ func (s *Server) criterionFormView(r *http.Request, d *bpo.EvaluationDetail, f c
 		Unit: field("unit", "criteria.unit"), Better: field("better", "criteria.better"),
 		Best: field("best", "criteria.best"), Worst: field("worst", "criteria.worst"), Limit: field("limit", "criteria.limit"),
 	}
-	fs.Key.Required, fs.Key.Max, fs.Key.Help = true, 63, i18n.T(lang, "criteria.key_help")
+	fs.Key.Max, fs.Key.Help = 63, i18n.T(lang, "criteria.key_help")
 	fs.NameEN.Required, fs.NameEN.Max, fs.NameFR.Required, fs.NameFR.Max = true, 200, true, 200
 	fs.GuidanceEN.Max, fs.GuidanceFR.Max = 2000, 2000
 	fs.Weight.Required, fs.Weight.Help = true, i18n.T(lang, "criteria.weight_help")

@@ -296,7 +296,7 @@ func TestEditEvaluation(t *testing.T) {
 	form := validEvaluationForm()
 	form.Set("version", version)
 	form.Set("title", "Customer support 2027 — Europe")
-	form.Set("award_threshold", "65,5")
+	form.Set("award_threshold", "65.5")
 	if res := c.post(page, form); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save: status %d", res.StatusCode)
 	}

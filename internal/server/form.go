@@ -130,6 +130,10 @@ func decodeCriterionForm(lang i18n.Lang, form url.Values, f criterionForm, e *bp
 		id := f.parent.ID
 		in.ParentID = &id
 	}
+	if f.current == nil && in.Key == "" {
+		// Left empty (or typed without JavaScript): derived from the name.
+		in.Key = bpo.KeyFromName(in.NameEN)
+	}
 	switch f.kind {
 	case bpo.KindRated:
 		in.MinRating = formOptionalFloat(lang, &p, form, "min_rating")

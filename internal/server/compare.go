@@ -266,7 +266,7 @@ func compareResults(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, r
 	out.Groups = compareGroups(lang, d, m, vendors)
 
 	radar, bars := chart.FromResult(m, res, keys)
-	format := func(v float64) string { return i18n.Number(lang, v, 1) }
+	format := func(v float64) string { return i18n.Number(lang, v, scoreDecimals) }
 	radar.Title, radar.Desc, radar.Format = i18n.T(lang, "compare.radar_title"), i18n.T(lang, "compare.radar_desc"), format
 	if len(radar.Axes) < chart.RadarAxes {
 		radar.Desc = i18n.T(lang, "compare.grouped_desc")
@@ -279,7 +279,7 @@ func compareResults(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, r
 
 func compareColumn(lang i18n.Lang, vr *scoring.VendorResult, res *scoring.Result) pages.CompareColumn {
 	rec := res.Recommendation
-	c := pages.CompareColumn{Key: vr.Key, Name: vr.Name, Rank: vr.Rank, Score: i18n.Number(lang, vr.Score, 1),
+	c := pages.CompareColumn{Key: vr.Key, Name: vr.Name, Rank: vr.Rank, Score: i18n.Number(lang, vr.Score, scoreDecimals),
 		Eligible: vr.Eligible, Leader: vr.Key == rec.Vendor && rec.Decision != scoring.NoAward,
 		LeaderLabel: leaderLabel(lang, rec.Decision), Recommended: rec.Decision == scoring.Award}
 	for _, k := range vr.KnockOuts {
@@ -330,7 +330,7 @@ func compareGroups(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, ve
 	for gi := range groups {
 		groups[gi].Weight = percentText(lang, weights[gi])
 		for _, p := range points[gi] {
-			groups[gi].Subtotals = append(groups[gi].Subtotals, i18n.Number(lang, p, 1))
+			groups[gi].Subtotals = append(groups[gi].Subtotals, i18n.Number(lang, p, scoreDecimals))
 		}
 	}
 	return groups

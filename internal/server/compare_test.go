@@ -118,7 +118,7 @@ func TestComparePage(t *testing.T) {
 			if cell.Length() == 0 {
 				continue
 			}
-			if got, want := cell.Text(), strconv.FormatFloat(v.Score, 'f', 1, 64); got != want {
+			if got, want := cell.Text(), strconv.FormatFloat(v.Score, 'f', 2, 64); got != want {
 				t.Errorf("%s: total %s, want %s", v.Key, got, want)
 			}
 			rank := d.Find(fmt.Sprintf("[data-testid=ranks] td[data-vendor=%q] [data-testid=rank]", v.Key)).Text()

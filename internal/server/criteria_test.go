@@ -597,7 +597,7 @@ func TestPreviewWeights(t *testing.T) {
 			strings.TrimSpace(first.Find("[data-testid=rank-now]").Text()), strings.TrimSpace(first.Find("[data-testid=rank-after]").Text())}; got != [3]string{nameB, "2", "1"} {
 			t.Errorf("first row after = %q", got)
 		}
-		if got := [2]string{strings.TrimSpace(first.Find("[data-testid=score-now]").Text()), strings.TrimSpace(first.Find("[data-testid=score-after]").Text())}; got != [2]string{"33.0", "38.3"} {
+		if got := [2]string{strings.TrimSpace(first.Find("[data-testid=score-now]").Text()), strings.TrimSpace(first.Find("[data-testid=score-after]").Text())}; got != [2]string{"33.00", "38.33"} {
 			t.Errorf("B's score now → after = %q", got)
 		}
 		if text(d, "[data-testid=decision-now-title]") == "" || d.Find("[data-testid=decision-after] li").Length() == 0 {
@@ -623,7 +623,7 @@ func TestPreviewWeights(t *testing.T) {
 		if got := text(d, "[data-testid=leader-change]"); got != "Avec ces poids, "+nameB+" passerait en tête à la place de "+nameA+"." {
 			t.Errorf("French leader change = %q", got)
 		}
-		if got := text(d, "[data-testid=preview-row] [data-testid=score-after]"); got != "38,3" {
+		if got := text(d, "[data-testid=preview-row] [data-testid=score-after]"); got != "38,33" {
 			t.Errorf("French score = %q", got)
 		}
 	})

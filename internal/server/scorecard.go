@@ -378,8 +378,8 @@ func scoreScorecard(lang i18n.Lang, sc *scorecardScope) scorecardScore {
 			present += c.Weight
 		}
 	}
-	out.summary.Score = i18n.Number(lang, score, 1)
-	out.summary.Max = i18n.Number(lang, weight*100, 1)
+	out.summary.Score = i18n.Number(lang, score, scoreDecimals)
+	out.summary.Max = i18n.Number(lang, weight*100, scoreDecimals)
 	if weight > 0 {
 		out.summary.Completeness = i18n.Percent(lang, present/weight, 0)
 	} else {

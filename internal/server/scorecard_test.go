@@ -173,7 +173,7 @@ func TestAutosaveRating(t *testing.T) {
 		t.Errorf("state after the first save = %q", got)
 	}
 	// Policies weighs 60% × 20% = 12% of the score; 4 on 1–5 is 75/100.
-	if got, want := text(d, "#scorecard-summary [data-testid=subtotal]"), "Weighted subtotal so far: 9.0 points, of the 60.0 points the rated criteria carry."; got != want {
+	if got, want := text(d, "#scorecard-summary [data-testid=subtotal]"), "Weighted subtotal so far: 9.00 points, of the 60.00 points the rated criteria carry."; got != want {
 		t.Errorf("subtotal = %q, want %q", got, want)
 	}
 	if got := text(d, "#scorecard-summary [data-testid=completeness]"); got != "20% of the rated weight is rated." {
@@ -473,7 +473,7 @@ func TestScorecardInFrench(t *testing.T) {
 	f.declareNone(e)
 	e.c.post("/preferences/lang", url.Values{"lang": {"fr"}})
 	d := f.rate(e, 0, "policies", "4", "", 0).doc(t)
-	if got, want := text(d, "[data-testid=subtotal]"), "Sous-total pondéré à ce stade : 9,0 points, sur les 60,0 points que pèsent les critères notés."; got != want {
+	if got, want := text(d, "[data-testid=subtotal]"), "Sous-total pondéré à ce stade : 9,00 points, sur les 60,00 points que pèsent les critères notés."; got != want {
 		t.Errorf("subtotal = %q, want %q", got, want)
 	}
 	page := e.c.get(f.scorecardPath(0, "")).doc(t)

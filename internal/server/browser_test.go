@@ -124,6 +124,12 @@ func TestBrowserCreateFindAndTranslateVendor(t *testing.T) {
 		chromedp.SetValue(css("#country"), "MG"),
 		chromedp.Click(css("input[name=services][value=back_office]")),
 		chromedp.SendKeys(css("#headcount"), "650"),
+		// The languages: filtered, then one click each, no Ctrl.
+		chromedp.SendKeys(css("input.choice-filter"), "malag"),
+		chromedp.Click(css("#languages option[value=mg]")),
+		chromedp.Evaluate[chromedp.Void](`(f => { f.value = ""; f.dispatchEvent(new Event("input")) })(document.querySelector("input.choice-filter"))`),
+		chromedp.ScrollIntoView(css("#languages option[value=fr]")),
+		chromedp.Click(css("#languages option[value=fr]")),
 		chromedp.SendKeys(css("#notes"), "Antananarivo — saisie de documents."),
 		chromedp.Click(css("[data-testid=save]")),
 		chromedp.WaitVisible(css("[data-testid=vendor-name]")),
@@ -133,6 +139,9 @@ func TestBrowserCreateFindAndTranslateVendor(t *testing.T) {
 	}
 	if got := textOf(t, ctx, "[data-testid=vendor-name]"); got != "Île Rouge Data Services" {
 		t.Errorf("vendor page shows %q", got)
+	}
+	if got := textOf(t, ctx, "main"); !strings.Contains(got, "Malagasy") || !strings.Contains(got, "French") {
+		t.Errorf("the languages chosen with the filter and single clicks were not saved: %q", got)
 	}
 
 	err = chromedp.Do(ctx,

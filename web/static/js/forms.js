@@ -4,6 +4,9 @@
 //   the form's alert), so keyboard and screen-reader users start there.
 // - On the criterion form, the machine key follows the English name until
 //   it is edited by hand; left empty, the server derives it the same way.
+// - A long multiple choice (the vendor's languages) gets a filter box, a
+//   click toggles one choice without Ctrl, and the chosen ones are listed
+//   under it. Without JavaScript it is a plain multiple select.
 (function () {
   "use strict";
 
@@ -39,6 +42,54 @@
       if (!manual) {
         key.value = keyFromName(name.value);
       }
+    });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[multiple]").forEach(function (select) {
+      if (select.options.length < 20) {
+        return;
+      }
+      const label = select.closest("label");
+      const name = label ? label.firstChild.textContent.trim() : "";
+      const filter = document.createElement("input");
+      filter.type = "search";
+      filter.className = "choice-filter";
+      filter.setAttribute("aria-label", name);
+      filter.placeholder = name + " …";
+      select.before(filter);
+      const chosen = document.createElement("p");
+      chosen.className = "chosen";
+      chosen.setAttribute("aria-live", "polite");
+      select.after(chosen);
+      const fold = function (s) {
+        return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+      };
+      const show = function () {
+        chosen.textContent = "";
+        Array.from(select.selectedOptions).forEach(function (o) {
+          const b = document.createElement("span");
+          b.className = "badge";
+          b.textContent = o.textContent;
+          chosen.appendChild(b);
+        });
+      };
+      filter.addEventListener("input", function () {
+        const q = fold(filter.value.trim());
+        Array.from(select.options).forEach(function (o) {
+          o.hidden = q !== "" && !fold(o.textContent).includes(q);
+        });
+      });
+      select.addEventListener("mousedown", function (evt) {
+        if (evt.target.tagName === "OPTION") {
+          evt.preventDefault();
+          evt.target.selected = !evt.target.selected;
+          select.focus();
+          show();
+        }
+      });
+      select.addEventListener("change", show);
+      show();
     });
   });
 })();

@@ -13,9 +13,9 @@ import (
 	"github.com/bpoeval/bpoeval/internal/bpo"
 )
 
-// savedAll waits until no autosave is under way and every criterion shows
-// its answer as saved.
-const savedAll = `document.querySelector("form.criterion.htmx-request") === null &&
+// savedAll waits until no autosave is under way or waiting for a change to
+// settle, and every criterion shows its answer as saved.
+const savedAll = `document.querySelector("form.criterion.htmx-request, form.criterion[data-pending]") === null &&
 	[...document.querySelectorAll("form.criterion [data-testid=save-state]")].every(e => e.dataset.state === "saved")`
 
 // ratingsOnPage reads each criterion's chosen rating and justification.

@@ -48,6 +48,7 @@ func (r *report) methodology() {
 		r.t("report.method.rule.sensitivity"),
 	})
 
+	r.weightOrigins()
 	d.subsection(r.t("report.method.weights"))
 	if len(r.data.WeightChanges) == 0 {
 		d.body(r.t("report.method.weights.none"))

@@ -43,6 +43,10 @@ type Data struct {
 	WeightChanges []WeightChange
 	// DecidedBy names who recorded the decision, when there is one.
 	DecidedBy string
+	// Consensus are the ratings agreed at moderation, for the moderation record.
+	Consensus []*bpo.Consensus
+	// WeightOrigins are the comparison rounds whose weights were applied.
+	WeightOrigins []WeightOrigin
 
 	Model  *scoring.Model
 	Result *scoring.Result
@@ -77,6 +81,7 @@ func Write(w io.Writer, data *Data) error {
 	for i := range data.Result.Vendors {
 		r.vendor(&data.Result.Vendors[i])
 	}
+	r.moderationRecord()
 	r.evaluators()
 	r.signOff()
 	r.headersAndFooters()

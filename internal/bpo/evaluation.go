@@ -252,3 +252,38 @@ type EvaluationDetail struct {
 	Measurements []*Measurement
 	Ratings      []*SubmittedRating
 }
+
+// Tree is the detail's criteria as a tree.
+func (d *EvaluationDetail) Tree() *CriteriaTree { return NewCriteriaTree(d.Criteria) }
+
+// Criterion is the evaluation's criterion with id, or nil.
+func (d *EvaluationDetail) Criterion(id int64) *Criterion {
+	for _, c := range d.Criteria {
+		if c.ID == id {
+			return c
+		}
+	}
+	return nil
+}
+
+// Participant is the vendor's place in the evaluation, or nil when it does
+// not take part.
+func (d *EvaluationDetail) Participant(vendorID int64) *Participant {
+	for _, p := range d.Participants {
+		if p.VendorID == vendorID {
+			return p
+		}
+	}
+	return nil
+}
+
+// Assignment is the user's assignment to the evaluation, or nil when they
+// are not assigned (or the detail was read without WithAssignments).
+func (d *EvaluationDetail) Assignment(userID int64) *Assignment {
+	for _, a := range d.Assignments {
+		if a.UserID == userID {
+			return a
+		}
+	}
+	return nil
+}

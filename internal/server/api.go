@@ -5,9 +5,9 @@ import (
 	"net/http"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/evalmodel"
 	"github.com/bpoeval/bpoeval/internal/explain"
 	"github.com/bpoeval/bpoeval/internal/i18n"
-	"github.com/bpoeval/bpoeval/internal/scoring"
 )
 
 // apiEvaluation is one entry of GET /api/v1/evaluations.
@@ -20,11 +20,8 @@ type apiEvaluation struct {
 	Progress   float64 `json:"progress"`
 }
 
+// apiListEvaluations lists every evaluation with its progress.
 func (s *Server) apiListEvaluations(w http.ResponseWriter, r *http.Request) {
-	if !bpo.IsManager(bpo.UserFromContext(r.Context())) {
-		s.Error(w, r, bpo.Errorf(bpo.EFORBIDDEN, "error.forbidden"))
-		return
-	}
 	list, _, err := s.evaluations.FindEvaluations(r.Context(), bpo.EvaluationFilter{Limit: 10000})
 	if err != nil {
 		s.Error(w, r, err)
@@ -38,25 +35,37 @@ func (s *Server) apiListEvaluations(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// apiShowModel serves the scoring model, as `bpoeval score` reads it.
 func (s *Server) apiShowModel(w http.ResponseWriter, r *http.Request) {
-	m, _, ok := s.apiModel(w, r)
+	d, lang, ok := s.apiEvaluation(w, r)
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, m)
+	m, err := evalmodel.Build(d, lang, nil)
+	var b []byte
+	if err == nil {
+		b, err = evalmodel.ModelJSON(m)
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(b)
 }
 
+// apiShowResult serves the engine's result, as `bpoeval score` prints it.
 func (s *Server) apiShowResult(w http.ResponseWriter, r *http.Request) {
-	m, lang, ok := s.apiModel(w, r)
+	d, lang, ok := s.apiEvaluation(w, r)
 	if !ok {
 		return
 	}
-	res, err := scoring.Evaluate(m)
-	if err != nil {
-		s.Error(w, r, scoringError(err))
-		return
+	_, res, err := evalmodel.Score(d, lang, nil)
+	var b []byte
+	if err == nil {
+		b, err = explain.MarshalResult(res, lang)
 	}
-	b, err := explain.MarshalResult(res, lang)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -65,14 +74,15 @@ func (s *Server) apiShowResult(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(b)
 }
 
-// apiModel loads the evaluation named in the path as a scoring model, in
-// the language of ?lang= (English by default: API texts are stable).
-func (s *Server) apiModel(w http.ResponseWriter, r *http.Request) (*scoring.Model, i18n.Lang, bool) {
-	if !bpo.IsManager(bpo.UserFromContext(r.Context())) {
-		s.Error(w, r, bpo.Errorf(bpo.EFORBIDDEN, "error.forbidden"))
-		return nil, "", false
-	}
+// apiEvaluation loads the evaluation named in the path with what it is
+// scored on, and the language of ?lang= (English by default: API texts
+// are stable).
+func (s *Server) apiEvaluation(w http.ResponseWriter, r *http.Request) (*bpo.EvaluationDetail, i18n.Lang, bool) {
 	id, err := evaluationID(r)
+	var d *bpo.EvaluationDetail
+	if err == nil {
+		d, err = s.loadEvaluation(r.Context(), id, evalmodel.Parts)
+	}
 	if err != nil {
 		s.Error(w, r, err)
 		return nil, "", false
@@ -81,21 +91,7 @@ func (s *Server) apiModel(w http.ResponseWriter, r *http.Request) (*scoring.Mode
 	if !ok {
 		lang = i18n.EN
 	}
-	d, err := s.loadEvaluation(r.Context(), id, forScoring)
-	if err != nil {
-		s.Error(w, r, err)
-		return nil, "", false
-	}
-	return scoringModel(d, string(lang)), lang, true
-}
-
-// scoringError explains why an evaluation cannot be scored yet (its criteria
-// break a rule of the engine): the manager can fix that, so it is a 422.
-func scoringError(err error) error {
-	if _, ok := err.(*scoring.InputError); ok {
-		return bpo.Errorf(bpo.EINVALID, "error.evaluation.not_scorable", err.Error())
-	}
-	return err
+	return d, lang, true
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

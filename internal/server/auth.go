@@ -82,6 +82,19 @@ func (s *Server) lang(r *http.Request) i18n.Lang {
 	return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
 }
 
+// requireManager refuses whoever is not a manager (or an administrator)
+// before the handler reads anything, so that a refusal says nothing about
+// what exists. It runs after requireUser. The services check again.
+func (s *Server) requireManager(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !bpo.IsManager(bpo.UserFromContext(r.Context())) {
+			s.Error(w, r, bpo.Errorf(bpo.EFORBIDDEN, "error.forbidden"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // requireUser sends anonymous visitors to the sign-in page, remembering where
 // they were going.
 func (s *Server) requireUser(next http.Handler) http.Handler {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/chart"
+	"github.com/bpoeval/bpoeval/internal/evalmodel"
 	"github.com/bpoeval/bpoeval/internal/explain"
 	"github.com/bpoeval/bpoeval/internal/i18n"
 	"github.com/bpoeval/bpoeval/internal/scoring"
@@ -23,15 +24,15 @@ import (
 // An htmx request gets the results alone: re-ranking never writes and reads
 // no more than the page.
 func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.managedEvaluationID(w, r)
+	id, ok := s.evaluationInPath(w, r)
 	if !ok {
 		return
 	}
 	lang, q := s.lang(r), r.URL.Query()
-	d, err := s.loadEvaluation(r.Context(), id, forScoring)
+	d, err := s.loadEvaluation(r.Context(), id, evalmodel.Parts)
 	var in *weightsInput
 	if err == nil {
-		in, err = decodeWhatIf(lang, q, d.Criteria)
+		in, err = decodeWhatIf(lang, q, d.Tree())
 	}
 	if err != nil {
 		s.Error(w, r, err)
@@ -56,7 +57,7 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 // evaluators' independence is about evaluators not seeing each other's
 // ratings, which this page never shows them.
 func (s *Server) showCompareRatings(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.managedEvaluationID(w, r)
+	id, ok := s.evaluationInPath(w, r)
 	if !ok {
 		return
 	}
@@ -101,24 +102,24 @@ func (s *Server) showCompareRatings(w http.ResponseWriter, r *http.Request) {
 // decodeWhatIf reads what-if weights with the weights editor's rules. Nothing
 // is saved, so the form carries no versions: the stored ones are assumed,
 // which is what "use these weights" then saves against.
-func decodeWhatIf(lang i18n.Lang, q url.Values, criteria []*bpo.Criterion) (*weightsInput, error) {
+func decodeWhatIf(lang i18n.Lang, q url.Values, t *bpo.CriteriaTree) (*weightsInput, error) {
 	form := url.Values{}
 	for name, values := range q {
 		if strings.HasPrefix(name, "w_") {
 			form[name] = values[:1] // a criterion of another evaluation: decodeWeights says how
 		}
 	}
-	for _, c := range criteria {
+	for _, c := range t.All() {
 		if form.Has("w_" + strconv.FormatInt(c.ID, 10)) {
 			form.Set("v_"+strconv.FormatInt(c.ID, 10), strconv.Itoa(c.Version))
 		}
 	}
-	return decodeWeights(lang, form, criteria)
+	return decodeWeights(lang, form, t)
 }
 
 // compareView scores the evaluation with the weights of in and lays out the
 // comparison of the chosen vendors.
-func compareView(lang i18n.Lang, d *evaluationData, chosen []string, in *weightsInput) *pages.CompareView {
+func compareView(lang i18n.Lang, d *bpo.EvaluationDetail, chosen []string, in *weightsInput) *pages.CompareView {
 	e := d.Evaluation
 	v := &pages.CompareView{EvaluationID: e.ID, Title: e.Title, Status: string(e.Status)}
 	v.Vendors, v.Notice = compareChoices(lang, d.Participants, chosen)
@@ -134,18 +135,15 @@ func compareView(lang i18n.Lang, d *evaluationData, chosen []string, in *weights
 	v.Audited = e.Status == bpo.StatusOpen
 	v.Query = compareQuery(v.Vendors)
 	if len(in.problems) > 0 {
-		v.Problems = previewProblems(lang, d.Criteria, in.problems)
+		v.Problems = previewProblems(lang, d, in.problems)
 		return v
 	}
-	changed := *d
-	changed.Criteria = withWeights(d.Criteria, in.weight)
-	m := scoringModel(&changed, string(lang))
-	res, err := scoring.Evaluate(m)
+	m, res, err := evalmodel.Score(d, lang, in.weight)
 	if err != nil {
-		v.Problems = []string{tr(lang, bpo.ErrorMessage(scoringError(err)))}
+		v.Problems = []string{tr(lang, bpo.ErrorMessage(err))}
 		return v
 	}
-	v.Results = compareResults(lang, &changed, m, res, selected(v.Vendors))
+	v.Results = compareResults(lang, d, m, res, selected(v.Vendors))
 	return v
 }
 
@@ -248,7 +246,7 @@ func sliderRange(criteria []*bpo.Criterion, c *bpo.Criterion) (max, step string)
 }
 
 // compareResults lays out the table, the charts and the recommendation.
-func compareResults(lang i18n.Lang, d *evaluationData, m *scoring.Model, res *scoring.Result, keys []string) *pages.CompareResults {
+func compareResults(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, res *scoring.Result, keys []string) *pages.CompareResults {
 	out := &pages.CompareResults{Recommendation: comparePanel(lang, m, res)}
 	var vendors []*scoring.VendorResult
 	for i := range res.Vendors { // rank order
@@ -286,7 +284,7 @@ func compareColumn(lang i18n.Lang, vr *scoring.VendorResult, res *scoring.Result
 
 // compareGroups lays out one group of rows per category (a top-level leaf
 // is a category of its own), each with the vendors' subtotals.
-func compareGroups(lang i18n.Lang, d *evaluationData, m *scoring.Model, vendors []*scoring.VendorResult) []pages.CompareGroup {
+func compareGroups(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, vendors []*scoring.VendorResult) []pages.CompareGroup {
 	names := map[string]string{}
 	for _, c := range d.Criteria {
 		names[c.Key] = c.Name(string(lang))

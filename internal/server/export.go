@@ -23,7 +23,7 @@ var scoresColumns = []string{"evaluation", "vendor", "evaluator", "criterion_key
 // row per rating; ?include=drafts adds the ratings of draft scorecards.
 // Managers only.
 func (s *Server) exportScores(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.managedEvaluationID(w, r)
+	id, ok := s.evaluationInPath(w, r)
 	if !ok {
 		return
 	}

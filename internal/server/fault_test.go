@@ -87,7 +87,6 @@ func restart(t *testing.T, c *localpg.Cluster, away time.Duration, whileAway fun
 type faultLoad struct {
 	f       *evalFixture
 	e       *evaluator
-	readers []*client
 
 	mu         sync.Mutex
 	acked      map[string][]autosave // by criterion: the saves answered 200

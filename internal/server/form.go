@@ -2,46 +2,18 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"math"
-	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
-
-	"github.com/go-chi/chi/v5"
+	"time"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/i18n"
-	"github.com/bpoeval/bpoeval/web/components"
 )
-
-// maxFormValues bounds how many values one form may carry, so a flood of
-// repeated fields cannot make the server do unbounded work.
-const maxFormValues = 1000
-
-// parseForm is the one way handlers read a submitted form. Bodies over the
-// limit give 413; malformed or flooded forms give 400.
-func parseForm(r *http.Request) (url.Values, error) {
-	if err := r.ParseForm(); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, errTooLarge
-		}
-		return nil, errBadRequest
-	}
-	n := 0
-	for _, vs := range r.PostForm {
-		n += len(vs)
-	}
-	if n > maxFormValues {
-		return nil, errBadRequest
-	}
-	return r.PostForm, nil
-}
 
 // formInt reads an optional whole number; a malformed one is a field problem.
 func formInt(p *bpo.Problems, form url.Values, field string) *int {
@@ -56,44 +28,6 @@ func formInt(p *bpo.Problems, form url.Values, field string) *int {
 	}
 	v := int(n)
 	return &v
-}
-
-// formVersion reads the hidden version field that optimistic locking relies on.
-func formVersion(form url.Values) (int, error) { return parseVersion(form.Get("version")) }
-
-// parseVersion reads a version number. Versions are PostgreSQL integers: a
-// larger number cannot be one, and would fail in the database as a fault.
-func parseVersion(s string) (int, error) {
-	v, err := strconv.ParseInt(s, 10, 32)
-	if err != nil || v < 0 {
-		return 0, errBadRequest
-	}
-	return int(v), nil
-}
-
-// pathID reads a numeric id from the URL; anything else is not found.
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, bpo.Errorf(bpo.ENOTFOUND, "error.not_found")
-	}
-	return id, nil
-}
-
-// fieldErrors returns the translated message of each field of an EINVALID error.
-func (s *Server) fieldErrors(r *http.Request, err error) map[string]string {
-	out := map[string]string{}
-	var e *bpo.Error
-	if !errors.As(err, &e) {
-		return out
-	}
-	lang := s.lang(r)
-	for _, fe := range e.Fields {
-		if _, seen := out[fe.Field]; !seen {
-			out[fe.Field] = i18n.T(lang, fe.Key, fe.Args...)
-		}
-	}
-	return out
 }
 
 // thousandsLike matches what reads as a number with thousands separators in
@@ -137,51 +71,227 @@ func inputNumber(lang i18n.Lang, v float64) string {
 	return s
 }
 
-// formAlert phrases a refusal in one line: its message, then the messages of
-// the fields the page does not show next to a control (all of them when
-// shown is nil), so no problem goes unexplained.
-func formAlert(lang i18n.Lang, err error, shown []components.Field) string {
-	parts := []string{tr(lang, bpo.ErrorMessage(err))}
+// decodeEvaluationForm reads the set-up form; malformed numbers and dates
+// are field problems, reported together with the domain's validation.
+func decodeEvaluationForm(form url.Values) (bpo.EvaluationInput, bpo.Problems) {
+	var p bpo.Problems
+	in := bpo.EvaluationInput{
+		Title:         strings.TrimSpace(form.Get("title")),
+		Scope:         strings.TrimSpace(form.Get("scope")),
+		Services:      form["services"],
+		Aggregation:   form.Get("aggregation"),
+		Justification: bpo.JustificationPolicy(form.Get("justification")),
+	}
+	if d := strings.TrimSpace(form.Get("due_date")); d != "" {
+		t, err := time.Parse(time.DateOnly, d)
+		if err != nil || t.Year() < 2000 || t.Year() > 2200 {
+			p.Add("due_date", "error.field.date")
+		} else {
+			in.DueDate = &t
+		}
+	}
+	in.ScaleMin = formIntOr(&p, form, "scale_min", 0)
+	in.ScaleMax = formIntOr(&p, form, "scale_max", 0)
+	in.AwardThreshold = formFloat(&p, form, "award_threshold")
+	in.CloseCallMargin = formFloat(&p, form, "close_call_margin")
+	in.ScaleLevels = decodeLevels(form, in.ScaleMin, in.ScaleMax)
+	if err := in.Validate(); err != nil {
+		p = mergeProblems(p, err)
+	}
+	return in, p
+}
+
+// decodeLevels reads the scale's descriptors when the form carries one for
+// every point of the scale; otherwise (a new evaluation, or a scale just
+// changed) nil lets the defaults apply.
+func decodeLevels(form url.Values, lo, hi int) []bpo.ScaleLevel {
+	if hi < lo || hi-lo > 10 {
+		return nil
+	}
+	var levels []bpo.ScaleLevel
+	for v := lo; v <= hi; v++ {
+		n := strconv.Itoa(v)
+		if !form.Has("level_en_" + n) {
+			return nil
+		}
+		levels = append(levels, bpo.ScaleLevel{Value: v,
+			LabelEN: strings.TrimSpace(form.Get("level_en_" + n)), LabelFR: strings.TrimSpace(form.Get("level_fr_" + n)),
+			HelpEN: strings.TrimSpace(form.Get("help_en_" + n)), HelpFR: strings.TrimSpace(form.Get("help_fr_" + n))})
+	}
+	return levels
+}
+
+func formIntOr(p *bpo.Problems, form url.Values, field string, def int) int {
+	if n := formInt(p, form, field); n != nil {
+		return *n
+	}
+	if !p.Has(field) && strings.TrimSpace(form.Get(field)) == "" {
+		p.Add(field, "error.field.required")
+	}
+	return def
+}
+
+// formFloat reads a required decimal number, accepting a decimal comma as
+// French speakers type it.
+func formFloat(p *bpo.Problems, form url.Values, field string) float64 {
+	v, ok, err := parseDecimal(form.Get(field))
+	switch {
+	case err != nil:
+		p.Add(field, bpo.ErrorMessage(err).Key)
+	case !ok:
+		p.Add(field, "error.field.required")
+	}
+	return v
+}
+
+// formID reads a numeric id from a form field (a choice from a list).
+func formID(form url.Values, field string) (int64, error) {
+	id, err := strconv.ParseInt(form.Get(field), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errBadRequest
+	}
+	return id, nil
+}
+
+// decodeCriterionForm reads the criterion form; malformed numbers are field
+// problems, reported together with the domain's validation. What the form
+// does not send once scoring has started (key, unit, direction) keeps its
+// stored value; what it sends is checked by the service.
+func decodeCriterionForm(form url.Values, f criterionForm, e *bpo.Evaluation) (bpo.CriterionInput, bpo.Problems) {
+	var p bpo.Problems
+	in := bpo.CriterionInput{
+		Kind:       f.kind,
+		Key:        strings.TrimSpace(form.Get("key")),
+		NameEN:     strings.TrimSpace(form.Get("name_en")),
+		NameFR:     strings.TrimSpace(form.Get("name_fr")),
+		GuidanceEN: strings.TrimSpace(form.Get("guidance_en")),
+		GuidanceFR: strings.TrimSpace(form.Get("guidance_fr")),
+		Weight:     formFloat(&p, form, "weight"),
+	}
+	if f.parent != nil {
+		id := f.parent.ID
+		in.ParentID = &id
+	}
+	switch f.kind {
+	case bpo.KindRated:
+		in.MinRating = formOptionalFloat(&p, form, "min_rating")
+	case bpo.KindMeasured:
+		in.Unit, in.Better = strings.TrimSpace(form.Get("unit")), form.Get("better")
+		in.Best = formOptionalFloat(&p, form, "best")
+		in.Worst = formOptionalFloat(&p, form, "worst")
+		in.Limit = formOptionalFloat(&p, form, "limit")
+	}
+	if c := f.current; c != nil {
+		if !form.Has("key") {
+			in.Key = c.Key
+		}
+		if !form.Has("unit") {
+			in.Unit = c.Unit
+		}
+		if !form.Has("better") {
+			in.Better = c.Better
+		}
+	}
+	if err := in.Validate(e.ScaleMin, e.ScaleMax); err != nil {
+		p = mergeProblems(p, err)
+	}
+	return in, p
+}
+
+// formOptionalFloat reads an optional decimal number.
+func formOptionalFloat(p *bpo.Problems, form url.Values, field string) *float64 {
+	v, present, err := parseDecimal(form.Get(field))
+	if err != nil {
+		p.Add(field, bpo.ErrorMessage(err).Key)
+		return nil
+	}
+	if !present {
+		return nil
+	}
+	return &v
+}
+
+// decodeVendorForm reads the vendor form; malformed numbers are reported as
+// field problems alongside the domain's own validation.
+func decodeVendorForm(form url.Values) (bpo.VendorInput, bpo.Problems) {
+	var p bpo.Problems
+	in := bpo.VendorInput{
+		Name:         form.Get("name"),
+		Country:      form.Get("country"),
+		Website:      form.Get("website"),
+		ContactName:  form.Get("contact_name"),
+		ContactEmail: form.Get("contact_email"),
+		ContactPhone: form.Get("contact_phone"),
+		Services:     form["services"],
+		Languages:    form["languages"],
+		Headcount:    formInt(&p, form, "headcount"),
+		Notes:        form.Get("notes"),
+	}
+	if len(p) > 0 {
+		// Report every field at once, not the number first and the rest later.
+		in.Normalize()
+		if err := in.Validate(); err != nil {
+			p = mergeProblems(p, err)
+		}
+	}
+	return in, p
+}
+
+// mergeProblems adds an EINVALID error's field problems to p.
+func mergeProblems(p bpo.Problems, err error) bpo.Problems {
 	var e *bpo.Error
 	if errors.As(err, &e) {
-		visible := map[string]bool{}
-		for _, f := range shown {
-			visible[f.Name] = true
-		}
 		for _, fe := range e.Fields {
-			if !visible[fe.Field] {
-				parts = append(parts, tr(lang, fe.Message))
+			if !p.Has(fe.Field) {
+				p = append(p, fe)
 			}
 		}
 	}
-	return strings.Join(slices.Compact(parts), " ")
+	return p
 }
 
-// maxPage bounds page numbers, so that the offset they make cannot overflow.
-const maxPage = 1_000_000
-
-// pageNumber reads the ?page= of a list: 1 when missing or malformed.
-func pageNumber(q url.Values) int {
-	page, err := strconv.Atoi(q.Get("page"))
-	if err != nil {
-		var ne *strconv.NumError
-		if errors.As(err, &ne) && ne.Err == strconv.ErrRange && !strings.HasPrefix(q.Get("page"), "-") {
-			return maxPage
-		}
-		return 1
+// decodeRating reads an autosave. Whether the criterion is a rated
+// criterion of the evaluation is the save's to check.
+func decodeRating(form url.Values) (bpo.RatingInput, bpo.Problems, error) {
+	var (
+		in  bpo.RatingInput
+		p   bpo.Problems
+		err error
+	)
+	if in.CriterionID, err = strconv.ParseInt(form.Get("criterion"), 10, 64); err != nil {
+		return in, nil, errBadRequest
 	}
-	return min(max(page, 1), maxPage)
+	if in.Version, err = formVersion(form); err != nil {
+		return in, nil, err
+	}
+	in.Value = formInt(&p, form, "value")
+	// Browsers send a textarea's line breaks as CRLF; the page shows LF.
+	in.Justification = strings.ReplaceAll(form.Get("justification"), "\r\n", "\n")
+	return in, p, nil
 }
 
-// checkQuery refuses query parameters that nobody can have typed into a
-// search form: text that is not UTF-8 or holds control characters, which
-// PostgreSQL would refuse as a fault.
-func checkQuery(q url.Values, names ...string) error {
-	for _, name := range names {
-		v := q.Get(name)
-		if !utf8.ValidString(v) || strings.ContainsFunc(v, unicode.IsControl) {
-			return errBadRequest
+// decodeConflicts reads the declaration form. A vendor that does not take
+// part in the evaluation is a bad request: the form never offers one.
+func decodeConflicts(form url.Values, d *bpo.EvaluationDetail) ([]bpo.Conflict, bool, bpo.Problems, error) {
+	var p bpo.Problems
+	none := form.Get("none") == "1"
+	conflicts := []bpo.Conflict{}
+	for _, raw := range form["vendor"] {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || d.Participant(id) == nil {
+			return nil, false, nil, errBadRequest
 		}
+		if slices.ContainsFunc(conflicts, func(c bpo.Conflict) bool { return c.VendorID == id }) {
+			continue
+		}
+		note := strings.TrimSpace(form.Get(fmt.Sprintf("note_%d", id)))
+		conflicts = append(conflicts, bpo.Conflict{VendorID: id, Note: note})
 	}
-	return nil
+	switch {
+	case none && len(conflicts) > 0:
+		p.Add("none", "error.conflicts.both")
+	case !none && len(conflicts) == 0:
+		p.Add("none", "error.conflicts.choose")
+	}
+	return conflicts, none, p, nil
 }

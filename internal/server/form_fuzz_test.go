@@ -111,7 +111,7 @@ func FuzzSafeNext(f *testing.F) {
 func FuzzDecodeForms(f *testing.F) {
 	criteria := fuzzCriteria()
 	e := &bpo.Evaluation{ScaleMin: 1, ScaleMax: 5}
-	parts := []*bpo.Participant{{VendorID: 11}, {VendorID: 12}}
+	d := &bpo.EvaluationDetail{Criteria: criteria, Participants: []*bpo.Participant{{VendorID: 11}, {VendorID: 12}}}
 	f.Fuzz(func(t *testing.T, body string) {
 		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -155,10 +155,10 @@ func FuzzDecodeForms(f *testing.F) {
 			t.Fatalf("decodeRating: %v", err)
 		}
 
-		if conflicts, _, _, err := decodeConflicts(form, parts); err == nil {
+		if conflicts, _, _, err := decodeConflicts(form, d); err == nil {
 			seen := map[int64]bool{}
 			for _, c := range conflicts {
-				if seen[c.VendorID] || findParticipant(parts, c.VendorID) == nil {
+				if seen[c.VendorID] || d.Participant(c.VendorID) == nil {
 					t.Fatalf("conflicts %+v: a vendor twice, or one not taking part", conflicts)
 				}
 				seen[c.VendorID] = true
@@ -168,7 +168,7 @@ func FuzzDecodeForms(f *testing.F) {
 		}
 
 		for _, lang := range i18n.Langs {
-			in, err := decodeWeights(lang, form, criteria)
+			in, err := decodeWeights(lang, form, d.Tree())
 			if err != nil {
 				if code := bpo.ErrorCode(err); code != "bad_request" && code != bpo.ECONFLICT {
 					t.Fatalf("decodeWeights: %v", err)
@@ -176,7 +176,7 @@ func FuzzDecodeForms(f *testing.F) {
 				continue
 			}
 			for _, c := range in.changes {
-				if findCriterion(criteria, c.CriterionID) == nil || !(c.Weight >= 0 && c.Weight <= 1e6) || c.Version < 0 {
+				if d.Criterion(c.CriterionID) == nil || !(c.Weight >= 0 && c.Weight <= 1e6) || c.Version < 0 {
 					t.Fatalf("weight change accepted: %+v", c)
 				}
 			}

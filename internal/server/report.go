@@ -10,16 +10,16 @@ import (
 	"strconv"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/evalmodel"
 	"github.com/bpoeval/bpoeval/internal/i18n"
 	"github.com/bpoeval/bpoeval/internal/report"
-	"github.com/bpoeval/bpoeval/internal/scoring"
 )
 
 // showReport sends an evaluation's PDF report, in the language of ?lang=
 // (en or fr), else the reader's. Managers only: the report quotes every
 // evaluator's ratings.
 func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.managedEvaluationID(w, r)
+	id, ok := s.evaluationInPath(w, r)
 	if !ok {
 		return
 	}
@@ -70,14 +70,13 @@ func (s *Server) writeReport(ctx context.Context, b *bytes.Buffer, data *report.
 // evaluators and submitted ratings, the scorecards' dates, the weight
 // changes, and the engine's result, computed as /result computes it.
 func (s *Server) reportData(ctx context.Context, lang i18n.Lang, id int64) (*report.Data, error) {
-	d, err := s.loadEvaluation(ctx, id, bpo.WithAssignments|bpo.WithJustifications|forScoring)
+	d, err := s.loadEvaluation(ctx, id, bpo.WithAssignments|bpo.WithJustifications|evalmodel.Parts)
 	if err != nil {
 		return nil, err
 	}
-	m := scoringModel(d, string(lang))
-	res, err := scoring.Evaluate(m)
+	m, res, err := evalmodel.Score(d, lang, nil)
 	if err != nil {
-		return nil, scoringError(err)
+		return nil, err
 	}
 	progress, err := s.scorecards.FindProgress(ctx, id)
 	if err != nil {

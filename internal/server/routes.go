@@ -8,7 +8,10 @@ import (
 	"github.com/bpoeval/bpoeval/web/static"
 )
 
-// Handler returns the whole route surface of the application.
+// Handler returns the whole route surface of the application. Who may use
+// a route is decided here, by the group it is in: public, signed-in users,
+// or managers (requireManager). Handlers and services check each object on
+// top of that: an evaluator sees only the evaluations they are assigned to.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.requestID, s.logRequests, s.recoverPanic, s.countRequests, securityHeaders, s.limitBody, s.crossOrigin)
@@ -19,7 +22,6 @@ func (s *Server) Handler() http.Handler {
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.loadSession)
-
 		r.Get("/login", s.showLoginPage)
 		r.Post("/login", s.login)
 		r.Post("/logout", s.logout)
@@ -27,62 +29,14 @@ func (s *Server) Handler() http.Handler {
 
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireUser)
-
-			r.Get("/", s.showDashboard)
-
-			r.Get("/vendors", s.showVendorList)
-			r.Get("/vendors/new", s.showNewVendorPage)
-			r.Post("/vendors", s.createVendor)
-			r.Get("/vendors/{vendorID}", s.showVendor)
-			r.Get("/vendors/{vendorID}/edit", s.showEditVendorPage)
-			r.Post("/vendors/{vendorID}", s.updateVendor)
-			r.Post("/vendors/{vendorID}/archive", s.archiveVendor)
-			r.Post("/vendors/{vendorID}/unarchive", s.unarchiveVendor)
-
-			r.Get("/evaluations", s.showEvaluationList)
-			r.Get("/evaluations/new", s.showNewEvaluationPage)
-			r.Post("/evaluations", s.createEvaluation)
-			r.Get("/evaluations/{evaluationID}", s.showEvaluation)
-			r.Get("/evaluations/{evaluationID}/edit", s.showEditEvaluationPage)
-			r.Post("/evaluations/{evaluationID}", s.updateEvaluation)
-			r.Post("/evaluations/{evaluationID}/status", s.setEvaluationStatus)
-			r.Post("/evaluations/{evaluationID}/decision", s.recordDecision)
-			r.Post("/evaluations/{evaluationID}/participants", s.addParticipant)
-			r.Post("/evaluations/{evaluationID}/participants/{vendorID}/stage", s.setParticipantStage)
-			r.Post("/evaluations/{evaluationID}/evaluators", s.assignEvaluator)
-			r.Post("/evaluations/{evaluationID}/evaluators/{userID}/remove", s.unassignEvaluator)
-			r.Post("/evaluations/{evaluationID}/measurements/{vendorID}", s.saveMeasurements)
-			r.Get("/evaluations/{evaluationID}/conflicts", s.showConflictsPage)
-			r.Post("/evaluations/{evaluationID}/conflicts", s.declareConflicts)
-			r.Get("/evaluations/{evaluationID}/scorecards/{vendorID}", s.showScorecard)
-			r.Post("/evaluations/{evaluationID}/scorecards/{vendorID}/ratings", s.saveRating)
-			r.Post("/evaluations/{evaluationID}/scorecards/{vendorID}/submit", s.submitScorecard)
-			r.Post("/evaluations/{evaluationID}/scorecards/{scorecardID}/reopen", s.reopenScorecard)
-			r.Get("/evaluations/{evaluationID}/history", s.showHistory)
-			r.Get("/evaluations/{evaluationID}/compare", s.showCompare)
-			r.Get("/evaluations/{evaluationID}/compare/ratings", s.showCompareRatings)
-			r.Get("/evaluations/{evaluationID}/scores.csv", s.exportScores)
-			r.Get("/evaluations/{evaluationID}/report.pdf", s.showReport)
-			r.Get("/evaluations/{evaluationID}/criteria", s.showCriteriaPage)
-			r.Get("/evaluations/{evaluationID}/criteria/new", s.showNewCriterionPage)
-			r.Post("/evaluations/{evaluationID}/criteria", s.createCriterion)
-			r.Get("/evaluations/{evaluationID}/criteria/{criterionID}/edit", s.showEditCriterionPage)
-			r.Post("/evaluations/{evaluationID}/criteria/{criterionID}", s.updateCriterion)
-			r.Post("/evaluations/{evaluationID}/criteria/{criterionID}/remove", s.removeCriterion)
-			r.Post("/evaluations/{evaluationID}/criteria/{criterionID}/move", s.moveCriterion)
-			r.Post("/evaluations/{evaluationID}/weights", s.saveWeights)
-			r.Post("/evaluations/{evaluationID}/weights/preview", s.previewWeights)
-
-			r.Get("/account/tokens", s.showTokens)
-			r.Post("/account/tokens", s.createToken)
-			r.Post("/account/tokens/{tokenID}/revoke", s.revokeToken)
+			s.userRoutes(r)
+			r.With(s.requireManager).Group(s.managerRoutes)
 		})
 	})
 
 	// The API also takes personal tokens, in place of the session.
 	r.Group(func(r chi.Router) {
-		r.Use(s.tokenOrSession, s.requireUser)
-
+		r.Use(s.tokenOrSession, s.requireUser, s.requireManager)
 		r.Get("/api/v1/evaluations", s.apiListEvaluations)
 		r.Get("/api/v1/evaluations/{evaluationID}/model", s.apiShowModel)
 		r.Get("/api/v1/evaluations/{evaluationID}/result", s.apiShowResult)
@@ -90,4 +44,63 @@ func (s *Server) Handler() http.Handler {
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 	return r
+}
+
+// userRoutes are open to every signed-in user; evaluators see only what
+// they are assigned to.
+func (s *Server) userRoutes(r chi.Router) {
+	r.Get("/", s.showDashboard)
+	r.Get("/vendors", s.showVendorList)
+	r.Get("/vendors/{vendorID}", s.showVendor)
+	r.Get("/evaluations", s.showEvaluationList)
+	r.Get("/evaluations/{evaluationID}", s.showEvaluation)
+	r.Get("/evaluations/{evaluationID}/conflicts", s.showConflictsPage)
+	r.Post("/evaluations/{evaluationID}/conflicts", s.declareConflicts)
+	r.Get("/evaluations/{evaluationID}/scorecards/{vendorID}", s.showScorecard)
+	r.Post("/evaluations/{evaluationID}/scorecards/{vendorID}/ratings", s.saveRating)
+	r.Post("/evaluations/{evaluationID}/scorecards/{vendorID}/submit", s.submitScorecard)
+	r.Get("/account/tokens", s.showTokens)
+	r.Post("/account/tokens", s.createToken)
+	r.Post("/account/tokens/{tokenID}/revoke", s.revokeToken)
+}
+
+// managerRoutes are for managers and administrators only: the vendor
+// registry's edits, an evaluation's set-up, and everything that shows more
+// than one evaluator's ratings.
+func (s *Server) managerRoutes(r chi.Router) {
+	r.Get("/vendors/new", s.showNewVendorPage)
+	r.Post("/vendors", s.createVendor)
+	r.Get("/vendors/{vendorID}/edit", s.showEditVendorPage)
+	r.Post("/vendors/{vendorID}", s.updateVendor)
+	r.Post("/vendors/{vendorID}/archive", s.archiveVendor)
+	r.Post("/vendors/{vendorID}/unarchive", s.unarchiveVendor)
+
+	r.Get("/evaluations/new", s.showNewEvaluationPage)
+	r.Post("/evaluations", s.createEvaluation)
+	r.Get("/evaluations/{evaluationID}/edit", s.showEditEvaluationPage)
+	r.Post("/evaluations/{evaluationID}", s.updateEvaluation)
+	r.Post("/evaluations/{evaluationID}/status", s.setEvaluationStatus)
+	r.Post("/evaluations/{evaluationID}/decision", s.recordDecision)
+	r.Post("/evaluations/{evaluationID}/participants", s.addParticipant)
+	r.Post("/evaluations/{evaluationID}/participants/{vendorID}/stage", s.setParticipantStage)
+	r.Post("/evaluations/{evaluationID}/evaluators", s.assignEvaluator)
+	r.Post("/evaluations/{evaluationID}/evaluators/{userID}/remove", s.unassignEvaluator)
+	r.Post("/evaluations/{evaluationID}/measurements/{vendorID}", s.saveMeasurements)
+	r.Post("/evaluations/{evaluationID}/scorecards/{scorecardID}/reopen", s.reopenScorecard)
+
+	r.Get("/evaluations/{evaluationID}/history", s.showHistory)
+	r.Get("/evaluations/{evaluationID}/compare", s.showCompare)
+	r.Get("/evaluations/{evaluationID}/compare/ratings", s.showCompareRatings)
+	r.Get("/evaluations/{evaluationID}/scores.csv", s.exportScores)
+	r.Get("/evaluations/{evaluationID}/report.pdf", s.showReport)
+
+	r.Get("/evaluations/{evaluationID}/criteria", s.showCriteriaPage)
+	r.Get("/evaluations/{evaluationID}/criteria/new", s.showNewCriterionPage)
+	r.Post("/evaluations/{evaluationID}/criteria", s.createCriterion)
+	r.Get("/evaluations/{evaluationID}/criteria/{criterionID}/edit", s.showEditCriterionPage)
+	r.Post("/evaluations/{evaluationID}/criteria/{criterionID}", s.updateCriterion)
+	r.Post("/evaluations/{evaluationID}/criteria/{criterionID}/remove", s.removeCriterion)
+	r.Post("/evaluations/{evaluationID}/criteria/{criterionID}/move", s.moveCriterion)
+	r.Post("/evaluations/{evaluationID}/weights", s.saveWeights)
+	r.Post("/evaluations/{evaluationID}/weights/preview", s.previewWeights)
 }

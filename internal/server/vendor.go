@@ -1,11 +1,8 @@
 package server
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -70,27 +67,6 @@ func (s *Server) showVendorList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, pages.VendorList(view))
 }
 
-func pageURL(u *url.URL, page int) string {
-	q := u.Query()
-	q.Set("page", strconv.Itoa(page))
-	return u.Path + "?" + q.Encode()
-}
-
-func mapNames(lang i18n.Lang, codes []string, name func(i18n.Lang, string) string) []string {
-	out := make([]string, len(codes))
-	for i, c := range codes {
-		out[i] = name(lang, c)
-	}
-	return out
-}
-
-func headcountText(lang i18n.Lang, n *int) string {
-	if n == nil {
-		return "—"
-	}
-	return i18n.Number(lang, float64(*n), 0)
-}
-
 func (s *Server) showVendor(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "vendorID")
 	if err != nil {
@@ -116,10 +92,6 @@ func (s *Server) showVendor(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) showNewVendorPage(w http.ResponseWriter, r *http.Request) {
-	if !bpo.CanEditVendors(bpo.UserFromContext(r.Context())) {
-		s.Error(w, r, bpo.Errorf(bpo.EFORBIDDEN, "error.forbidden"))
-		return
-	}
 	s.render(w, r, pages.VendorForm(s.vendorFormView(r, 0, "", 0, bpo.VendorInput{}, nil)))
 }
 
@@ -132,10 +104,6 @@ func (s *Server) showEditVendorPage(w http.ResponseWriter, r *http.Request) {
 	v, err := s.vendors.FindVendorByID(r.Context(), id)
 	if err != nil {
 		s.Error(w, r, err)
-		return
-	}
-	if !bpo.CanEditVendors(bpo.UserFromContext(r.Context())) {
-		s.Error(w, r, bpo.Errorf(bpo.EFORBIDDEN, "error.forbidden"))
 		return
 	}
 	s.render(w, r, pages.VendorForm(s.vendorFormView(r, v.ID, v.Name, v.Version, vendorInputOf(v), nil)))
@@ -249,45 +217,6 @@ func (s *Server) setArchived(w http.ResponseWriter, r *http.Request, archived bo
 	http.Redirect(w, r, fmt.Sprintf("/vendors/%d", id), http.StatusSeeOther)
 }
 
-// decodeVendorForm reads the vendor form; malformed numbers are reported as
-// field problems alongside the domain's own validation.
-func decodeVendorForm(form url.Values) (bpo.VendorInput, bpo.Problems) {
-	var p bpo.Problems
-	in := bpo.VendorInput{
-		Name:         form.Get("name"),
-		Country:      form.Get("country"),
-		Website:      form.Get("website"),
-		ContactName:  form.Get("contact_name"),
-		ContactEmail: form.Get("contact_email"),
-		ContactPhone: form.Get("contact_phone"),
-		Services:     form["services"],
-		Languages:    form["languages"],
-		Headcount:    formInt(&p, form, "headcount"),
-		Notes:        form.Get("notes"),
-	}
-	if len(p) > 0 {
-		// Report every field at once, not the number first and the rest later.
-		in.Normalize()
-		if err := in.Validate(); err != nil {
-			p = mergeProblems(p, err)
-		}
-	}
-	return in, p
-}
-
-// mergeProblems adds an EINVALID error's field problems to p.
-func mergeProblems(p bpo.Problems, err error) bpo.Problems {
-	var e *bpo.Error
-	if errors.As(err, &e) {
-		for _, fe := range e.Fields {
-			if !p.Has(fe.Field) {
-				p = append(p, fe)
-			}
-		}
-	}
-	return p
-}
-
 func vendorInputOf(v *bpo.Vendor) bpo.VendorInput {
 	return bpo.VendorInput{
 		Name: v.Name, Country: v.Country, Website: v.Website, ContactName: v.ContactName,
@@ -332,15 +261,6 @@ func (s *Server) vendorFormView(r *http.Request, id int64, name string, version 
 	return pages.VendorFormView{ID: id, Name: name, Version: version, Fields: f, HasError: len(problems) > 0}
 }
 
-// nonEmpty keeps multi-choice fields with nothing chosen from matching the
-// empty option.
-func nonEmpty(values []string) []string {
-	if values == nil {
-		return []string{}
-	}
-	return values
-}
-
 // vendorDiff lists the fields where the stored vendor differs from the user's input.
 func vendorDiff(lang i18n.Lang, theirs, yours bpo.VendorInput) []pages.ConflictRow {
 	theirs.Normalize()
@@ -362,17 +282,4 @@ func vendorDiff(lang i18n.Lang, theirs, yours bpo.VendorInput) []pages.ConflictR
 	add("vendor.headcount", headcountText(lang, theirs.Headcount), headcountText(lang, yours.Headcount))
 	add("vendor.notes", theirs.Notes, yours.Notes)
 	return rows
-}
-
-func joinSorted(s []string) string {
-	s = slices.Clone(s)
-	slices.Sort(s)
-	return strings.Join(s, ", ")
-}
-
-func yesNo(lang i18n.Lang, b bool) string {
-	if b {
-		return i18n.T(lang, "common.yes")
-	}
-	return i18n.T(lang, "common.no")
 }

@@ -2,13 +2,14 @@ package server
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
-	"github.com/bpoeval/bpoeval/internal/explain"
+	"github.com/bpoeval/bpoeval/internal/evalmodel"
 	"github.com/bpoeval/bpoeval/internal/i18n"
-	"github.com/bpoeval/bpoeval/internal/scoring"
 	"github.com/bpoeval/bpoeval/web/components"
 	"github.com/bpoeval/bpoeval/web/pages"
 )
@@ -19,7 +20,7 @@ func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (
 	u := bpo.UserFromContext(ctx)
 	parts := bpo.WithAssignments
 	if bpo.IsManager(u) {
-		parts |= forScoring
+		parts |= evalmodel.Parts
 	}
 	d, err := s.loadEvaluation(ctx, id, parts)
 	if err != nil {
@@ -56,7 +57,7 @@ func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (
 
 // addRecommendation shows the engine's current recommendation from the
 // submitted scorecards, and the vendors a decision can select.
-func addRecommendation(lang i18n.Lang, v *pages.EvaluationView, d *evaluationData) {
+func addRecommendation(lang i18n.Lang, v *pages.EvaluationView, d *bpo.EvaluationDetail) {
 	for _, p := range d.Participants {
 		if p.Stage != bpo.StageRejected {
 			v.DecisionChoices = append(v.DecisionChoices, components.Option{Value: strconv.FormatInt(p.VendorID, 10), Label: p.Name})
@@ -65,18 +66,13 @@ func addRecommendation(lang i18n.Lang, v *pages.EvaluationView, d *evaluationDat
 	if len(d.Ratings) == 0 {
 		return
 	}
-	res, err := scoring.Evaluate(scoringModel(d, string(lang)))
+	_, res, err := evalmodel.Score(d, lang, nil)
 	if err != nil {
 		// A set-up the engine refuses is shown as such, not as a failure of the page.
-		v.Recommendation = &pages.RecommendationView{Decision: "invalid", Title: tr(lang, bpo.ErrorMessage(scoringError(err)))}
+		v.Recommendation = &pages.RecommendationView{Decision: "invalid", Title: tr(lang, bpo.ErrorMessage(err))}
 		return
 	}
-	rec := res.Recommendation
-	r := &pages.RecommendationView{Decision: string(rec.Decision), Title: explain.Decision(lang, rec.Decision)}
-	for _, reason := range rec.Reasons {
-		r.Reasons = append(r.Reasons, explain.Reason(lang, reason))
-	}
-	v.Recommendation = r
+	v.Recommendation = recommendationView(lang, res.Recommendation)
 }
 
 // userName returns a function naming users by id, for "recorded by".
@@ -90,7 +86,7 @@ func (s *Server) userName(ctx context.Context) func(int64) string {
 	}
 }
 
-func decisionView(lang i18n.Lang, d *evaluationData, userName func(int64) string) *pages.DecisionView {
+func decisionView(lang i18n.Lang, d *bpo.EvaluationDetail, userName func(int64) string) *pages.DecisionView {
 	dec := d.Evaluation.Decision
 	if dec == nil {
 		return nil
@@ -187,115 +183,6 @@ func thresholds(lang i18n.Lang, c *bpo.Criterion) string {
 	return strings.Join(parts, " · ")
 }
 
-func participantRows(lang i18n.Lang, parts []*bpo.Participant) []pages.ParticipantRow {
-	rows := make([]pages.ParticipantRow, len(parts))
-	for i, p := range parts {
-		rows[i] = pages.ParticipantRow{VendorID: p.VendorID, Name: p.Name, Country: i18n.CountryName(lang, p.Country),
-			Stage: string(p.Stage), Reason: p.RejectReason, Version: p.Version}
-	}
-	return rows
-}
-
-func evaluatorRows(lang i18n.Lang, assignments []*bpo.Assignment, parts []*bpo.Participant) []pages.EvaluatorRow {
-	names := map[int64]string{}
-	for _, p := range parts {
-		names[p.VendorID] = p.Name
-	}
-	rows := make([]pages.EvaluatorRow, len(assignments))
-	for i, a := range assignments {
-		row := pages.EvaluatorRow{UserID: a.UserID, Name: a.Name, Declared: i18n.T(lang, "evaluation.not_declared"), Conflicts: "—"}
-		if a.COIDeclaredAt != nil {
-			row.Declared = i18n.DateTime(lang, *a.COIDeclaredAt)
-			row.Conflicts = i18n.T(lang, "evaluation.no_conflict")
-		}
-		if len(a.Conflicts) > 0 {
-			var list []string
-			for _, c := range a.Conflicts {
-				item := names[c.VendorID]
-				if c.Note != "" {
-					item += " (" + c.Note + ")"
-				}
-				list = append(list, item)
-			}
-			row.Conflicts = strings.Join(list, "; ")
-		}
-		rows[i] = row
-	}
-	return rows
-}
-
-// scorecardCell is the state of one evaluator's scorecard for one vendor.
-func scorecardCell(a *bpo.Assignment, vendorID int64, byPair map[[2]int64]*bpo.ScorecardProgress, rated int) pages.MatrixCell {
-	if a.HasConflict(vendorID) {
-		return pages.MatrixCell{State: "conflict"}
-	}
-	p, ok := byPair[[2]int64{a.UserID, vendorID}]
-	if !ok || p.ScorecardID == 0 {
-		return pages.MatrixCell{State: "not_started", Total: rated}
-	}
-	return pages.MatrixCell{State: string(p.Status), Rated: p.Rated, Total: rated, ScorecardID: p.ScorecardID, Version: p.Version}
-}
-
-func progressByPair(progress []*bpo.ScorecardProgress) map[[2]int64]*bpo.ScorecardProgress {
-	m := make(map[[2]int64]*bpo.ScorecardProgress, len(progress))
-	for _, p := range progress {
-		m[[2]int64{p.EvaluatorID, p.VendorID}] = p
-	}
-	return m
-}
-
-func progressMatrix(parts []*bpo.Participant, assignments []*bpo.Assignment, progress []*bpo.ScorecardProgress, rated int) pages.ProgressMatrix {
-	byPair := progressByPair(progress)
-	var m pages.ProgressMatrix
-	var scored []*bpo.Participant
-	for _, p := range parts {
-		if p.Stage != bpo.StageRejected {
-			scored = append(scored, p)
-			m.Vendors = append(m.Vendors, p.Name)
-		}
-	}
-	m.Pending = make([]int, len(scored))
-	for _, a := range assignments {
-		row := pages.MatrixRow{Evaluator: a.Name}
-		for i, p := range scored {
-			c := scorecardCell(a, p.VendorID, byPair, rated)
-			if c.State != "conflict" {
-				m.Expected++
-				m.Pending[i]++
-			}
-			if c.State == string(bpo.ScorecardSubmitted) {
-				m.Submitted++
-				m.Pending[i]--
-			}
-			row.Cells = append(row.Cells, c)
-		}
-		m.Rows = append(m.Rows, row)
-	}
-	return m
-}
-
-func myScorecards(u *bpo.User, parts []*bpo.Participant, assignments []*bpo.Assignment, progress []*bpo.ScorecardProgress, rated int) []pages.MyScorecardRow {
-	var mine *bpo.Assignment
-	for _, a := range assignments {
-		if u != nil && a.UserID == u.ID {
-			mine = a
-		}
-	}
-	if mine == nil {
-		return nil
-	}
-	byPair := progressByPair(progress)
-	var rows []pages.MyScorecardRow
-	for _, p := range parts {
-		if p.Stage == bpo.StageRejected {
-			continue
-		}
-		c := scorecardCell(mine, p.VendorID, byPair, rated)
-		rows = append(rows, pages.MyScorecardRow{VendorID: p.VendorID, Name: p.Name, State: c.State, Rated: c.Rated, Total: rated})
-	}
-	return rows
-}
-
 // addChoices lists the registry vendors and the evaluators that can still be added.
 func (s *Server) addChoices(ctx context.Context, lang i18n.Lang, v *pages.EvaluationView, parts []*bpo.Participant, assignments []*bpo.Assignment) error {
 	vendors, _, err := s.vendors.FindVendors(ctx, bpo.VendorFilter{Limit: 1000})
@@ -328,31 +215,66 @@ func (s *Server) addChoices(ctx context.Context, lang i18n.Lang, v *pages.Evalua
 	return nil
 }
 
-// figureTable lays out the measured figures: one column per measured
-// criterion, one row per vendor still in the running.
-func figureTable(lang i18n.Lang, criteria []*bpo.Criterion, parts []*bpo.Participant, ms []*bpo.Measurement) ([]pages.MeasuredColumn, []pages.FigureRow) {
-	var cols []pages.MeasuredColumn
-	for _, c := range criteria {
-		if c.Kind == bpo.KindMeasured {
-			cols = append(cols, pages.MeasuredColumn{ID: c.ID, Name: c.Name(string(lang)), Unit: c.Unit})
-		}
+func (s *Server) showEvaluation(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.evaluationInPath(w, r)
+	if !ok {
+		return
 	}
-	value := map[[2]int64]float64{}
-	for _, m := range ms {
-		value[[2]int64{m.VendorID, m.CriterionID}] = m.Value
+	view, err := s.evaluationView(r.Context(), s.lang(r), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
 	}
-	var rows []pages.FigureRow
-	for _, p := range parts {
-		if p.Stage == bpo.StageRejected {
-			continue
-		}
-		row := pages.FigureRow{VendorID: p.VendorID, Name: p.Name, Values: make([]string, len(cols))}
-		for i, c := range cols {
-			if v, ok := value[[2]int64{p.VendorID, c.ID}]; ok {
-				row.Values[i] = inputNumber(lang, v)
-			}
-		}
-		rows = append(rows, row)
+	view.Flash = s.sessions.PopString(r.Context(), "flash")
+	s.render(w, r, pages.EvaluationShow(*view))
+}
+
+// evaluationDone finishes a set-up action: back to the evaluation page with
+// a notice, or the page again with the refusal explained (422 or 409).
+func (s *Server) evaluationDone(w http.ResponseWriter, r *http.Request, id int64, err error, flash string) {
+	code := bpo.ErrorCode(err)
+	if code == "" {
+		s.sessions.Put(r.Context(), "flash", flash)
+		http.Redirect(w, r, fmt.Sprintf("/evaluations/%d", id), http.StatusSeeOther)
+		return
 	}
-	return cols, rows
+	if code != bpo.EINVALID && code != bpo.ECONFLICT {
+		s.Error(w, r, err)
+		return
+	}
+	view, verr := s.evaluationView(r.Context(), s.lang(r), id)
+	if verr != nil {
+		s.Error(w, r, verr)
+		return
+	}
+	view.Alert = formAlert(s.lang(r), err, nil)
+	s.renderStatus(w, r, statusOf(code), pages.EvaluationShow(*view))
+}
+
+func (s *Server) setEvaluationStatus(w http.ResponseWriter, r *http.Request) {
+	id, form, version, ok := s.evaluationForm(w, r)
+	if !ok {
+		return
+	}
+	status := bpo.EvaluationStatus(form.Get("status"))
+	_, err := s.evaluations.SetEvaluationStatus(r.Context(), id, version, status)
+	s.evaluationDone(w, r, id, err, "evaluation.status_changed."+string(status))
+}
+
+// recordDecision records the decision of a closed evaluation: field vendor is
+// a vendor id or "in_house".
+func (s *Server) recordDecision(w http.ResponseWriter, r *http.Request) {
+	id, form, version, ok := s.evaluationForm(w, r)
+	if !ok {
+		return
+	}
+	in := bpo.DecisionInput{Rationale: form.Get("rationale"), InHouse: form.Get("vendor") == "in_house"}
+	var err error
+	if !in.InHouse && form.Get("vendor") != "" {
+		in.VendorID, err = formID(form, "vendor")
+	}
+	if err == nil {
+		_, err = s.evaluations.RecordDecision(r.Context(), id, version, in)
+	}
+	s.evaluationDone(w, r, id, err, "decision.recorded_flash")
 }

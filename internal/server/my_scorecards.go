@@ -1,0 +1,38 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/web/pages"
+)
+
+// myScorecardsView lists the signed-in evaluator's scorecards in open
+// evaluations, soonest due first, for the dashboard. Managers and admins
+// score nothing, so theirs is empty.
+func (s *Server) myScorecardsView(r *http.Request) (pages.MyScorecardsView, error) {
+	var v pages.MyScorecardsView
+	u := bpo.UserFromContext(r.Context())
+	if u == nil || u.Role != bpo.RoleEvaluator {
+		return v, nil
+	}
+	v.Show = true
+	mine, err := s.scorecards.FindMyScorecards(r.Context())
+	if err != nil {
+		return v, err
+	}
+	lang := s.lang(r)
+	for _, m := range mine {
+		row := pages.MyScorecardItem{EvaluationID: m.EvaluationID, EvaluationTitle: m.EvaluationTitle, Due: dueText(lang, m.DueDate)}
+		switch {
+		case !m.Declared:
+			row.State = "declare"
+		case m.Status == "":
+			row.VendorID, row.VendorName, row.State, row.Total = m.VendorID, m.VendorName, "not_started", m.Total
+		default:
+			row.VendorID, row.VendorName, row.State, row.Rated, row.Total = m.VendorID, m.VendorName, string(m.Status), m.Rated, m.Total
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v, nil
+}

@@ -1,0 +1,78 @@
+package server
+
+import (
+	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/web/pages"
+)
+
+// scorecardCell is the state of one evaluator's scorecard for one vendor.
+func scorecardCell(a *bpo.Assignment, vendorID int64, byPair map[[2]int64]*bpo.ScorecardProgress, rated int) pages.MatrixCell {
+	if a.HasConflict(vendorID) {
+		return pages.MatrixCell{State: "conflict"}
+	}
+	p, ok := byPair[[2]int64{a.UserID, vendorID}]
+	if !ok || p.ScorecardID == 0 {
+		return pages.MatrixCell{State: "not_started", Total: rated}
+	}
+	return pages.MatrixCell{State: string(p.Status), Rated: p.Rated, Total: rated, ScorecardID: p.ScorecardID, Version: p.Version}
+}
+
+func progressByPair(progress []*bpo.ScorecardProgress) map[[2]int64]*bpo.ScorecardProgress {
+	m := make(map[[2]int64]*bpo.ScorecardProgress, len(progress))
+	for _, p := range progress {
+		m[[2]int64{p.EvaluatorID, p.VendorID}] = p
+	}
+	return m
+}
+
+func progressMatrix(parts []*bpo.Participant, assignments []*bpo.Assignment, progress []*bpo.ScorecardProgress, rated int) pages.ProgressMatrix {
+	byPair := progressByPair(progress)
+	var m pages.ProgressMatrix
+	var scored []*bpo.Participant
+	for _, p := range parts {
+		if p.Stage != bpo.StageRejected {
+			scored = append(scored, p)
+			m.Vendors = append(m.Vendors, p.Name)
+		}
+	}
+	m.Pending = make([]int, len(scored))
+	for _, a := range assignments {
+		row := pages.MatrixRow{Evaluator: a.Name}
+		for i, p := range scored {
+			c := scorecardCell(a, p.VendorID, byPair, rated)
+			if c.State != "conflict" {
+				m.Expected++
+				m.Pending[i]++
+			}
+			if c.State == string(bpo.ScorecardSubmitted) {
+				m.Submitted++
+				m.Pending[i]--
+			}
+			row.Cells = append(row.Cells, c)
+		}
+		m.Rows = append(m.Rows, row)
+	}
+	return m
+}
+
+func myScorecards(u *bpo.User, parts []*bpo.Participant, assignments []*bpo.Assignment, progress []*bpo.ScorecardProgress, rated int) []pages.MyScorecardRow {
+	var mine *bpo.Assignment
+	for _, a := range assignments {
+		if u != nil && a.UserID == u.ID {
+			mine = a
+		}
+	}
+	if mine == nil {
+		return nil
+	}
+	byPair := progressByPair(progress)
+	var rows []pages.MyScorecardRow
+	for _, p := range parts {
+		if p.Stage == bpo.StageRejected {
+			continue
+		}
+		c := scorecardCell(mine, p.VendorID, byPair, rated)
+		rows = append(rows, pages.MyScorecardRow{VendorID: p.VendorID, Name: p.Name, State: c.State, Rated: c.Rated, Total: rated})
+	}
+	return rows
+}

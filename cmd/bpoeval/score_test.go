@@ -131,7 +131,7 @@ func TestScoreText(t *testing.T) {
 	}{
 		"English": {[]string{"--format", "text"}, []string{
 			"Rank  Vendor    Score  Eligible  Completeness\n1     Acme BPO  ",
-			"yes       100%\n2     Beta      ",
+			"yes       100%\n—     Beta      ",
 			"\nDecision: Award (Acme BPO)\nReasons:\n- Award to Acme BPO: it is the only eligible vendor",
 			"- Beta was knocked out: Policies & procedures (rating 2 is below the minimum 3).\n",
 		}},

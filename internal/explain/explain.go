@@ -7,6 +7,7 @@ package explain
 
 import (
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/bpoeval/bpoeval/internal/i18n"
@@ -60,8 +61,52 @@ func Reason(lang i18n.Lang, r scoring.Reason) string {
 		return i18n.T(lang, "scoring.reason.nearest_flip", vendor, name(r.Criterion), flip, now)
 	case scoring.ReasonStable:
 		return i18n.T(lang, "scoring.reason.stable", vendor)
+	case scoring.ReasonRankReversal:
+		return i18n.T(lang, "scoring.reason.rank_reversal", name(r.Removed), name(r.RunnerUp), vendor, names(lang, r.Criteria))
+	case scoring.ReasonRobustness:
+		return robustness(lang, r)
 	}
 	return i18n.T(lang, "scoring.reason."+string(r.Code))
+}
+
+// robustness phrases the shares of the sampled weightings: "Atlas leads in
+// 64% of weightings within ±25% of the set weights; Carthage in 36%."
+func robustness(lang i18n.Lang, r scoring.Reason) string {
+	if len(r.Shares) == 0 {
+		return ""
+	}
+	first := r.Shares[0]
+	spread := percent(lang, r.Weight, 1)
+	if len(r.Shares) == 1 {
+		return i18n.T(lang, "scoring.reason.robustness.one", name(first.Vendor), Share(lang, first.Share), spread)
+	}
+	others := make([]string, len(r.Shares)-1)
+	for i, s := range r.Shares[1:] {
+		others[i] = i18n.T(lang, "scoring.robustness.item", name(s.Vendor), Share(lang, s.Share))
+	}
+	return i18n.T(lang, "scoring.reason.robustness", name(first.Vendor), Share(lang, first.Share), spread, strings.Join(others, ", "))
+}
+
+// Share formats a share of the sampled weightings as a whole percentage,
+// with decimals only where rounding would say 0% of a share above 0 or 100%
+// of one below 1: "64%", "99.9%", "0.05%".
+func Share(lang i18n.Lang, s float64) string {
+	d := 0
+	for ; d < 3; d++ {
+		if r := math.Round(s*100*math.Pow10(d)) / math.Pow10(d); (r > 0 || s == 0) && (r < 100 || s == 1) {
+			break
+		}
+	}
+	return percent(lang, s, d)
+}
+
+// Rank formats a vendor's rank; a knocked-out vendor is not ranked and gets
+// a dash.
+func Rank(lang i18n.Lang, rank int) string {
+	if rank == 0 {
+		return i18n.T(lang, "scoring.text.unranked")
+	}
+	return strconv.Itoa(rank)
 }
 
 // KnockOut phrases why a vendor failed a knock-out criterion, without naming

@@ -18,6 +18,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 var (
 	acme  = scoring.Ref{Key: "acme", Name: "Acme BPO"}
 	beta  = scoring.Ref{Key: "beta", Name: "Beta"}
+	gamma = scoring.Ref{Key: "gamma", Name: "Gamma Services"}
 	price = scoring.Ref{Key: "price", Name: "Price per FTE per month"}
 )
 
@@ -27,6 +28,31 @@ func TestReason(t *testing.T) {
 		reason scoring.Reason
 		want   string
 	}{
+		"RankReversal": {
+			lang:   i18n.EN,
+			reason: scoring.Reason{Code: scoring.ReasonRankReversal, Vendor: acme, RunnerUp: beta, Removed: gamma, Criteria: []scoring.Ref{price}},
+			want:   "The lead depends on Gamma Services being in the field: without it, Beta would lead instead of Acme BPO (relative formula for Price per FTE per month). With best and worst anchors on Price per FTE per month, each bid is scored on its own and no withdrawal can reorder the others.",
+		},
+		"RankReversalInFrench": {
+			lang:   i18n.FR,
+			reason: scoring.Reason{Code: scoring.ReasonRankReversal, Vendor: acme, RunnerUp: beta, Removed: gamma, Criteria: []scoring.Ref{price}},
+			want:   "L'avance dépend de la présence de Gamma Services dans la compétition\u00a0: sans lui, Beta serait en tête à la place de Acme BPO (formule relative pour Price per FTE per month). Avec des bornes meilleure et pire valeur pour Price per FTE per month, chaque offre est notée pour elle-même et aucun retrait ne peut réordonner les autres.",
+		},
+		"Robustness": {
+			lang:   i18n.EN,
+			reason: scoring.Reason{Code: scoring.ReasonRobustness, Vendor: acme, Weight: 0.25, Shares: []scoring.Share{{Vendor: acme, Share: 0.6405}, {Vendor: beta, Share: 0.3595}}},
+			want:   "Acme BPO leads in 64% of weightings within ±25% of the set weights; Beta in 36%.",
+		},
+		"RobustnessInFrench": {
+			lang:   i18n.FR,
+			reason: scoring.Reason{Code: scoring.ReasonRobustness, Vendor: acme, Weight: 0.25, Shares: []scoring.Share{{Vendor: acme, Share: 0.9996}, {Vendor: beta, Share: 0.0004}}},
+			want:   "Acme BPO est en tête dans 99,96\u202f% des pondérations à ±25\u202f% des poids fixés\u202f; Beta dans 0,04\u202f%.",
+		},
+		"RobustnessAlone": {
+			lang:   i18n.EN,
+			reason: scoring.Reason{Code: scoring.ReasonRobustness, Vendor: acme, Weight: 0.1, Shares: []scoring.Share{{Vendor: acme, Share: 1}}},
+			want:   "Acme BPO leads in 100% of weightings within ±10% of the set weights.",
+		},
 		"ClearLead": {
 			lang:   i18n.EN,
 			reason: scoring.Reason{Code: scoring.ReasonClearLead, Vendor: acme, RunnerUp: beta, Score: 78.25, Margin: 5.2, CloseCallMargin: 3},
@@ -157,11 +183,13 @@ func TestEveryReasonIsPhrased(t *testing.T) {
 		scoring.ReasonNoVendors, scoring.ReasonAllKnockedOut, scoring.ReasonIncomplete, scoring.ReasonBelowThreshold,
 		scoring.ReasonSoleEligible, scoring.ReasonClearLead, scoring.ReasonCloseCall, scoring.ReasonKnockedOut,
 		scoring.ReasonMissingData, scoring.ReasonDisputed, scoring.ReasonNearestFlip, scoring.ReasonStable,
+		scoring.ReasonRankReversal, scoring.ReasonRobustness,
 	}
 	for _, lang := range i18n.Langs {
 		for _, c := range codes {
-			r := scoring.Reason{Code: c, Vendor: acme, RunnerUp: beta, Criterion: price, Criteria: []scoring.Ref{price}, Margin: 1, FlipWeight: 0.5, Count: 2}
-			if got := explain.Reason(lang, r); strings.Contains(got, "scoring.") || strings.Contains(got, "%!") {
+			r := scoring.Reason{Code: c, Vendor: acme, RunnerUp: beta, Criterion: price, Criteria: []scoring.Ref{price}, Margin: 1, FlipWeight: 0.5, Count: 2,
+				Removed: gamma, Weight: 0.25, Shares: []scoring.Share{{Vendor: acme, Share: 0.5}, {Vendor: beta, Share: 0.5}}}
+			if got := explain.Reason(lang, r); got == "" || strings.Contains(got, "scoring.") || strings.Contains(got, "%!") {
 				t.Errorf("%s, %s: %q", lang, c, got)
 			}
 		}
@@ -246,7 +274,7 @@ func TestMarshalResultShape(t *testing.T) {
 	var doc struct {
 		Vendors []struct {
 			Key       string
-			Rank      int
+			Rank      *int
 			Eligible  bool
 			KnockOuts []struct{ Criterion, Reason string } `json:"knockouts"`
 			Criteria  []map[string]any
@@ -261,11 +289,14 @@ func TestMarshalResultShape(t *testing.T) {
 	if gamma.Key != "gamma" || gamma.Eligible || len(gamma.KnockOuts) != 2 || gamma.KnockOuts[0].Reason != "rating 2.5 is below the minimum 3" {
 		t.Errorf("gamma = %+v, want last, not eligible, knocked out on policies (rating 2.5 is below the minimum 3) and price", gamma)
 	}
+	if gamma.Rank != nil || doc.Vendors[0].Rank == nil || *doc.Vendors[0].Rank != 1 {
+		t.Errorf("ranks %v and %v, want 1 for the leader and null for the knocked-out gamma", doc.Vendors[0].Rank, gamma.Rank)
+	}
 	if doc.Vendors[0].KnockOuts == nil {
 		t.Errorf("knockouts of an eligible vendor is null, want []")
 	}
 	asa := gamma.Criteria[3]
-	for _, f := range []string{"value", "normalized", "raters", "spread", "disputed"} {
+	for _, f := range []string{"value", "normalized", "raters", "spread", "disputed", "consensus"} {
 		if v, ok := asa[f]; !ok || v != nil {
 			t.Errorf("a missing measured leaf has %s = %v, want null", f, v)
 		}
@@ -273,7 +304,7 @@ func TestMarshalResultShape(t *testing.T) {
 	if asa["missing"] != true || asa["contribution"] != 0.0 {
 		t.Errorf("a missing leaf = %v, want missing and contributing 0", asa)
 	}
-	if fit := gamma.Criteria[1]; fit["raters"] != 1.0 || fit["spread"] != 0.0 || fit["disputed"] != false {
+	if fit := gamma.Criteria[1]; fit["raters"] != 1.0 || fit["spread"] != 0.0 || fit["disputed"] != false || fit["consensus"] != false {
 		t.Errorf("a rated leaf with one rating = %v, want raters 1, spread 0, disputed false", fit)
 	}
 	for _, f := range []string{"decision", "vendor", "runner_up", "margin", "reasons"} {
@@ -296,7 +327,7 @@ func TestWriteText(t *testing.T) {
 	}{
 		"English": {i18n.EN, []string{
 			"Rank  Vendor          Score  Eligible  Completeness",
-			"3     Gamma Services  ",
+			"—     Gamma Services  ",
 			"no        80%",
 			"Decision: ",
 			"Reasons:\n- ",

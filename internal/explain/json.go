@@ -39,6 +39,7 @@ func MarshalResult(res *scoring.Result, lang i18n.Lang) ([]byte, error) {
 	for i, s := range res.Sensitivity {
 		out.Sensitivity[i] = sensitivityJSON{Criterion: s.Criterion, Weight: s.Weight, FlipWeight: s.FlipWeight, NewLeader: nonEmpty(s.NewLeader)}
 	}
+	out.RankReversals, out.ValueForMoney, out.Robustness = analysesOf(res)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -51,10 +52,13 @@ func MarshalResult(res *scoring.Result, lang i18n.Lang) ([]byte, error) {
 
 func vendorOf(lang i18n.Lang, v scoring.VendorResult) vendorJSON {
 	out := vendorJSON{
-		Key: v.Key, Name: v.Name, Rank: v.Rank, Score: v.Score,
+		Key: v.Key, Name: v.Name, Score: v.Score,
 		Eligible: v.Eligible, Completeness: v.Completeness,
 		KnockOuts: make([]knockOutJSON, len(v.KnockOuts)),
 		Criteria:  make([]criterionJSON, len(v.Criteria)),
+	}
+	if v.Rank > 0 {
+		out.Rank = &v.Rank
 	}
 	for i, k := range v.KnockOuts {
 		out.KnockOuts[i] = knockOutJSON{Criterion: k.Criterion.Key, Reason: KnockOut(lang, k)}
@@ -65,7 +69,7 @@ func vendorOf(lang i18n.Lang, v scoring.VendorResult) vendorJSON {
 			cj.Value, cj.Normalized = &c.Value, &c.Normalized
 		}
 		if !c.Measured {
-			cj.Raters = &c.Raters
+			cj.Raters, cj.Consensus = &c.Raters, &c.Consensus
 			if c.Raters > 0 {
 				cj.Spread, cj.Disputed = &c.Spread, &c.Disputed
 			}
@@ -89,12 +93,15 @@ type resultJSON struct {
 	Vendors        []vendorJSON       `json:"vendors"`
 	Recommendation recommendationJSON `json:"recommendation"`
 	Sensitivity    []sensitivityJSON  `json:"sensitivity"`
+	RankReversals  []rankReversalJSON `json:"rank_reversals"`
+	ValueForMoney  *valueJSON         `json:"value_for_money"`
+	Robustness     *robustnessJSON    `json:"robustness"`
 }
 
 type vendorJSON struct {
 	Key          string          `json:"key"`
 	Name         string          `json:"name"`
-	Rank         int             `json:"rank"`
+	Rank         *int            `json:"rank"`
 	Score        float64         `json:"score"`
 	Eligible     bool            `json:"eligible"`
 	Completeness float64         `json:"completeness"`
@@ -117,6 +124,7 @@ type criterionJSON struct {
 	Spread       *float64 `json:"spread"`
 	Disputed     *bool    `json:"disputed"`
 	Missing      bool     `json:"missing"`
+	Consensus    *bool    `json:"consensus"`
 }
 
 type recommendationJSON struct {
@@ -132,4 +140,55 @@ type sensitivityJSON struct {
 	Weight     float64  `json:"weight"`
 	FlipWeight *float64 `json:"flip_weight"`
 	NewLeader  *string  `json:"new_leader"`
+}
+
+type rankReversalJSON struct {
+	Removed string      `json:"removed"`
+	Pairs   [][2]string `json:"pairs"`
+	Leader  *string     `json:"leader"`
+}
+
+type valueJSON struct {
+	CostCriterion string           `json:"cost_criterion"`
+	Points        []valuePointJSON `json:"points"`
+}
+
+type valuePointJSON struct {
+	Vendor   string  `json:"vendor"`
+	Cost     float64 `json:"cost"`
+	Benefit  float64 `json:"benefit"`
+	Frontier bool    `json:"frontier"`
+}
+
+type robustnessJSON struct {
+	Samples       int                `json:"samples"`
+	Spread        float64            `json:"spread"`
+	Acceptability map[string]float64 `json:"acceptability"`
+}
+
+// analysesOf converts the results of rules 12 to 14; lists are never null,
+// the analyses that do not apply are.
+func analysesOf(res *scoring.Result) ([]rankReversalJSON, *valueJSON, *robustnessJSON) {
+	rrs := make([]rankReversalJSON, len(res.RankReversals))
+	for i, rr := range res.RankReversals {
+		rrs[i] = rankReversalJSON{Removed: rr.Removed, Pairs: rr.Pairs, Leader: nonEmpty(rr.Leader)}
+		if rrs[i].Pairs == nil {
+			rrs[i].Pairs = [][2]string{}
+		}
+	}
+	var vfm *valueJSON
+	if v := res.ValueForMoney; v != nil {
+		vfm = &valueJSON{CostCriterion: v.CostCriterion, Points: make([]valuePointJSON, len(v.Points))}
+		for i, p := range v.Points {
+			vfm.Points[i] = valuePointJSON{Vendor: p.Vendor, Cost: p.Cost, Benefit: p.Benefit, Frontier: p.Frontier}
+		}
+	}
+	var rob *robustnessJSON
+	if r := res.Robustness; r != nil {
+		rob = &robustnessJSON{Samples: r.Samples, Spread: r.Spread, Acceptability: make(map[string]float64, len(r.Acceptability))}
+		for _, a := range r.Acceptability {
+			rob.Acceptability[a.Vendor] = a.Share
+		}
+	}
+	return rrs, vfm, rob
 }

@@ -3,7 +3,6 @@ package explain
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"text/tabwriter"
 
 	"github.com/bpoeval/bpoeval/internal/i18n"
@@ -23,7 +22,7 @@ func WriteText(w io.Writer, lang i18n.Lang, res *scoring.Result) error {
 		if v.Eligible {
 			eligible = i18n.T(lang, "scoring.text.yes")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", strconv.Itoa(v.Rank), name(scoring.Ref{Key: v.Key, Name: v.Name}),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", Rank(lang, v.Rank), name(scoring.Ref{Key: v.Key, Name: v.Name}),
 			i18n.Number(lang, v.Score, 2), eligible, Completeness(lang, v.Completeness))
 	}
 	if err := tw.Flush(); err != nil {

@@ -113,7 +113,7 @@ func (r *report) summary() {
 	}
 	rows := make([]row, len(res.Vendors))
 	for i, v := range res.Vendors {
-		rows[i] = row{cells: []string{strconv.Itoa(v.Rank), r.vendorName(v.Key), r.score(v.Score), r.yesNo(v.Eligible),
+		rows[i] = row{cells: []string{explain.Rank(r.lang, v.Rank), r.vendorName(v.Key), r.score(v.Score), r.yesNo(v.Eligible),
 			r.completeness(v.Completeness)}, strong: v.Key == rec.Vendor}
 		if !v.Eligible {
 			rows[i].colors = map[int]string{3: colorAlert}

@@ -20,10 +20,14 @@ const strongest = 3
 // criterion, and what the evaluators wrote.
 func (r *report) vendor(v *scoring.VendorResult) {
 	d := &r.doc
-	d.section(r.t("report.vendor.title", v.Rank, r.vendorName(v.Key)))
+	title := r.t("report.vendor.title", v.Rank, r.vendorName(v.Key))
+	if v.Rank == 0 {
+		title = r.t("report.vendor.title.unranked", r.vendorName(v.Key))
+	}
+	d.section(title)
 	d.pdf.Bookmark(r.vendorName(v.Key), 1, -1)
 	facts := [][2]string{
-		{r.t("scoring.text.rank"), strconv.Itoa(v.Rank)},
+		{r.t("scoring.text.rank"), explain.Rank(r.lang, v.Rank)},
 		{r.t("scoring.text.score"), r.score(v.Score)},
 		{r.t("scoring.text.eligible"), r.yesNo(v.Eligible)},
 		{r.t("scoring.text.completeness"), r.completeness(v.Completeness)},

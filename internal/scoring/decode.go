@@ -374,6 +374,8 @@ func (d *decoder) vendor(path string) Vendor {
 			})
 		case "metrics":
 			v.Metrics = d.numbers(path)
+		case "consensus":
+			v.Consensus = d.consensus(path)
 		default:
 			d.unknown(path)
 		}
@@ -401,6 +403,10 @@ func (d *decoder) options(path string) Options {
 			o.AwardThreshold = d.optNumber(path, true)
 		case "close_call_margin":
 			o.CloseCallMargin = d.optNumber(path, true)
+		case "cost_criterion":
+			o.CostCriterion = d.str(path, true)
+		case "robustness":
+			o.Robustness = d.robustness(path)
 		default:
 			d.unknown(path)
 		}

@@ -63,6 +63,23 @@ func TestDecodeRefuses(t *testing.T) {
 				"extra: unknown field",
 			},
 		},
+		"ConsensusAndRobustnessForm": {
+			input: `{"criteria": [{"key": "q", "weight": 1}], "vendors": [{"key": "a", "consensus": {"q": {"value": "4", "why": "x"}}}],
+			  "options": {"cost_criterion": 3, "robustness": {"samples": 20.5, "spread": "wide", "seed": 1}}}`,
+			want: []string{
+				`vendors[0].consensus.q.value: expected a number, got the string "4"`,
+				"vendors[0].consensus.q.why: unknown field",
+				"vendors[0].consensus.q.reason: is required",
+				"options.cost_criterion: expected a string, got the number 3",
+				"options.robustness.samples: 20.5 must be a whole number",
+				`options.robustness.spread: expected a number, got the string "wide"`,
+				"options.robustness.seed: unknown field",
+			},
+		},
+		"HugeSamples": {
+			input: `{"criteria": [{"key": "q", "weight": 1}], "options": {"robustness": {"samples": 1e300}}}`,
+			want:  []string{"options.robustness.samples: 1e+300 is outside 0–100000"},
+		},
 		"FieldNamesAreCaseSensitive": {
 			input: `{"criteria": [{"Key": "q", "weight": 1}]}`,
 			want:  []string{"criteria[0].Key: unknown field", "criteria[0].key: is required"},
@@ -136,13 +153,17 @@ func TestDecodeRefuses(t *testing.T) {
 
 func TestDecodeAcceptsNullForOptionalFields(t *testing.T) {
 	m := decode(t, `{"scale": null, "criteria": [{"key": "q", "name": null, "weight": 1, "min_rating": null, "metric": null, "children": null}],
-	  "vendors": [{"key": "a", "ratings": {"alice": null}, "metrics": null}], "options": null}`)
+	  "vendors": [{"key": "a", "ratings": {"alice": null}, "metrics": null, "consensus": null}], "options": null}`)
 	want := &scoring.Model{
 		Criteria: []scoring.Criterion{{Key: "q", Weight: 1}},
 		Vendors:  []scoring.Vendor{{Key: "a", Ratings: map[string]map[string]float64{"alice": nil}}},
 	}
 	if !reflect.DeepEqual(m, want) {
 		t.Errorf("model = %+v, want %+v", m, want)
+	}
+	o := decode(t, `{"criteria": [{"key": "q", "weight": 1}], "options": {"cost_criterion": null, "robustness": {"samples": null, "spread": null}}}`).Options
+	if o.CostCriterion != "" || o.Robustness == nil || o.Robustness.Samples != nil || o.Robustness.Spread != nil {
+		t.Errorf("options = %+v, want the defaults", o)
 	}
 }
 
@@ -151,6 +172,7 @@ func TestDecodeAcceptsNullForOptionalFields(t *testing.T) {
 // and score it identically.
 func TestMarshalledModelDecodesToTheSameModel(t *testing.T) {
 	five, three, ten, sixty, limit := 5.0, 3.0, 10.0, 60.0, 3000.0
+	samples, spread := 500, 0.1
 	m := &scoring.Model{
 		Scale: &scoring.Scale{Min: 1, Max: 5},
 		Criteria: []scoring.Criterion{
@@ -162,10 +184,12 @@ func TestMarshalledModelDecodesToTheSameModel(t *testing.T) {
 			{Key: "asa", Name: "ASA", Weight: 20, Metric: &scoring.Metric{Unit: "s", Better: scoring.Lower, Best: &ten, Worst: &sixty}},
 		},
 		Vendors: []scoring.Vendor{
-			{Key: "acme", Name: "Acme <BPO> & Co", Ratings: map[string]map[string]float64{"alice": {"policies": 4, "fit": 5}, "bob": {"policies": 3}}, Metrics: map[string]float64{"price": 2100, "asa": 25}},
+			{Key: "acme", Name: "Acme <BPO> & Co", Ratings: map[string]map[string]float64{"alice": {"policies": 4, "fit": 5}, "bob": {"policies": 3}}, Metrics: map[string]float64{"price": 2100, "asa": 25},
+				Consensus: map[string]scoring.Consensus{"fit": {Value: 4, Reason: "Agreed at moderation: \"fit\" & tone"}}},
 			{Key: "beta", Ratings: map[string]map[string]float64{"alice": {}}},
 		},
-		Options: scoring.Options{Aggregation: scoring.Median, CloseCallMargin: &five},
+		Options: scoring.Options{Aggregation: scoring.Median, CloseCallMargin: &five, CostCriterion: "price",
+			Robustness: &scoring.Robustness{Samples: &samples, Spread: &spread}},
 	}
 	for name, m := range map[string]*scoring.Model{"Full": m, "Minimal": {Criteria: []scoring.Criterion{{Key: "q", Weight: 1}}}} {
 		t.Run(name, func(t *testing.T) {
@@ -291,6 +315,48 @@ func TestEvaluateRefuses(t *testing.T) {
 				"criteria[0].min_rating: only a rated criterion without children can have a minimum rating",
 				"criteria[0].children[0].min_rating: 6 is outside the scale 1–5",
 				"criteria[1].min_rating: a measured criterion has no rating; knock out with metric.limit instead",
+			},
+		},
+		"Consensus": {
+			model: `{"criteria": ` + criteria + `, "vendors": [{"key": "a", "consensus": {
+			  "policies": {"value": 6, "reason": "agreed at moderation"}, "fit": {"value": 3, "reason": "  "},
+			  "price": {"value": 3, "reason": "r"}, "quality": {"value": 3, "reason": "r"}, "polices": {"value": 3, "reason": "r"}}}]}`,
+			want: []string{
+				`vendors[0].consensus.fit.reason: is required: say why the panel agreed this value`,
+				`vendors[0].consensus.polices: there is no criterion "polices"`,
+				`vendors[0].consensus.policies.value: 6 is outside the scale 1–5`,
+				`vendors[0].consensus.price: "price" is a measured criterion; its figure is not moderated`,
+				`vendors[0].consensus.quality: "quality" is a category; agree a value for the criteria under it`,
+			},
+		},
+		"CostCriterionIsARatedCriterion": {
+			model: `{"criteria": ` + criteria + `, "options": {"cost_criterion": "fit"}}`,
+			want:  []string{`options.cost_criterion: "fit" is a rated criterion; name a measured criterion where lower is better, such as the price`},
+		},
+		"CostCriterionIsACategory": {
+			model: `{"criteria": ` + criteria + `, "options": {"cost_criterion": "quality"}}`,
+			want:  []string{`options.cost_criterion: "quality" is a category; name a measured criterion where lower is better, such as the price`},
+		},
+		"CostCriterionIsUnknown": {
+			model: `{"criteria": ` + criteria + `, "options": {"cost_criterion": "prise"}}`,
+			want:  []string{`options.cost_criterion: there is no criterion "prise"`},
+		},
+		"CostCriterionIsBetterWhenHigher": {
+			model: `{"criteria": [{"key": "fcr", "weight": 1, "metric": {"better": "higher"}}], "options": {"cost_criterion": "fcr"}}`,
+			want:  []string{`options.cost_criterion: "fcr" is better when higher; a cost criterion must be better when lower`},
+		},
+		"RobustnessOutOfRange": {
+			model: `{"criteria": ` + criteria + `, "options": {"robustness": {"samples": 100001, "spread": 1}}}`,
+			want: []string{
+				"options.robustness.samples: 100001 is outside 0–100000",
+				"options.robustness.spread: 1 is outside [0, 1): a weight moves by a factor between 1 − spread and 1 + spread, which must stay above 0",
+			},
+		},
+		"RobustnessNegative": {
+			model: `{"criteria": ` + criteria + `, "options": {"robustness": {"samples": -1, "spread": -0.1}}}`,
+			want: []string{
+				"options.robustness.samples: -1 is outside 0–100000",
+				"options.robustness.spread: -0.1 is outside [0, 1): a weight moves by a factor between 1 − spread and 1 + spread, which must stay above 0",
 			},
 		},
 		"ScaleAndOptions": {

@@ -1,8 +1,9 @@
 // Package scoring is the evaluation engine: it turns a Model (criteria tree,
 // weights, knock-outs, vendors' ratings and measured figures) into a Result
 // (scores, ranks, a recommendation with its reasons, and how sensitive the
-// ranking is to each weight), following DESIGN.md, "Scoring engine", rules
-// 1–10. It is pure: standard library only, no clock, I/O or logging, and the
+// ranking is to each weight, which withdrawals would reorder the field,
+// value for money, and how robust the lead is to uncertain weights),
+// following DESIGN.md, "Scoring engine", rules 1–14. It is pure: standard library only, no clock, I/O or logging, and the
 // same model always gives the same result, whatever the order of the vendors,
 // of the evaluators or of the map entries.
 //
@@ -43,6 +44,11 @@
 //   - Completeness is exactly 1 when no leaf that carries weight is missing;
 //     a missing leaf of weight 0 is listed as missing but costs nothing.
 //   - Scores are clamped to 0…100 against rounding.
+//
+// Ranking (rule 7): a knocked-out vendor has Rank 0 (null in the JSON) and
+// is listed after every eligible vendor, by score then key; the eligible
+// vendors' ranks count eligible vendors only, so they read 1, 2, 3 whatever
+// the knocked-out vendors scored.
 //
 // Comparing scores: the ranking, the award threshold and the close-call
 // margin compare scores rounded to 1e-9 points, because the same total
@@ -90,4 +96,64 @@
 //     small 1 − w is amplified; t is clamped to 0…1 against rounding.
 //   - Checking a flip by rescoring with the weight at flip_weight ± δ agrees
 //     as long as the two scores then differ by more than the 1e-9 of level.
+//   - A crossing within 1e-9 of the end of 0…1 towards which the weight
+//     moves is no flip: beyond it there is no weight at which the vendor
+//     could be ahead. A vendor tied with the leader today at the current
+//     weight still flips, towards the side where it pulls ahead.
+//
+// Consensus (rule 11):
+//   - A consensus belongs on a rated leaf; its value must lie on the scale
+//     and its reason must not be blank (spaces alone are no reason). Every
+//     such problem is an input error naming vendors[i].consensus.key.
+//   - A consensus on a leaf that nobody rated makes the leaf present, with
+//     raters 0: the panel may settle a criterion an evaluator skipped.
+//   - consensus is true or false on every rated leaf in the result JSON,
+//     and null on measured leaves, like raters.
+//
+// Rank reversal (rule 12):
+//   - Removing x changes the others' scores only on the relative leaves of
+//     weight > 0 where x alone holds the best figure (knocked-out vendors'
+//     figures count, as in rule 3); the reference becomes the best figure
+//     of the others. When no other vendor has the figure, or every other
+//     figure of a "higher" leaf is 0, nobody's score on it changes.
+//   - Every vendor is removed in turn, knocked-out ones included; pairs
+//     and leader are over the eligible vendors other than x. Entries are in
+//     rank order of the removed vendor; leader is null when no eligible
+//     vendor is left.
+//   - The reason (ReasonRankReversal) is given whenever there is an
+//     eligible leader, whatever the decision, for each x that is not the
+//     leader and whose removal changes it; it names the relative leaves
+//     through which x does so and suggests best and worst anchors.
+//
+// Value for money (rule 13):
+//   - benefit = Σ of the other leaves' contributions / Σ of their effective
+//     weights, which is S_i(0) of rule 10; missing leaves count 0 as in the
+//     score. When the cost leaf carries all the weight there is no benefit
+//     to plot, and value_for_money is null, as when no eligible vendor has
+//     the figure. Points are in rank order.
+//   - Frontier comparisons take benefits at the ranking's 1e-9 level and
+//     costs exactly, so equal benefits reached by different sums tie.
+//
+// Robustness (rule 14):
+//   - Every weight of the tree, categories included, gets its own factor;
+//     a weight of 0 stays 0. A sample's leader is taken at the ranking's
+//     1e-9 level, and a tie splits that sample evenly among the tied.
+//   - robustness is null when samples is 0 or no vendor is eligible; with
+//     one eligible vendor its share is 1 without sampling. The shares are
+//     listed per eligible vendor in rank order (an object by key in JSON).
+//   - samples must be a whole number (2000.0 is accepted as 2000).
+//   - The generator is SplitMix64, fixed by its definition, seeded with
+//     the FNV-1a hash of what the analysis reads: samples, spread, each
+//     leaf's path, key and effective weight, and each vendor (in rank
+//     order, which depends only on scores and keys) with its value and
+//     normalized value on each leaf. The order of vendors, evaluators and
+//     map entries, the evaluators' names and display names do not enter,
+//     so /result and `bpoeval score` of /model agree byte for byte.
+//   - Vendors that trail one of the four best-scored vendors by more than
+//     1e-8 points under every weighting in the spread are not sampled: the
+//     least lead is computed exactly over the box of factors, and their
+//     share is 0 either way (a test checks the shares are identical).
+//   - The reason (ReasonRobustness) is given with the flip reason, for
+//     award and close_call with a runner-up; it lists the vendors with a
+//     share above 0, the largest first.
 package scoring

@@ -24,6 +24,9 @@ func Evaluate(m *Model) (*Result, error) {
 		}
 	}
 	res.Sensitivity = p.sensitivity(eligible)
+	res.RankReversals = p.rankReversals(res, eligible)
+	res.ValueForMoney = p.valueForMoney(eligible)
+	res.Robustness = p.robustness(res, eligible)
 	res.Recommendation = p.recommend(res, eligible)
 	return res, nil
 }
@@ -47,8 +50,9 @@ func (p *prepared) score(m *Model) []VendorResult {
 			cr := &vr.Criteria[j]
 			*cr = CriterionResult{Key: lf.c.Key, Weight: lf.weight, Measured: lf.c.Metric != nil, Missing: !c.present}
 			if !cr.Measured {
-				cr.Raters, cr.Spread = c.raters, c.spread
-				cr.Disputed = c.raters > 0 && c.spread >= halfRange
+				cr.Raters, cr.Spread, cr.Consensus = c.raters, c.spread, c.consensus
+				// A consensus settles the disagreement (rule 11).
+				cr.Disputed = c.raters > 0 && c.spread >= halfRange && !c.consensus
 			}
 			if !c.present {
 				incomplete = incomplete || lf.weight > 0
@@ -125,19 +129,29 @@ func knockOut(lf *leafInfo, v float64) (KnockOut, bool) {
 // threshold could miss it by 1e-14.
 func level(score float64) float64 { return math.Round(score * 1e9) }
 
-// rankVendors sorts vendors by score, ties by key, and sets their ranks:
-// tied vendors share a rank, and the next rank skips (1, 1, 3).
+// rankVendors applies rule 7: eligible vendors first, by score, ties by
+// key, sharing a rank when tied (1, 1, 3); then the knocked-out vendors, by
+// score and key, with rank 0: a vendor that failed a minimum is never ranked.
 func rankVendors(vs []VendorResult) {
 	slices.SortFunc(vs, func(a, b VendorResult) int {
+		if a.Eligible != b.Eligible {
+			if a.Eligible {
+				return -1
+			}
+			return 1
+		}
 		if c := cmp.Compare(level(b.Score), level(a.Score)); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Key, b.Key)
 	})
 	for i := range vs {
-		if i > 0 && level(vs[i].Score) == level(vs[i-1].Score) {
+		switch {
+		case !vs[i].Eligible:
+			vs[i].Rank = 0
+		case i > 0 && level(vs[i].Score) == level(vs[i-1].Score):
 			vs[i].Rank = vs[i-1].Rank
-		} else {
+		default:
 			vs[i].Rank = i + 1
 		}
 	}
@@ -214,6 +228,12 @@ func (p *prepared) recommend(res *Result, eligible []*VendorResult) Recommendati
 	if (rec.Decision == Award || rec.Decision == CloseCall) && runnerUp != nil {
 		rec.Reasons = append(rec.Reasons, p.stability(res, leader))
 	}
+	if leader != nil {
+		rec.Reasons = append(rec.Reasons, p.reversalReasons(res, leader)...)
+	}
+	if (rec.Decision == Award || rec.Decision == CloseCall) && runnerUp != nil && res.Robustness != nil {
+		rec.Reasons = append(rec.Reasons, robustnessReason(res, leader))
+	}
 	return rec
 }
 
@@ -270,16 +290,22 @@ func (p *prepared) sensitivity(eligible []*VendorResult) []Sensitivity {
 }
 
 // flip returns the effective weight t of leaf j nearest to its weight w at
-// which an eligible vendor catches up with the leader, and that vendor; nil
-// when none does for any t in 0…1.
+// which an eligible vendor overtakes the leader, and that vendor; nil when
+// none does inside 0…1.
 //
 // With S_i(t) = t·n_ij + (1−t)·R_i, vendor k's lead over the leader L is
-// linear in t: D(t) = d + (t−w)·(Δn − d)/(1−w), where d = S_k − S_L ≤ 0 and
-// Δn = n_kj − n_Lj. It reaches 0 at t = w + a·(1−w)/(Δn + a) with a = −d, and
-// k leads beyond that point when D(1) = Δn > 0 (a heavier weight) or
-// D(0) = (d − w·Δn)/(1−w) > 0 (a lighter one). Working from the scores
+// linear in t: D(t) = −a + (t−w)·(Δn + a)/(1−w), where a = S_L − S_k ≥ 0 and
+// Δn = n_kj − n_Lj. It reaches 0 at t = w + a·(1−w)/(Δn + a), and k leads
+// beyond that point when D(1) = Δn > 0 (a heavier weight) or
+// D(0) = (−a − w·Δn)/(1−w) > 0 (a lighter one). Working from the scores
 // themselves rather than from R_i keeps the result exact when k ties L today
 // (t = w) and never divides by 1−w, which is small for a heavy leaf.
+//
+// Rule 10 asks for a strict overtake inside 0…1: a crossing within
+// endpointTolerance of 0 or 1 counts as the endpoint itself, beyond which
+// there is no weight, so it is no flip. Rounding puts the crossing of vendors
+// that tie only at an endpoint (equal bids on every other leaf, and the
+// weight of the one that separates them taken to 0) a few ulps inside.
 func flip(eligible []*VendorResult, j int, w float64) (float64, *VendorResult) {
 	if len(eligible) < 2 {
 		return 0, nil
@@ -294,14 +320,18 @@ func flip(eligible []*VendorResult, j int, w float64) (float64, *VendorResult) {
 		// ranking sees; a hair above it is a tie.
 		a := max(lead.Score-k.Score, 0)
 		dn := nk - nL
-		if !(dn > 0 || -a-w*dn > 0) {
+		up, down := dn > 0, -a-w*dn > 0
+		if !up && !down {
 			continue
 		}
 		t := min(max(w+a*(1-w)/(dn+a), 0), 1)
+		if (up && t >= 1-endpointTolerance) || (!up && t <= endpointTolerance) {
+			continue
+		}
 		// Where two vendors cross the leader at the same weight, the one that
 		// leads just beyond it is the one whose score moves fastest that way.
 		slope := nk - k.Score
-		if dn < 0 {
+		if !up {
 			slope = -slope
 		}
 		if who == nil || math.Abs(t-w) < math.Abs(bestT-w) || (t == bestT && slope > bestSlope) {
@@ -310,3 +340,7 @@ func flip(eligible []*VendorResult, j int, w float64) (float64, *VendorResult) {
 	}
 	return bestT, who
 }
+
+// endpointTolerance is how close to 0 or 1 a crossing counts as the
+// endpoint (rule 10).
+const endpointTolerance = 1e-9

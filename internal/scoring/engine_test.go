@@ -87,7 +87,7 @@ func TestEvaluateRules(t *testing.T) {
 				if got, want := decision(res), `close_call vendor="a" runner_up="b" margin=0`; got != want {
 					t.Errorf("decision = %s, want %s", got, want)
 				}
-				if got, want := codes(res), "close_call stable"; got != want {
+				if got, want := codes(res), "close_call stable robustness"; got != want {
 					t.Errorf("reasons = %s, want %s", got, want)
 				}
 			},
@@ -115,7 +115,7 @@ func TestEvaluateRules(t *testing.T) {
 			model: `{"criteria": [{"key": "q", "name": "Quality", "weight": 1, "min_rating": 3}],
 			 "vendors": [{"key": "a", "ratings": {"e": {"q": 2}}}, {"key": "b", "ratings": {"e": {"q": 1}, "f": {"q": 2}}}]}`,
 			check: func(t *testing.T, res *scoring.Result) {
-				if got, want := ranking(res), "a:1(out) b:2(out)"; got != want {
+				if got, want := ranking(res), "a:-(out) b:-(out)"; got != want {
 					t.Errorf("ranking = %s, want %s", got, want)
 				}
 				if got, want := decision(res), `no_award vendor="" runner_up="" margin=null`; got != want {
@@ -136,12 +136,12 @@ func TestEvaluateRules(t *testing.T) {
 				}
 			},
 		},
-		"KnockedOutLeaderIsRankedButNotRecommended": {
+		"KnockedOutLeaderIsNeverRanked": {
 			model: `{"criteria": [{"key": "q", "weight": 1}, {"key": "price", "weight": 1, "metric": {"better": "lower", "unit": "EUR", "limit": 3000}}],
 			 "vendors": [{"key": "a", "ratings": {"e": {"q": 5}}, "metrics": {"price": 3000.5}},
 			             {"key": "b", "ratings": {"e": {"q": 4}}, "metrics": {"price": 3000}}]}`,
 			check: func(t *testing.T, res *scoring.Result) {
-				if got, want := ranking(res), "a:1(out) b:2"; got != want {
+				if got, want := ranking(res), "b:1 a:-(out)"; got != want {
 					t.Errorf("ranking = %s, want %s", got, want)
 				}
 				if got, want := decision(res), `award vendor="b" runner_up="" margin=null`; got != want {
@@ -160,7 +160,7 @@ func TestEvaluateRules(t *testing.T) {
 			model: `{"criteria": [{"key": "fcr", "weight": 1, "metric": {"better": "higher", "unit": "%", "limit": 90}}],
 			 "vendors": [{"key": "a", "metrics": {"fcr": 89}}, {"key": "b", "metrics": {"fcr": 90}}]}`,
 			check: func(t *testing.T, res *scoring.Result) {
-				if got, want := ranking(res), "b:1 a:2(out)"; got != want {
+				if got, want := ranking(res), "b:1 a:-(out)"; got != want {
 					t.Errorf("ranking = %s, want %s", got, want)
 				}
 			},
@@ -171,7 +171,7 @@ func TestEvaluateRules(t *testing.T) {
 			             {"key": "ok", "ratings": {"e": {"q": 3}, "f": {"q": 3}}},
 			             {"key": "one", "ratings": {"e": {"q": 1}, "f": {"q": 5}}}]}`,
 			check: func(t *testing.T, res *scoring.Result) {
-				if got, want := ranking(res), "ok:1 one:1 low:3(out)"; got != want {
+				if got, want := ranking(res), "ok:1 one:1 low:-(out)"; got != want {
 					t.Errorf("ranking = %s, want %s", got, want)
 				}
 			},
@@ -341,7 +341,7 @@ func TestEvaluateRules(t *testing.T) {
 				if got, want := decision(res), `award vendor="a" runner_up="b" margin=3`; got != want {
 					t.Errorf("decision = %s, want %s", got, want)
 				}
-				if got, want := codes(res), "clear_lead stable"; got != want {
+				if got, want := codes(res), "clear_lead stable robustness"; got != want {
 					t.Errorf("reasons = %s, want %s", got, want)
 				}
 			},
@@ -412,7 +412,7 @@ func TestEvaluateRules(t *testing.T) {
 				if c := leaf(t, res, "b", "p"); c.Spread != 0 || c.Disputed || c.Raters != 1 {
 					t.Errorf("a single rating = %+v, want spread 0, not disputed", c)
 				}
-				if got, want := codes(res), "clear_lead disputed stable"; got != want {
+				if got, want := codes(res), "clear_lead disputed stable robustness"; got != want {
 					t.Errorf("reasons = %s, want %s", got, want)
 				}
 				if got, want := res.Recommendation.Reasons[1].Criteria, []scoring.Ref{{Key: "p", Name: "Policies"}}; !reflect.DeepEqual(got, want) {
@@ -441,7 +441,7 @@ func TestEvaluateRules(t *testing.T) {
 						t.Errorf("%s: sensitivity = %s (weight %v), want a flip at %v to b", s.Criterion, sensitivity(res, s.Criterion), s.Weight, want)
 					}
 				}
-				if got, want := codes(res), "clear_lead nearest_flip"; got != want {
+				if got, want := codes(res), "clear_lead nearest_flip robustness"; got != want {
 					t.Errorf("reasons = %s, want %s", got, want)
 				}
 				if r := res.Recommendation.Reasons[1]; r.Criterion.Key != "x" || r.Vendor.Key != "b" || !near(r.FlipWeight, 3.0/7, 1e-12) || r.Weight != 0.5 {

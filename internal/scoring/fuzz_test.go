@@ -30,7 +30,7 @@ func FuzzScore(f *testing.F) {
 			return
 		}
 		for _, v := range res.Vendors {
-			if !(v.Score >= 0 && v.Score <= 100 && v.Completeness >= 0 && v.Completeness <= 1 && v.Rank >= 1) {
+			if !(v.Score >= 0 && v.Score <= 100 && v.Completeness >= 0 && v.Completeness <= 1 && (v.Rank >= 1) == v.Eligible && v.Rank >= 0) {
 				t.Fatalf("%s: score %v, completeness %v, rank %d", v.Key, v.Score, v.Completeness, v.Rank)
 			}
 		}

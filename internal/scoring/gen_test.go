@@ -86,6 +86,7 @@ func randomModel(r *rand.Rand, sh shape) *scoring.Model {
 		m.Vendors = append(m.Vendors, v)
 	}
 
+	g.analysis(m)
 	if r.IntN(2) == 0 {
 		m.Options.Aggregation = scoring.Median
 	}
@@ -198,4 +199,38 @@ func (g *gen) figure(mt *scoring.Metric, first bool) float64 {
 	}
 	lo, hi := min(*mt.Best, *mt.Worst), max(*mt.Best, *mt.Worst)
 	return lo - 20 + (hi-lo+40)*g.r.Float64()
+}
+
+// analysis adds what rules 11, 13 and 14 read: a consensus on some rated
+// leaves of some vendors, often a cost criterion, and robustness options
+// (the defaults a third of the time).
+func (g *gen) analysis(m *scoring.Model) {
+	r := g.r
+	for i := range m.Vendors {
+		for _, l := range g.rated {
+			if r.IntN(12) == 0 {
+				if m.Vendors[i].Consensus == nil {
+					m.Vendors[i].Consensus = map[string]scoring.Consensus{}
+				}
+				m.Vendors[i].Consensus[l.Key] = scoring.Consensus{Value: g.rating(), Reason: "Agreed at moderation"}
+			}
+		}
+	}
+	var lower []string
+	for _, l := range g.measured {
+		if l.Metric.Better == scoring.Lower {
+			lower = append(lower, l.Key)
+		}
+	}
+	if len(lower) > 0 && r.IntN(3) > 0 {
+		m.Options.CostCriterion = lower[r.IntN(len(lower))]
+	}
+	switch r.IntN(3) {
+	case 1:
+		n := r.IntN(500)
+		m.Options.Robustness = &scoring.Robustness{Samples: &n}
+	case 2:
+		n, d := 1+r.IntN(300), 0.9*r.Float64()
+		m.Options.Robustness = &scoring.Robustness{Samples: &n, Spread: &d}
+	}
 }

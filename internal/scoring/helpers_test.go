@@ -28,11 +28,15 @@ func evaluate(t testing.TB, model string) *scoring.Result {
 	return res
 }
 
-// ranking summarises the vendors as "key:rank" in result order.
+// ranking summarises the vendors as "key:rank" in result order, "key:-"
+// for a vendor that is not ranked.
 func ranking(res *scoring.Result) string {
 	parts := make([]string, len(res.Vendors))
 	for i, v := range res.Vendors {
 		parts[i] = fmt.Sprintf("%s:%d", v.Key, v.Rank)
+		if v.Rank == 0 {
+			parts[i] = v.Key + ":-"
+		}
 		if !v.Eligible {
 			parts[i] += "(out)"
 		}

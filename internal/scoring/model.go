@@ -71,6 +71,16 @@ type Vendor struct {
 	Ratings map[string]map[string]float64 `json:"ratings,omitempty"`
 	// Metrics maps a measured leaf's key to the vendor's figure.
 	Metrics map[string]float64 `json:"metrics,omitempty"`
+	// Consensus maps a rated leaf's key to the value the panel agreed at
+	// moderation, which replaces the aggregate of the ratings (rule 11).
+	Consensus map[string]Consensus `json:"consensus,omitempty"`
+}
+
+// Consensus is a moderated value for one rated leaf of one vendor, with the
+// reason the panel recorded for it.
+type Consensus struct {
+	Value  float64 `json:"value"`
+	Reason string  `json:"reason"`
 }
 
 // Options tune the recommendation. Zero values mean the defaults.
@@ -78,6 +88,20 @@ type Options struct {
 	Aggregation     Aggregation `json:"aggregation,omitempty"`
 	AwardThreshold  *float64    `json:"award_threshold,omitempty"`
 	CloseCallMargin *float64    `json:"close_call_margin,omitempty"`
+	// CostCriterion names the measured "lower" leaf plotted against the
+	// rest of the score for value for money (rule 13); empty means none.
+	CostCriterion string `json:"cost_criterion,omitempty"`
+	// Robustness sets the weight-uncertainty analysis (rule 14); nil means
+	// the defaults.
+	Robustness *Robustness `json:"robustness,omitempty"`
+}
+
+// Robustness sets the robustness analysis: how many weightings to draw, and
+// how far each weight may move (a factor in [1 − Spread, 1 + Spread]). Nil
+// fields mean the defaults; Samples 0 turns the analysis off.
+type Robustness struct {
+	Samples *int     `json:"samples,omitempty"`
+	Spread  *float64 `json:"spread,omitempty"`
 }
 
 // Aggregation is how the ratings of several evaluators become one value.
@@ -93,6 +117,11 @@ const (
 const (
 	DefaultAwardThreshold  = 60.0
 	DefaultCloseCallMargin = 3.0
+	DefaultSamples         = 2000
+	DefaultSpread          = 0.25
+	// MaxSamples bounds Robustness.Samples, and so the time an evaluation
+	// may take.
+	MaxSamples = 100000
 )
 
 func (m *Model) scale() Scale {
@@ -121,6 +150,17 @@ func (o Options) closeCallMargin() float64 {
 		return DefaultCloseCallMargin
 	}
 	return *o.CloseCallMargin
+}
+
+func (o Options) robustness() (samples int, spread float64) {
+	samples, spread = DefaultSamples, DefaultSpread
+	if o.Robustness != nil && o.Robustness.Samples != nil {
+		samples = *o.Robustness.Samples
+	}
+	if o.Robustness != nil && o.Robustness.Spread != nil {
+		spread = *o.Robustness.Spread
+	}
+	return samples, spread
 }
 
 // Leaf is a leaf criterion with its place in the tree and its effective weight,
@@ -219,13 +259,17 @@ func (m *Model) Clone() *Model {
 			Aggregation:     m.Options.Aggregation,
 			AwardThreshold:  clonePtr(m.Options.AwardThreshold),
 			CloseCallMargin: clonePtr(m.Options.CloseCallMargin),
+			CostCriterion:   m.Options.CostCriterion,
 		},
+	}
+	if r := m.Options.Robustness; r != nil {
+		c.Options.Robustness = &Robustness{Samples: clonePtr(r.Samples), Spread: clonePtr(r.Spread)}
 	}
 	if m.Vendors != nil {
 		c.Vendors = make([]Vendor, len(m.Vendors))
 	}
 	for i, v := range m.Vendors {
-		c.Vendors[i] = Vendor{Key: v.Key, Name: v.Name, Metrics: maps.Clone(v.Metrics)}
+		c.Vendors[i] = Vendor{Key: v.Key, Name: v.Name, Metrics: maps.Clone(v.Metrics), Consensus: maps.Clone(v.Consensus)}
 		if v.Ratings != nil {
 			c.Vendors[i].Ratings = make(map[string]map[string]float64, len(v.Ratings))
 			for e, rs := range v.Ratings {

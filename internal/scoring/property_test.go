@@ -96,8 +96,20 @@ func TestPropertyBounds(t *testing.T) {
 			if !(v.Completeness >= 0 && v.Completeness <= 1) {
 				t.Errorf("%s: completeness %v outside 0…1", v.Key, v.Completeness)
 			}
-			if i > 0 && (v.Score > res.Vendors[i-1].Score+1e-9 || v.Rank < res.Vendors[i-1].Rank) {
-				t.Errorf("%s is out of rank order", v.Key)
+			if i > 0 {
+				prev := res.Vendors[i-1]
+				switch {
+				case v.Eligible && !prev.Eligible:
+					t.Errorf("eligible %s is listed after knocked-out %s", v.Key, prev.Key)
+				case v.Eligible == prev.Eligible && v.Score > prev.Score+1e-9:
+					t.Errorf("%s is out of score order", v.Key)
+				case v.Eligible && v.Rank < prev.Rank:
+					t.Errorf("%s is out of rank order", v.Key)
+				}
+			}
+			// Rule 7: a knocked-out vendor is never ranked.
+			if (v.Rank > 0) != v.Eligible {
+				t.Errorf("%s: rank %d, eligible %v", v.Key, v.Rank, v.Eligible)
 			}
 			contributions := 0.0
 			for j, c := range v.Criteria {
@@ -195,6 +207,11 @@ func TestPropertyFlipWeight(t *testing.T) {
 			}
 			f := *s.FlipWeight
 			dir := math.Copysign(1, f-s.Weight)
+			// Rule 10: the overtake happens inside 0…1, so the crossing is
+			// never at (or within 1e-9 of) the endpoint it moves towards.
+			if (dir > 0 && f >= 1-1e-9) || (dir < 0 && f <= 1e-9) {
+				t.Errorf("%s: flip at %v (from %v), at the end of 0…1: nobody can lead beyond it", s.Criterion, f, s.Weight)
+			}
 			if f == s.Weight {
 				// A tie today: the new leader must lead on one side.
 				up, clearUp := leaderAt(t, f+delta)
@@ -245,6 +262,7 @@ func leaderWithWeight(t *testing.T, m *scoring.Model, key string, w float64) (st
 		}
 		flat.Criteria = append(flat.Criteria, c)
 	}
+	flat.Options.Robustness = noRobustness()
 	res, err := scoring.Evaluate(flat)
 	if err != nil {
 		t.Fatalf("rescoring with %s at %v: %v", key, w, err)
@@ -303,4 +321,9 @@ func sameOutcome(t *testing.T, got, want *scoring.Result) {
 			t.Errorf("sensitivity %d = %+v, want %+v", i, s, w)
 		}
 	}
+}
+
+func noRobustness() *scoring.Robustness {
+	zero := 0
+	return &scoring.Robustness{Samples: &zero}
 }

@@ -10,6 +10,66 @@ type Result struct {
 	// Sensitivity has one entry per leaf whose effective weight is strictly
 	// between 0 and 1, in tree order.
 	Sensitivity []Sensitivity
+	// RankReversals lists the vendors whose withdrawal would reverse the
+	// order of two others (rule 12), in rank order of the removed vendor;
+	// empty when no leaf uses the relative formula.
+	RankReversals []RankReversal
+	// ValueForMoney is nil when no cost criterion is set or no eligible
+	// vendor has the figure (rule 13).
+	ValueForMoney *ValueForMoney
+	// Robustness is nil when turned off or when no vendor is eligible
+	// (rule 14).
+	Robustness *RobustnessResult
+}
+
+// RankReversal is one vendor whose removal from the field would reverse
+// the order of some pairs of the other eligible vendors.
+type RankReversal struct {
+	Removed string
+	// Pairs are [b, a]: a was ahead of b with Removed in the field, b is
+	// ahead of a without it; in rank order of b, then of a.
+	Pairs [][2]string
+	// Leader is the eligible leader without Removed; empty when none is
+	// left.
+	Leader string
+}
+
+// ValueForMoney sets each eligible vendor's cost against its benefit, the
+// score without the cost criterion.
+type ValueForMoney struct {
+	CostCriterion string
+	// Points are in rank order.
+	Points []ValuePoint
+}
+
+// ValuePoint is one vendor on the value-for-money plane.
+type ValuePoint struct {
+	Vendor string
+	// Cost is the vendor's figure on the cost criterion.
+	Cost float64
+	// Benefit is the score, 0…100, with the cost criterion's weight
+	// removed and the others renormalized.
+	Benefit float64
+	// Frontier is true when no other vendor costs no more and gives no
+	// less benefit, with one of the two strictly better.
+	Frontier bool
+}
+
+// RobustnessResult is the share of plausible weightings under which each
+// eligible vendor leads.
+type RobustnessResult struct {
+	Samples int
+	Spread  float64
+	// Acceptability has one entry per eligible vendor, in rank order; the
+	// shares sum to 1.
+	Acceptability []Acceptability
+}
+
+// Acceptability is the share of the sampled weightings in which a vendor
+// leads, ties split evenly.
+type Acceptability struct {
+	Vendor string
+	Share  float64
 }
 
 // Vendor returns the result of the vendor with the given key, or nil.
@@ -26,7 +86,9 @@ func (r *Result) Vendor(key string) *VendorResult {
 type VendorResult struct {
 	Key  string
 	Name string
-	// Rank is 1 + the number of vendors with a higher score: ties share a rank.
+	// Rank is 1 + the number of eligible vendors with a higher score: ties
+	// share a rank. It is 0 for a knocked-out vendor, which is never ranked
+	// (null in the result JSON) and is listed after every eligible one.
 	Rank int
 	// Score is Σ effective weight × normalized value, 0…100.
 	Score float64
@@ -59,6 +121,9 @@ type CriterionResult struct {
 	Spread   float64
 	Disputed bool
 	Missing  bool
+	// Consensus is true when Value is the panel's moderated value rather
+	// than the aggregate of the ratings (rule 11); Disputed is then false.
+	Consensus bool
 }
 
 // KnockOutRule names the rule that knocked a vendor out.
@@ -172,6 +237,15 @@ const (
 	// ReasonStable: no single weight change in 0…1 changes the leader.
 	// Vendor (the leader).
 	ReasonStable ReasonCode = "stable"
+	// ReasonRankReversal: withdrawing a vendor that does not lead would
+	// change the leader, through the relative formula of some measured
+	// leaves. Vendor (the leader), RunnerUp (who would lead instead),
+	// Removed, Criteria (the relative leaves whose best figure is Removed's).
+	ReasonRankReversal ReasonCode = "rank_reversal"
+	// ReasonRobustness: how often each vendor leads when the weights move
+	// within the robustness spread. Vendor (the leader), Weight (the
+	// spread), Shares (the vendors with a share above 0, largest first).
+	ReasonRobustness ReasonCode = "robustness"
 )
 
 // Reason is one reason for a recommendation, as a code and its parameters, so
@@ -193,4 +267,12 @@ type Reason struct {
 	Weight          float64
 	FlipWeight      float64
 	Count           int
+	Removed         Ref
+	Shares          []Share
+}
+
+// Share is a vendor's share of the sampled weightings, for a reason.
+type Share struct {
+	Vendor Ref
+	Share  float64
 }

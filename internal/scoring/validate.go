@@ -15,6 +15,7 @@ type prepared struct {
 	agg             Aggregation
 	awardThreshold  float64
 	closeCallMargin float64
+	criteria        []Criterion
 	leaves          []leafInfo
 	// index maps a criterion key to its leaf index, or to -1-k for the
 	// category whose path is categories[k].
@@ -22,6 +23,11 @@ type prepared struct {
 	categories []string
 	// cells holds vendor i's standing on leaf j at i*len(leaves)+j.
 	cells []cell
+	// cost is the leaf index of options.cost_criterion, -1 for none.
+	cost int
+	// samples and spread are options.robustness.
+	samples int
+	spread  float64
 }
 
 type leafInfo struct {
@@ -39,6 +45,8 @@ type cell struct {
 	spread  float64
 	raters  int
 	present bool
+	// consensus: value is the panel's moderated value (rule 11).
+	consensus bool
 }
 
 // Validate checks m against the rules of the scoring engine without scoring
@@ -55,6 +63,7 @@ func prepare(m *Model) (*prepared, error) {
 		agg:             m.Options.aggregation(),
 		awardThreshold:  m.Options.awardThreshold(),
 		closeCallMargin: m.Options.closeCallMargin(),
+		criteria:        m.Criteria,
 		index:           make(map[string]int),
 	}
 	// The checks follow the order of the fields in the JSON form, so that
@@ -66,6 +75,7 @@ func prepare(m *Model) (*prepared, error) {
 	p.checkCriteria(m.Criteria, "criteria", 1, scaleOK, &ps)
 	p.collect(m, scaleOK, &ps)
 	p.checkOptions(&ps)
+	p.checkAnalysis(m.Options, &ps)
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
@@ -306,6 +316,7 @@ func (p *prepared) collect(m *Model, scaleOK bool, ps *problems) {
 				cells[j] = cell{value: x, present: true}
 			}
 		}
+		p.applyConsensus(i, v, cells, scaleOK, &vps)
 		slices.SortFunc(vps, func(a, b Problem) int { return cmp.Compare(a.Path, b.Path) })
 		*ps = append(*ps, vps...)
 	}

@@ -16,6 +16,8 @@ import (
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/demo"
+	"github.com/bpoeval/bpoeval/internal/explain"
+	"github.com/bpoeval/bpoeval/internal/i18n"
 	"github.com/bpoeval/bpoeval/internal/scoring"
 )
 
@@ -121,7 +123,7 @@ func TestComparePage(t *testing.T) {
 				t.Errorf("%s: total %s, want %s", v.Key, got, want)
 			}
 			rank := d.Find(fmt.Sprintf("[data-testid=ranks] td[data-vendor=%q] [data-testid=rank]", v.Key)).Text()
-			if rank != strconv.Itoa(v.Rank) {
+			if rank != explain.Rank(i18n.EN, v.Rank) {
 				t.Errorf("%s: rank %s, want %d", v.Key, rank, v.Rank)
 			}
 			knocked := d.Find(fmt.Sprintf("[data-testid=eligibility] td[data-vendor=%q] [data-testid=knocked-out]", v.Key)).Length() > 0
@@ -337,7 +339,7 @@ func TestCompareWhatIf(t *testing.T) {
 	changed := false
 	for _, key := range columns(d) {
 		got := d.Find(fmt.Sprintf("[data-testid=ranks] td[data-vendor=%q] [data-testid=rank]", key)).Text()
-		if want := strconv.Itoa(after.Vendor(key).Rank); got != want {
+		if want := explain.Rank(i18n.EN, after.Vendor(key).Rank); got != want {
 			t.Errorf("%s: rank %s under the what-if, want %s", key, got, want)
 		}
 		changed = changed || got != page.Find(fmt.Sprintf("[data-testid=ranks] td[data-vendor=%q] [data-testid=rank]", key)).Text()

@@ -251,6 +251,9 @@ type EvaluationDetail struct {
 	Assignments  []*Assignment
 	Measurements []*Measurement
 	Ratings      []*SubmittedRating
+	// Consensus are the values agreed at moderation, read with the ratings
+	// they settle (WithRatings or WithJustifications).
+	Consensus []*Consensus
 }
 
 // Tree is the detail's criteria as a tree.

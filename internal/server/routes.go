@@ -88,6 +88,11 @@ func (s *Server) managerRoutes(r chi.Router) {
 	r.Post("/evaluations/{evaluationID}/measurements/{vendorID}", s.saveMeasurements)
 	r.Post("/evaluations/{evaluationID}/scorecards/{scorecardID}/reopen", s.reopenScorecard)
 
+	r.Get("/evaluations/{evaluationID}/moderation", s.showModerationIndex)
+	r.Post("/evaluations/{evaluationID}/moderation-required", s.setModerationRequired)
+	r.Get("/evaluations/{evaluationID}/moderation/{vendorID}", s.showModeration)
+	r.Post("/evaluations/{evaluationID}/moderation/{vendorID}/{criterionID}", s.saveConsensus)
+
 	r.Get("/evaluations/{evaluationID}/history", s.showHistory)
 	r.Get("/evaluations/{evaluationID}/compare", s.showCompare)
 	r.Get("/evaluations/{evaluationID}/compare/ratings", s.showCompareRatings)

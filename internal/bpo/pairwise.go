@@ -75,6 +75,7 @@ type PairwiseAnswer struct {
 type PairwiseRoundDetail struct {
 	Round        *PairwiseRound
 	Evaluation   *Evaluation
+	Parent       *Criterion   // the group's criterion, nil for the top level
 	Items        []*Criterion // the compared criteria, in the round's order
 	Participants []*PairwiseParticipant
 	// Answers are every participant's for managers, the caller's own for a

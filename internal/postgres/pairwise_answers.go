@@ -44,6 +44,12 @@ func (s *PairwiseService) FindRound(ctx context.Context, roundID int64) (*bpo.Pa
 	if d.Evaluation, err = pgx.CollectExactlyOneRow(rows, scanEvaluation); err != nil {
 		return nil, fmt.Errorf("find round evaluation: %w", err)
 	}
+	if r.ParentID != nil {
+		rows, _ = s.db.Pool.Query(ctx, `SELECT `+criterionColumns+` FROM criteria c WHERE c.id = $1`, *r.ParentID)
+		if d.Parent, err = pgx.CollectExactlyOneRow(rows, scanCriterion); err != nil {
+			return nil, fmt.Errorf("find round group: %w", err)
+		}
+	}
 	rows, _ = s.db.Pool.Query(ctx, `SELECT `+criterionColumns+` FROM pairwise_round_items i
 		JOIN criteria c ON c.id = i.criterion_id WHERE i.round_id = $1 ORDER BY i.position`, roundID)
 	if d.Items, err = pgx.CollectRows(rows, scanCriterion); err != nil {

@@ -52,6 +52,9 @@ func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (
 	}
 	v.Measured, v.Figures = figureTable(lang, d.Criteria, d.Participants, d.Measurements)
 	addRecommendation(lang, v, d)
+	if v.Moderation, err = s.moderationSummary(ctx, lang, e); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 
@@ -257,7 +260,10 @@ func (s *Server) setEvaluationStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status := bpo.EvaluationStatus(form.Get("status"))
-	_, err := s.evaluations.SetEvaluationStatus(r.Context(), id, version, status)
+	err := s.checkModeratedBeforeClose(r, id, status, form)
+	if err == nil {
+		_, err = s.evaluations.SetEvaluationStatus(r.Context(), id, version, status)
+	}
 	s.evaluationDone(w, r, id, err, "evaluation.status_changed."+string(status))
 }
 

@@ -162,9 +162,17 @@ var routeTable = map[string]routeCase{
 	"POST /evaluations/{evaluationID}/criteria/{criterionID}/move":         {want: managers(303), form: "delta=1", state: stateDraft},
 	"POST /evaluations/{evaluationID}/weights":                             {want: managers(303), form: "w_{criterionID}=25&v_{criterionID}={criterionVersion}"},
 	"POST /evaluations/{evaluationID}/weights/preview":                     {want: managers(200), form: "w_{criterionID}=25&v_{criterionID}={criterionVersion}", htmx: true},
-	"GET /api/v1/evaluations":                                              {want: managers(200)},
-	"GET /api/v1/evaluations/{evaluationID}/model":                         {want: managers(200)},
-	"GET /api/v1/evaluations/{evaluationID}/result":                        {want: managers(200)},
+	"GET /evaluations/{evaluationID}/pairwise/new":                         {want: managers(200), query: "group={groupID}"},
+	"POST /evaluations/{evaluationID}/pairwise":                            {want: managers(303), form: "group={groupID}&user={inviteeID}"},
+	// The fixture's round compares the top level, with the owner invited:
+	// a manager sees it but has no answers to give; others do not see it.
+	"GET /evaluations/{evaluationID}/pairwise/{roundID}":          {want: signedIn(404).but(200, owner, manager, admin)},
+	"POST /evaluations/{evaluationID}/pairwise/{roundID}/answers": {want: signedIn(404).but(303, owner).but(403, manager, admin), form: "pair_{qualityID}_{slaID}=2&pair_{qualityID}_{costID}=1&pair_{slaID}_{costID}=0&version={answerVersion}"},
+	"POST /evaluations/{evaluationID}/pairwise/{roundID}/invite":  {want: managers(303), form: "user={inviteeID}&version={roundVersion}"},
+	"POST /evaluations/{evaluationID}/pairwise/{roundID}/end":     {want: managers(303), form: "apply=0&version={roundVersion}"},
+	"GET /api/v1/evaluations":                                     {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/model":                {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/result":               {want: managers(200)},
 
 	"GET /evaluations/{evaluationID}/compare":         {want: managers(200), query: "vendor={vendorKey}&vendor={otherVendorKey}"},
 	"GET /evaluations/{evaluationID}/compare/ratings": {want: managers(200), query: "vendor={otherVendorKey}&criterion=policies"},
@@ -278,6 +286,7 @@ type matrixFixture struct {
 	spare       *bpo.Vendor
 	byKey       map[string]*bpo.Criterion
 	scorecardID int64 // the owner's submitted scorecard
+	roundID     int64 // a comparison round of the top level, the owner invited
 	tokenID     int64 // an API token of the owner's
 	// foreign, when set, is another evaluation: the placeholder named
 	// foreignName names its object instead.
@@ -320,6 +329,9 @@ func (m *matrixApp) fixture(t *testing.T, state evalState) *matrixFixture {
 		f.byKey[c.Key] = c
 	}
 	f.ev = ev
+	round, err := postgres.NewPairwiseService(m.db).StartRound(ctx, ev.ID, nil, []int64{m.users[owner].ID})
+	fail(err)
+	f.roundID = round.ID
 	tok, _, err := postgres.NewTokenService(m.db).CreateToken(as(m.users[owner]), fmt.Sprintf("Matrix token %d", n))
 	fail(err)
 	f.tokenID = tok.ID
@@ -354,7 +366,7 @@ func (m *matrixApp) fixture(t *testing.T, state evalState) *matrixFixture {
 
 // scoped are the placeholders naming an object that belongs to the
 // evaluation in the path: another evaluation's must never be accepted.
-var scoped = []string{"vendorID", "criterionID", "measuredID", "scorecardID", "userID", "ownerID"}
+var scoped = []string{"vendorID", "criterionID", "measuredID", "scorecardID", "userID", "ownerID", "groupID", "roundID"}
 
 // value resolves a placeholder for a request made by caller. Versions are
 // read when asked for, so that a request is never stale by accident.
@@ -465,6 +477,18 @@ func (f *matrixFixture) value(t *testing.T, name string, caller role) string {
 		return strconv.Itoa(m.next())
 	case "tokenID":
 		return itoa(f.tokenID)
+	case "inviteeID":
+		// Anyone with an account may be invited to a comparison round, so
+		// the invitee is not scoped to the evaluation.
+		return itoa(m.users[colleague].ID)
+	case "groupID":
+		return itoa(f.byKey["quality"].ID)
+	case "qualityID", "slaID", "costID":
+		return itoa(f.byKey[map[string]string{"qualityID": "quality", "slaID": "service_levels", "costID": "cost"}[name]].ID)
+	case "roundID":
+		return itoa(f.roundID)
+	case "roundVersion", "answerVersion":
+		return f.roundVersion(t, name, caller)
 	}
 	t.Fatalf("no fixture value for {%s}: add one to matrixFixture.value", name)
 	return ""
@@ -885,4 +909,23 @@ func snippet(body string) string {
 		return body[:400] + "…"
 	}
 	return body
+}
+
+// roundVersion is the version of the fixture's round, or, for
+// answerVersion, of the caller's answers to it: 0 for anyone not invited.
+func (f *matrixFixture) roundVersion(t *testing.T, name string, caller role) string {
+	t.Helper()
+	d, err := postgres.NewPairwiseService(f.m.db).FindRound(f.m.adminCtx(), f.roundID)
+	if err != nil {
+		t.Fatalf("{%s}: %v", name, err)
+	}
+	if name == "roundVersion" {
+		return strconv.Itoa(d.Round.Version)
+	}
+	for _, p := range d.Participants {
+		if u := f.m.users[caller]; u != nil && p.UserID == u.ID {
+			return strconv.Itoa(p.Version)
+		}
+	}
+	return "0"
 }

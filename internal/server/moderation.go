@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/i18n"
+	"github.com/bpoeval/bpoeval/internal/scoring"
 	"github.com/bpoeval/bpoeval/web/pages"
 )
 
@@ -192,4 +194,95 @@ func keepConsensusInput(v *pages.ModerationView, cf *consensusForm, errs map[str
 		row.ValueError, row.ReasonError = errs["value"], errs["reason"]
 		row.Focus = true
 	}
+}
+
+// moderationSummary is the evaluation page's moderation box: how many
+// disputed criteria have no consensus, and, when moderation is required,
+// those left, which closing must confirm by name. Nil before scoring opens.
+func (s *Server) moderationSummary(ctx context.Context, lang i18n.Lang, e *bpo.Evaluation) (*pages.ModerationSummary, error) {
+	if e.Status == bpo.StatusDraft {
+		return nil, nil
+	}
+	left, err := s.moderation.FindUnmoderated(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	required, err := s.moderation.ModerationRequired(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	sum := &pages.ModerationSummary{Unmoderated: len(left), Required: required, Open: e.Status == bpo.StatusOpen,
+		Confirm: unmoderatedToken(left)}
+	for _, u := range left {
+		sum.Left = append(sum.Left, unmoderatedName(lang, u))
+	}
+	return sum, nil
+}
+
+func unmoderatedName(lang i18n.Lang, u *bpo.Unmoderated) string {
+	c := bpo.Criterion{NameEN: u.CriterionEN, NameFR: u.CriterionFR}
+	return u.VendorName + " — " + c.Name(string(lang))
+}
+
+// unmoderatedToken names the disputed criteria left, so that a confirmation
+// to close covers exactly those the manager was shown.
+func unmoderatedToken(left []*bpo.Unmoderated) string {
+	parts := make([]string, len(left))
+	for i, u := range left {
+		parts[i] = strconv.FormatInt(u.VendorID, 10) + "-" + strconv.FormatInt(u.CriterionID, 10)
+	}
+	return strings.Join(parts, ",")
+}
+
+// checkModeratedBeforeClose holds the "moderation required" option: an
+// evaluation closes only once every disputed criterion is moderated, or
+// with confirm_unmoderated naming exactly those left (EINVALID otherwise,
+// listing them).
+func (s *Server) checkModeratedBeforeClose(r *http.Request, id int64, status bpo.EvaluationStatus, form url.Values) error {
+	if status != bpo.StatusClosed {
+		return nil
+	}
+	ctx := r.Context()
+	required, err := s.moderation.ModerationRequired(ctx, id)
+	if err != nil || !required {
+		return err
+	}
+	left, err := s.moderation.FindUnmoderated(ctx, id)
+	if err != nil || len(left) == 0 {
+		return err
+	}
+	if form.Get("confirm_unmoderated") == unmoderatedToken(left) {
+		return nil
+	}
+	lang := s.lang(r)
+	names := make([]string, len(left))
+	for i, u := range left {
+		names[i] = unmoderatedName(lang, u)
+	}
+	return bpo.Errorf(bpo.EINVALID, "error.moderation.close_unmoderated", strings.Join(names, "; "))
+}
+
+// unmoderated counts the disputed cells of a result: the engine flags no
+// cell settled by consensus as disputed.
+func unmoderated(res *scoring.Result) int {
+	n := 0
+	for _, v := range res.Vendors {
+		for _, c := range v.Criteria {
+			if c.Disputed {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// consensusCell is the consensus of a vendor and criterion in d, or nil.
+func consensusCell(lang i18n.Lang, d *bpo.EvaluationDetail, vendorID, criterionID int64) *pages.ConsensusCell {
+	for _, c := range d.Consensus {
+		if c.VendorID == vendorID && c.CriterionID == criterionID {
+			return &pages.ConsensusCell{Value: strconv.Itoa(c.Value), Reason: c.Reason, By: c.RecordedByName,
+				At: i18n.DateTime(lang, c.RecordedAt), Version: c.Version}
+		}
+	}
+	return nil
 }

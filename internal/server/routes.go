@@ -59,6 +59,8 @@ func (s *Server) userRoutes(r chi.Router) {
 	r.Get("/evaluations/{evaluationID}/scorecards/{vendorID}", s.showScorecard)
 	r.Post("/evaluations/{evaluationID}/scorecards/{vendorID}/ratings", s.saveRating)
 	r.Post("/evaluations/{evaluationID}/scorecards/{vendorID}/submit", s.submitScorecard)
+	r.Get("/evaluations/{evaluationID}/pairwise/{roundID}", s.showRound)
+	r.Post("/evaluations/{evaluationID}/pairwise/{roundID}/answers", s.saveAnswers)
 	r.Get("/account/tokens", s.showTokens)
 	r.Post("/account/tokens", s.createToken)
 	r.Post("/account/tokens/{tokenID}/revoke", s.revokeToken)
@@ -107,5 +109,9 @@ func (s *Server) managerRoutes(r chi.Router) {
 	r.Post("/evaluations/{evaluationID}/criteria/{criterionID}/remove", s.removeCriterion)
 	r.Post("/evaluations/{evaluationID}/criteria/{criterionID}/move", s.moveCriterion)
 	r.Post("/evaluations/{evaluationID}/weights", s.saveWeights)
+	r.Get("/evaluations/{evaluationID}/pairwise/new", s.showNewRound)
+	r.Post("/evaluations/{evaluationID}/pairwise", s.startRound)
+	r.Post("/evaluations/{evaluationID}/pairwise/{roundID}/invite", s.inviteToRound)
+	r.Post("/evaluations/{evaluationID}/pairwise/{roundID}/end", s.endRound)
 	r.Post("/evaluations/{evaluationID}/weights/preview", s.previewWeights)
 }

@@ -44,6 +44,8 @@ type Services struct {
 	Criteria     bpo.CriterionService
 	Participants bpo.ParticipantService
 	Scorecards   bpo.ScorecardService
+	Moderation   bpo.ModerationService
+	Pairwise     bpo.PairwiseService
 }
 
 // Load adds the demo logins and vendors that are missing, and the demo

@@ -18,6 +18,7 @@ import (
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/config"
 	"github.com/bpoeval/bpoeval/internal/password"
+	"github.com/bpoeval/bpoeval/internal/demo"
 	"github.com/bpoeval/bpoeval/internal/postgres"
 	"github.com/bpoeval/bpoeval/internal/postgres/pgtest"
 	"github.com/bpoeval/bpoeval/internal/server"
@@ -88,6 +89,13 @@ func newAppOn(t *testing.T, databaseURL string, configure func(*config.Config)) 
 	a.srv = httptest.NewServer(newHandler(db, cfg, logs))
 	t.Cleanup(a.srv.Close)
 	return a
+}
+
+// demoServices are the services the demo data is loaded through.
+func (a *app) demoServices() demo.Services {
+	return demo.Services{Users: a.users, Vendors: a.vendors, Evaluations: a.evaluations,
+		Criteria: a.criteria, Participants: a.participants, Scorecards: a.scorecards,
+		Moderation: postgres.NewModerationService(a.db), Pairwise: postgres.NewPairwiseService(a.db)}
 }
 
 // newHandler is the whole application over db, put together as `bpoeval

@@ -26,8 +26,7 @@ import (
 func (a *app) loadDemo() (mgr *client, open, closed int64) {
 	a.t.Helper()
 	ctx := context.Background()
-	svc := demo.Services{Users: a.users, Vendors: a.vendors, Evaluations: a.evaluations,
-		Criteria: a.criteria, Participants: a.participants, Scorecards: a.scorecards}
+	svc := a.demoServices()
 	if _, err := demo.Load(ctx, svc, demo.Small); err != nil {
 		a.t.Fatal(err)
 	}

@@ -497,8 +497,7 @@ func TestRecordDecision(t *testing.T) {
 // each demo evaluation's /result is what scoring its /model offline prints.
 func TestDemoResultsMatchOfflineScore(t *testing.T) {
 	a := newApp(t)
-	svc := demo.Services{Users: a.users, Vendors: a.vendors, Evaluations: a.evaluations,
-		Criteria: a.criteria, Participants: a.participants, Scorecards: a.scorecards}
+	svc := a.demoServices()
 	if _, err := demo.Load(context.Background(), svc, demo.Small); err != nil {
 		t.Fatal(err)
 	}

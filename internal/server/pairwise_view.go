@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/evalmodel"
 	"github.com/bpoeval/bpoeval/internal/i18n"
+	"github.com/bpoeval/bpoeval/internal/report"
 	"github.com/bpoeval/bpoeval/web/pages"
 )
 
@@ -184,6 +186,34 @@ func (s *Server) roundLinks(r *http.Request, d *bpo.EvaluationDetail) ([]pages.R
 		}
 		out[i] = pages.RoundLink{URL: roundURL(d.Evaluation.ID, rd.ID), Status: string(rd.Status),
 			Label: i18n.T(lang, "pairwise.round_link", groupName(lang, parent), i18n.DateTime(lang, rd.CreatedAt))}
+	}
+	return out, nil
+}
+
+// weightOrigins are the evaluation's rounds whose weights were applied,
+// with how many answered and the group's consistency, for the report.
+func (s *Server) weightOrigins(ctx context.Context, evaluationID int64) ([]report.WeightOrigin, error) {
+	rounds, err := s.pairwise.FindRounds(ctx, evaluationID)
+	if err != nil {
+		return nil, err
+	}
+	var out []report.WeightOrigin
+	for _, rd := range rounds {
+		if rd.Status != bpo.RoundApplied || rd.EndedAt == nil {
+			continue
+		}
+		d, err := s.pairwise.FindRound(ctx, rd.ID)
+		if err != nil {
+			return nil, err
+		}
+		rr, err := evalmodel.ScoreRound(d)
+		if err != nil {
+			return nil, err
+		}
+		if rr.Group == nil {
+			continue // nobody answered: nothing was applied from it
+		}
+		out = append(out, report.WeightOrigin{ParentID: rd.ParentID, Participants: len(rr.People), CR: rr.Group.CR, AppliedAt: *rd.EndedAt})
 	}
 	return out, nil
 }

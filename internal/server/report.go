@@ -91,7 +91,10 @@ func (s *Server) reportData(ctx context.Context, lang i18n.Lang, id int64) (*rep
 		Lang: lang, GeneratedAt: s.now(), PreparedBy: report.Person{Name: u.Name, Role: u.Role},
 		Evaluation: d.Evaluation, Criteria: d.Criteria, Participants: d.Participants, Measurements: d.Measurements,
 		Ratings: d.Ratings, Evaluators: d.Assignments, Scorecards: progress, WeightChanges: changes,
-		Model: m, Result: res,
+		Model: m, Result: res, Consensus: d.Consensus,
+	}
+	if data.WeightOrigins, err = s.weightOrigins(ctx, id); err != nil {
+		return nil, err
 	}
 	if dec := d.Evaluation.Decision; dec != nil {
 		data.DecidedBy = s.userName(ctx)(dec.DecidedBy)

@@ -17,8 +17,8 @@ import (
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/config"
-	"github.com/bpoeval/bpoeval/internal/password"
 	"github.com/bpoeval/bpoeval/internal/demo"
+	"github.com/bpoeval/bpoeval/internal/password"
 	"github.com/bpoeval/bpoeval/internal/postgres"
 	"github.com/bpoeval/bpoeval/internal/postgres/pgtest"
 	"github.com/bpoeval/bpoeval/internal/server"

@@ -21,14 +21,26 @@ func (r *report) moderationRecord() {
 	}
 	d.body(r.t("report.moderation.intro"))
 	type cell struct{ vendor, criterion int64 }
-	ratings := map[cell][]string{}
+	// Each cell's ratings in the order the evaluators are listed.
+	rank := make(map[int64]int, len(r.data.Evaluators))
+	for i, a := range r.data.Evaluators {
+		rank[a.UserID] = i
+	}
+	byCell := map[cell][]*bpo.SubmittedRating{}
 	for _, rt := range r.data.Ratings {
 		k := cell{rt.VendorID, rt.CriterionID}
-		name := r.people[rt.EvaluatorID]
-		if name == "" {
-			name = rt.EvaluatorEmail
+		byCell[k] = append(byCell[k], rt)
+	}
+	ratings := map[cell][]string{}
+	for k, list := range byCell {
+		slices.SortStableFunc(list, func(a, b *bpo.SubmittedRating) int { return rank[a.EvaluatorID] - rank[b.EvaluatorID] })
+		for _, rt := range list {
+			name := r.people[rt.EvaluatorID]
+			if name == "" {
+				name = rt.EvaluatorEmail
+			}
+			ratings[k] = append(ratings[k], r.t("report.moderation.rating", name, rt.Value))
 		}
-		ratings[k] = append(ratings[k], r.t("report.moderation.rating", name, rt.Value))
 	}
 	order := make(map[int64]int, len(r.data.Criteria))
 	for i, c := range r.data.Criteria {
@@ -48,7 +60,6 @@ func (r *report) moderationRecord() {
 			name = cr.Name(string(r.lang))
 		}
 		individual := ratings[cell{c.VendorID, c.CriterionID}]
-		slices.Sort(individual)
 		rows[i] = row{cells: []string{r.vendorOf(c.VendorID), name, strings.Join(individual, ", "),
 			strconv.Itoa(c.Value), c.Reason, r.t("report.moderation.recorded", c.RecordedByName, r.when(c.RecordedAt))}}
 	}
@@ -56,8 +67,8 @@ func (r *report) moderationRecord() {
 		{title: r.t("report.moderation.col.vendor"), width: 18},
 		{title: r.t("criterion.name"), width: 20},
 		{title: r.t("report.moderation.col.ratings"), width: 20},
-		{title: r.t("report.moderation.col.consensus"), width: 11, right: true},
-		{title: r.t("report.moderation.col.reason"), width: 36},
+		{title: r.t("report.moderation.col.consensus"), width: 15, right: true},
+		{title: r.t("report.moderation.col.reason"), width: 32},
 		{title: r.t("report.moderation.col.recorded"), width: 22},
 	}, rows)
 }

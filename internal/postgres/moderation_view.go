@@ -42,23 +42,10 @@ func (s *ModerationService) FindModeration(ctx context.Context, evaluationID, ve
 			v.Items = append(v.Items, item)
 		}
 	}
-	rows, _ := s.db.Pool.Query(ctx, `
-		SELECT r.criterion_id, s.evaluator_id, u.name, r.value, r.justification
-		FROM scorecards s JOIN users u ON u.id = s.evaluator_id JOIN ratings r ON r.scorecard_id = s.id
-		WHERE s.evaluation_id = $1 AND s.vendor_id = $2 AND s.status = 'submitted' AND r.value IS NOT NULL
-		ORDER BY lower(u.name), u.id`, evaluationID, vendorID)
-	var crit int64
-	var mr bpo.ModeratedRating
-	_, err = pgx.ForEachRow(rows, []any{&crit, &mr.EvaluatorID, &mr.EvaluatorName, &mr.Value, &mr.Justification}, func() error {
-		if item := byCriterion[crit]; item != nil {
-			item.Ratings = append(item.Ratings, mr)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("find moderation ratings: %w", err)
+	if err := addModeratedRatings(ctx, s.db.Pool, evaluationID, vendorID, byCriterion); err != nil {
+		return nil, err
 	}
-	rows, _ = s.db.Pool.Query(ctx, consensusSQL, evaluationID, vendorID)
+	rows, _ := s.db.Pool.Query(ctx, consensusSQL, evaluationID, vendorID)
 	consensus, err := pgx.CollectRows(rows, scanConsensus)
 	if err != nil {
 		return nil, fmt.Errorf("find moderation consensus: %w", err)
@@ -77,6 +64,28 @@ func (s *ModerationService) FindModeration(ctx context.Context, evaluationID, ve
 	}
 	bpo.SortModeration(v.Items)
 	return v, nil
+}
+
+// addModeratedRatings adds the vendor's submitted ratings to the items of
+// their criteria, by evaluator name.
+func addModeratedRatings(ctx context.Context, q querier, evaluationID, vendorID int64, byCriterion map[int64]*bpo.ModerationItem) error {
+	rows, _ := q.Query(ctx, `
+		SELECT r.criterion_id, s.evaluator_id, u.name, r.value, r.justification
+		FROM scorecards s JOIN users u ON u.id = s.evaluator_id JOIN ratings r ON r.scorecard_id = s.id
+		WHERE s.evaluation_id = $1 AND s.vendor_id = $2 AND s.status = 'submitted' AND r.value IS NOT NULL
+		ORDER BY lower(u.name), u.id`, evaluationID, vendorID)
+	var crit int64
+	var mr bpo.ModeratedRating
+	_, err := pgx.ForEachRow(rows, []any{&crit, &mr.EvaluatorID, &mr.EvaluatorName, &mr.Value, &mr.Justification}, func() error {
+		if item := byCriterion[crit]; item != nil {
+			item.Ratings = append(item.Ratings, mr)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("find moderation ratings: %w", err)
+	}
+	return nil
 }
 
 // FindUnmoderated implements bpo.ModerationService.

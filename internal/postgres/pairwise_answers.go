@@ -136,32 +136,9 @@ func (s *PairwiseService) SaveAnswers(ctx context.Context, roundID int64, versio
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM pairwise_judgments WHERE round_id = $1 AND user_id = $2`, roundID, u.ID); err != nil {
-			return fmt.Errorf("save answers: %w", err)
-		}
-		var as, bs []int64
-		var steps []int
-		for _, a := range answers {
-			as, bs, steps = append(as, a.A), append(bs, a.B), append(steps, a.Step)
-		}
-		// An unchanged judgment keeps the time it was made.
-		judged := make(map[[2]int64]*bpo.PairwiseAnswer, len(previous))
-		was := make([]bpo.AnswerInput, len(previous))
-		for i, p := range previous {
-			judged[[2]int64{p.A, p.B}] = p
-			was[i] = bpo.AnswerInput{A: p.A, B: p.B, Step: p.Step}
-		}
-		times := make([]time.Time, len(answers))
-		for i, a := range answers {
-			times[i] = now
-			if p := judged[[2]int64{a.A, a.B}]; p != nil && p.Step == a.Step {
-				times[i] = p.JudgedAt
-			}
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO pairwise_judgments (round_id, user_id, criterion_a, criterion_b, step, judged_at)
-			SELECT $1, $2, a, b, step, at FROM unnest($3::bigint[], $4::bigint[], $5::integer[], $6::timestamptz[]) AS t (a, b, step, at)`,
-			roundID, u.ID, as, bs, steps, times); err != nil {
-			return fmt.Errorf("save answers: %w", err)
+		was, err := replaceAnswers(ctx, tx, now, roundID, u.ID, previous, answers)
+		if err != nil {
+			return err
 		}
 		after = &bpo.PairwiseParticipant{UserID: u.ID, Name: u.Name, Email: u.Email}
 		err = tx.QueryRow(ctx, `UPDATE pairwise_participants SET answered_at = $3, version = version + 1
@@ -174,6 +151,35 @@ func (s *PairwiseService) SaveAnswers(ctx context.Context, roundID int64, versio
 			answersOf(u.ID, current, was), answersOf(u.ID, after.Version, answers))
 	})
 	return after, err
+}
+
+// replaceAnswers replaces a participant's judgments with answers and
+// returns the previous ones as inputs, for the audit log. An unchanged
+// judgment keeps the time it was made.
+func replaceAnswers(ctx context.Context, tx pgx.Tx, now time.Time, roundID, userID int64, previous []*bpo.PairwiseAnswer, answers []bpo.AnswerInput) ([]bpo.AnswerInput, error) {
+	if _, err := tx.Exec(ctx, `DELETE FROM pairwise_judgments WHERE round_id = $1 AND user_id = $2`, roundID, userID); err != nil {
+		return nil, fmt.Errorf("save answers: %w", err)
+	}
+	judged := make(map[[2]int64]*bpo.PairwiseAnswer, len(previous))
+	was := make([]bpo.AnswerInput, len(previous))
+	for i, p := range previous {
+		judged[[2]int64{p.A, p.B}] = p
+		was[i] = bpo.AnswerInput{A: p.A, B: p.B, Step: p.Step}
+	}
+	as, bs := make([]int64, len(answers)), make([]int64, len(answers))
+	steps, times := make([]int, len(answers)), make([]time.Time, len(answers))
+	for i, a := range answers {
+		as[i], bs[i], steps[i], times[i] = a.A, a.B, a.Step, now
+		if p := judged[[2]int64{a.A, a.B}]; p != nil && p.Step == a.Step {
+			times[i] = p.JudgedAt
+		}
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO pairwise_judgments (round_id, user_id, criterion_a, criterion_b, step, judged_at)
+		SELECT $1, $2, a, b, step, at FROM unnest($3::bigint[], $4::bigint[], $5::integer[], $6::timestamptz[]) AS t (a, b, step, at)`,
+		roundID, userID, as, bs, steps, times); err != nil {
+		return nil, fmt.Errorf("save answers: %w", err)
+	}
+	return was, nil
 }
 
 // answersOf snapshots a participant's answers for the audit log.

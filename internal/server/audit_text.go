@@ -59,6 +59,10 @@ func (n *historyNames) object(lang i18n.Lang, ev *bpo.AuditEvent, before, after 
 		return joinNames(n.vendorName(idIn(snap, "vendor_id"), nil), n.criterionName(lang, ev.EntityID, snap))
 	case "rating":
 		return joinNames(n.vendorName(idIn(snap, "vendor_id"), nil), n.criterionName(lang, idIn(snap, "criterion_id"), nil))
+	case "consensus":
+		return joinNames(n.vendorName(idIn(snap, "vendor_id"), nil), n.criterionName(lang, idIn(snap, "criterion_id"), nil))
+	case "pairwise_answers":
+		return n.userName(idIn(snap, "user_id"), nil)
 	case "scorecard":
 		name := n.vendorName(idIn(snap, "vendor_id"), nil)
 		if id := idIn(snap, "evaluator_id"); id != 0 {
@@ -126,6 +130,11 @@ var hiddenFields = map[string][]string{
 	"rating":      {"vendor_id", "criterion_id"},
 	"scorecard":   {"vendor_id", "evaluator_id"},
 	"assignment":  {"email"},
+	// Comparison rounds name criteria and people by id; the object column
+	// names the group or the participant.
+	"consensus":        {"vendor_id", "criterion_id"},
+	"pairwise_round":   {"parent_id", "items", "participants"},
+	"pairwise_answers": {"user_id", "answers"},
 }
 
 // fieldOrder lists fields in the order a reader expects; others follow by name.

@@ -18,7 +18,8 @@ const historyPerPage = 50
 
 // historyKinds are the kinds of change the history can be filtered by: the
 // audit log's entities within an evaluation, in the order of the filter.
-var historyKinds = []string{"evaluation", "criterion", "participant", "measurement", "assignment", "rating", "scorecard"}
+var historyKinds = []string{"evaluation", "criterion", "participant", "measurement", "assignment", "rating", "scorecard",
+	"consensus", "pairwise_round", "pairwise_answers"}
 
 // showHistory lists an evaluation's audit log, newest first, filtered by
 // person (?actor=ID) and kind of change (?kind=entity). Managers only.

@@ -8,13 +8,11 @@ import (
 	"github.com/bpoeval/bpoeval/internal/report/pdftest"
 )
 
-// TestReportModerationRecord: the demo's report records the consensus on
+// reportModerationRecord: the demo's report records the consensus on
 // Carthage's cultural fit with the individual ratings, the reason, who
 // recorded it and when, and says the Service quality weights were set by a
 // comparison round.
-func TestReportModerationRecord(t *testing.T) {
-	a := newApp(t)
-	mgr, open, _ := a.loadDemo()
+func reportModerationRecord(t *testing.T, mgr *client, open int64) {
 	pdf := []byte(mgr.get(fmt.Sprintf("/evaluations/%d/report.pdf?lang=en", open)).body)
 	page := 0
 	for i, text := range pdftest.PageTexts(t, pdf) {

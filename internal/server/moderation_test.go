@@ -28,9 +28,22 @@ func (a *app) demoVendor(open int64, prefix string) int64 {
 	return 0
 }
 
-func TestConsensusBadInput(t *testing.T) {
+// TestModerationAndRounds runs, on one load of the demo, the refusals of
+// bad consensus input and of answers off the scale, the report's
+// moderation record, and last (it closes the evaluation) the close rule.
+func TestModerationAndRounds(t *testing.T) {
 	a := newApp(t)
 	mgr, open, _ := a.loadDemo()
+	t.Run("ReportModerationRecord", func(t *testing.T) { reportModerationRecord(t, mgr, open) })
+	t.Run("ConsensusBadInput", func(t *testing.T) { consensusBadInput(t, a, mgr, open) })
+	t.Run("AnswersOffTheScale", func(t *testing.T) { answersOffTheScale(t, a, open) })
+	t.Run("CloseWithModerationRequired", func(t *testing.T) { closeWithModerationRequired(t, a, mgr, open) })
+}
+
+// consensusBadInput: a value off the scale or not a number, no reason, a
+// measured criterion, a stale version and a vendor with scorecards to come
+// are refused, the typed input kept, nothing changed.
+func consensusBadInput(t *testing.T, a *app, mgr *client, open int64) {
 	crit := a.weightIDs(open)
 	carthage, lisboa := a.demoVendor(open, "carthage"), a.demoVendor(open, "lisboa")
 	mod := postgres.NewModerationService(a.db)
@@ -74,11 +87,9 @@ func TestConsensusBadInput(t *testing.T) {
 	}
 }
 
-// TestCloseWithModerationRequired: with the option on, an evaluation with
-// a disputed criterion left closes only with a confirmation naming it.
-func TestCloseWithModerationRequired(t *testing.T) {
-	a := newApp(t)
-	mgr, open, _ := a.loadDemo()
+// closeWithModerationRequired: with the option on, an evaluation with a
+// disputed criterion left closes only with a confirmation naming it.
+func closeWithModerationRequired(t *testing.T, a *app, mgr *client, open int64) {
 	crit := a.weightIDs(open)
 	carthage := a.demoVendor(open, "carthage")
 	mod := postgres.NewModerationService(a.db)
@@ -119,11 +130,9 @@ func TestCloseWithModerationRequired(t *testing.T) {
 	}
 }
 
-// TestAnswersOffTheScale: a step outside the 17 of the scale, or a pair
-// left out, is refused with the pair named, and nothing is saved.
-func TestAnswersOffTheScale(t *testing.T) {
-	a := newApp(t)
-	_, open, _ := a.loadDemo()
+// answersOffTheScale: a step outside the 17 of the scale, or a pair left
+// out, is refused with the pair named, and nothing is saved.
+func answersOffTheScale(t *testing.T, a *app, open int64) {
 	ana := a.user("ana@example.test", bpo.RoleEvaluator)
 	pw := postgres.NewPairwiseService(a.db)
 	sla := a.weightIDs(open)["service_levels"].ID

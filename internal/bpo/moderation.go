@@ -156,3 +156,34 @@ type ModerationService interface {
 	// once the evaluation is closed.
 	SetModerationRequired(ctx context.Context, evaluationID int64, version int, required bool) (*Evaluation, error)
 }
+
+// The audit log's entity and actions of moderation.
+const (
+	EntityConsensus = "consensus"
+	ActionRecord    = "record" // a first consensus
+	ActionChange    = "change" // a consensus changed
+	ActionClear     = "clear"  // a consensus removed
+	// ActionModerationRequired is the evaluation's option turned on or off.
+	ActionModerationRequired = "moderation_required"
+)
+
+// ConsensusSnapshot is a consensus as the audit log keeps it.
+type ConsensusSnapshot struct {
+	VendorID    int64  `json:"vendor_id"`
+	CriterionID int64  `json:"criterion_id"`
+	Value       int    `json:"value"`
+	Reason      string `json:"reason"`
+	Version     int    `json:"version"`
+}
+
+// SnapshotOfConsensus is c as the audit log keeps it.
+func SnapshotOfConsensus(c *Consensus) ConsensusSnapshot {
+	return ConsensusSnapshot{VendorID: c.VendorID, CriterionID: c.CriterionID, Value: c.Value, Reason: c.Reason, Version: c.Version}
+}
+
+// ModerationOptionSnapshot is the "moderation required" option as the
+// audit log keeps it.
+type ModerationOptionSnapshot struct {
+	Required bool `json:"moderation_required"`
+	Version  int  `json:"version"`
+}

@@ -171,3 +171,45 @@ type PairwiseService interface {
 	// else it is closed without them. ECONFLICT if stale; EINVALID unless open.
 	EndRound(ctx context.Context, roundID int64, version int, applied bool) (*PairwiseRound, error)
 }
+
+// The audit log's entities and actions of comparison rounds. A round's end
+// is recorded with its new status as the action (closed or applied).
+const (
+	EntityPairwiseRound   = "pairwise_round"
+	EntityPairwiseAnswers = "pairwise_answers"
+	ActionStart           = "start"
+	ActionInvite          = "invite"
+	ActionAnswer          = "answer"
+)
+
+// RoundSnapshot is a round as the audit log keeps it.
+type RoundSnapshot struct {
+	ParentID     *int64      `json:"parent_id"`
+	Status       RoundStatus `json:"status"`
+	Items        []int64     `json:"items,omitempty"`
+	Participants []int64     `json:"participants,omitempty"`
+	Version      int         `json:"version"`
+}
+
+// AnswersSnapshot is one participant's answers as the audit log keeps them.
+type AnswersSnapshot struct {
+	UserID  int64          `json:"user_id"`
+	Answers []AnswerRecord `json:"answers"`
+	Version int            `json:"version"`
+}
+
+// AnswerRecord is one answer in an AnswersSnapshot.
+type AnswerRecord struct {
+	A    int64 `json:"a"`
+	B    int64 `json:"b"`
+	Step int   `json:"step"`
+}
+
+// SnapshotOfAnswers is a participant's answers as the audit log keeps them.
+func SnapshotOfAnswers(userID int64, version int, list []AnswerInput) AnswersSnapshot {
+	out := AnswersSnapshot{UserID: userID, Version: version, Answers: make([]AnswerRecord, len(list))}
+	for i, a := range list {
+		out.Answers[i] = AnswerRecord{A: a.A, B: a.B, Step: a.Step}
+	}
+	return out
+}

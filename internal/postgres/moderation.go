@@ -30,20 +30,13 @@ func scanConsensus(row pgx.CollectableRow) (*bpo.Consensus, error) {
 	return &c, err
 }
 
-// consensusSnapshot is a consensus as the audit log keeps it.
-type consensusSnapshot struct {
-	VendorID    int64  `json:"vendor_id"`
-	CriterionID int64  `json:"criterion_id"`
-	Value       int    `json:"value"`
-	Reason      string `json:"reason"`
-	Version     int    `json:"version"`
-}
-
-func snapshotConsensus(c *bpo.Consensus) any {
+// consensusAudit is c's snapshot for the audit log, or an untyped nil when
+// there is none, so that the log stores no before (or after) at all.
+func consensusAudit(c *bpo.Consensus) any {
 	if c == nil {
 		return nil
 	}
-	return consensusSnapshot{VendorID: c.VendorID, CriterionID: c.CriterionID, Value: c.Value, Reason: c.Reason, Version: c.Version}
+	return bpo.SnapshotOfConsensus(c)
 }
 
 // consensusSQL reads the consensus values of evaluation $1, of vendor $2
@@ -94,7 +87,7 @@ func (s *ModerationService) RecordConsensus(ctx context.Context, evaluationID in
 			return bpo.Errorf(bpo.ECONFLICT, "error.moderation.stale")
 		}
 		u := bpo.UserFromContext(ctx)
-		action := "record"
+		action := bpo.ActionRecord
 		var rows pgx.Rows
 		if before == nil {
 			rows, _ = tx.Query(ctx, `
@@ -103,7 +96,7 @@ func (s *ModerationService) RecordConsensus(ctx context.Context, evaluationID in
 				SELECT `+consensusColumns+` FROM k JOIN users u ON u.id = k.recorded_by`,
 				evaluationID, in.VendorID, in.CriterionID, *in.Value, in.Reason, u.ID, now)
 		} else {
-			action = "change"
+			action = bpo.ActionChange
 			rows, _ = tx.Query(ctx, `
 				WITH k AS (UPDATE consensus_ratings SET value = $4, reason = $5, recorded_by = $6, recorded_at = $7, version = version + 1
 					WHERE evaluation_id = $1 AND vendor_id = $2 AND criterion_id = $3 RETURNING *)
@@ -113,7 +106,7 @@ func (s *ModerationService) RecordConsensus(ctx context.Context, evaluationID in
 		if after, err = pgx.CollectExactlyOneRow(rows, scanConsensus); err != nil {
 			return fmt.Errorf("record consensus: %w", err)
 		}
-		return auditEval(ctx, tx, now, evaluationID, "consensus", after.ID, action, snapshotConsensus(before), snapshotConsensus(after))
+		return auditEval(ctx, tx, now, evaluationID, bpo.EntityConsensus, after.ID, action, consensusAudit(before), consensusAudit(after))
 	})
 	return after, err
 }
@@ -137,7 +130,7 @@ func (s *ModerationService) ClearConsensus(ctx context.Context, evaluationID, ve
 		if _, err := tx.Exec(ctx, `DELETE FROM consensus_ratings WHERE id = $1`, before.ID); err != nil {
 			return fmt.Errorf("clear consensus: %w", err)
 		}
-		return auditEval(ctx, tx, now, evaluationID, "consensus", before.ID, "clear", snapshotConsensus(before), nil)
+		return auditEval(ctx, tx, now, evaluationID, bpo.EntityConsensus, before.ID, bpo.ActionClear, consensusAudit(before), nil)
 	})
 }
 

@@ -160,9 +160,9 @@ func (s *ModerationService) SetModerationRequired(ctx context.Context, evaluatio
 		if after, err = pgx.CollectExactlyOneRow(rows, scanEvaluation); err != nil {
 			return fmt.Errorf("set moderation required: %w", err)
 		}
-		return auditEval(ctx, tx, now, evaluationID, "evaluation", evaluationID, "moderation_required",
-			map[string]any{"moderation_required": was, "version": before.Version},
-			map[string]any{"moderation_required": required, "version": after.Version})
+		return auditEval(ctx, tx, now, evaluationID, bpo.EntityEvaluation, evaluationID, bpo.ActionModerationRequired,
+			bpo.ModerationOptionSnapshot{Required: was, Version: before.Version},
+			bpo.ModerationOptionSnapshot{Required: required, Version: after.Version})
 	})
 	return after, err
 }

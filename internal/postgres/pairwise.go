@@ -28,28 +28,6 @@ func scanRound(row pgx.CollectableRow) (*bpo.PairwiseRound, error) {
 	return &r, err
 }
 
-// roundSnapshot is a round as the audit log keeps it.
-type roundSnapshot struct {
-	ParentID     *int64          `json:"parent_id"`
-	Status       bpo.RoundStatus `json:"status"`
-	Items        []int64         `json:"items,omitempty"`
-	Participants []int64         `json:"participants,omitempty"`
-	Version      int             `json:"version"`
-}
-
-// answersSnapshot is one participant's answers as the audit log keeps them.
-type answersSnapshot struct {
-	UserID  int64          `json:"user_id"`
-	Answers []answerRecord `json:"answers"`
-	Version int            `json:"version"`
-}
-
-type answerRecord struct {
-	A    int64 `json:"a"`
-	B    int64 `json:"b"`
-	Step int   `json:"step"`
-}
-
 // StartRound implements bpo.PairwiseService.
 func (s *PairwiseService) StartRound(ctx context.Context, evaluationID int64, parentID *int64, userIDs []int64) (*bpo.PairwiseRound, error) {
 	if err := requireManager(ctx); err != nil {
@@ -102,8 +80,8 @@ func (s *PairwiseService) StartRound(ctx context.Context, evaluationID int64, pa
 		if err := invite(ctx, tx, now, round.ID, users); err != nil {
 			return err
 		}
-		return auditEval(ctx, tx, now, evaluationID, "pairwise_round", round.ID, "start", nil,
-			roundSnapshot{ParentID: parentID, Status: round.Status, Items: items, Participants: users, Version: round.Version})
+		return auditEval(ctx, tx, now, evaluationID, bpo.EntityPairwiseRound, round.ID, bpo.ActionStart, nil,
+			bpo.RoundSnapshot{ParentID: parentID, Status: round.Status, Items: items, Participants: users, Version: round.Version})
 	})
 	return round, err
 }
@@ -184,9 +162,9 @@ func (s *PairwiseService) InviteParticipants(ctx context.Context, roundID int64,
 		if after, err = pgx.CollectExactlyOneRow(rows, scanRound); err != nil {
 			return fmt.Errorf("invite participants: %w", err)
 		}
-		return auditEval(ctx, tx, now, before.EvaluationID, "pairwise_round", roundID, "invite",
-			roundSnapshot{ParentID: before.ParentID, Status: before.Status, Version: before.Version},
-			roundSnapshot{ParentID: after.ParentID, Status: after.Status, Participants: users, Version: after.Version})
+		return auditEval(ctx, tx, now, before.EvaluationID, bpo.EntityPairwiseRound, roundID, bpo.ActionInvite,
+			bpo.RoundSnapshot{ParentID: before.ParentID, Status: before.Status, Version: before.Version},
+			bpo.RoundSnapshot{ParentID: after.ParentID, Status: after.Status, Participants: users, Version: after.Version})
 	})
 	return after, err
 }
@@ -226,9 +204,9 @@ func (s *PairwiseService) EndRound(ctx context.Context, roundID int64, version i
 		if after, err = pgx.CollectExactlyOneRow(rows, scanRound); err != nil {
 			return fmt.Errorf("end round: %w", err)
 		}
-		return auditEval(ctx, tx, now, before.EvaluationID, "pairwise_round", roundID, string(status),
-			roundSnapshot{ParentID: before.ParentID, Status: before.Status, Version: before.Version},
-			roundSnapshot{ParentID: after.ParentID, Status: after.Status, Version: after.Version})
+		return auditEval(ctx, tx, now, before.EvaluationID, bpo.EntityPairwiseRound, roundID, string(status),
+			bpo.RoundSnapshot{ParentID: before.ParentID, Status: before.Status, Version: before.Version},
+			bpo.RoundSnapshot{ParentID: after.ParentID, Status: after.Status, Version: after.Version})
 	})
 	return after, err
 }

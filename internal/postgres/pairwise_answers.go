@@ -147,8 +147,8 @@ func (s *PairwiseService) SaveAnswers(ctx context.Context, roundID int64, versio
 		if err != nil {
 			return fmt.Errorf("save answers: %w", err)
 		}
-		return auditEval(ctx, tx, now, r.EvaluationID, "pairwise_answers", roundID, "answer",
-			answersOf(u.ID, current, was), answersOf(u.ID, after.Version, answers))
+		return auditEval(ctx, tx, now, r.EvaluationID, bpo.EntityPairwiseAnswers, roundID, bpo.ActionAnswer,
+			bpo.SnapshotOfAnswers(u.ID, current, was), bpo.SnapshotOfAnswers(u.ID, after.Version, answers))
 	})
 	return after, err
 }
@@ -180,13 +180,4 @@ func replaceAnswers(ctx context.Context, tx pgx.Tx, now time.Time, roundID, user
 		return nil, fmt.Errorf("save answers: %w", err)
 	}
 	return was, nil
-}
-
-// answersOf snapshots a participant's answers for the audit log.
-func answersOf(userID int64, version int, list []bpo.AnswerInput) answersSnapshot {
-	out := answersSnapshot{UserID: userID, Version: version, Answers: make([]answerRecord, len(list))}
-	for i, a := range list {
-		out.Answers[i] = answerRecord{A: a.A, B: a.B, Step: a.Step}
-	}
-	return out
 }

@@ -30,7 +30,7 @@ func (s *Server) showModerationIndex(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	view.Flash = s.sessions.PopString(r.Context(), "flash")
+	view.Flash = s.popFlash(r)
 	s.render(w, r, pages.ModerationIndex(view))
 }
 
@@ -76,7 +76,7 @@ func (s *Server) showModeration(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := moderationView(s.lang(r), mv)
-	view.Flash = s.sessions.PopString(r.Context(), "flash")
+	view.Flash = s.popFlash(r)
 	s.render(w, r, pages.Moderation(view))
 }
 

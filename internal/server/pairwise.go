@@ -174,7 +174,7 @@ func (s *Server) showRound(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	view.Flash = s.sessions.PopString(r.Context(), "flash")
+	view.Flash = s.popFlash(r)
 	s.render(w, r, pages.PairwiseRound(view))
 }
 

@@ -19,7 +19,7 @@ type ModerationIndexView struct {
 	Editable        bool // the option can still change
 	Unmoderated     int  // disputed criteria without a consensus, all vendors
 	Vendors         []ModerationVendor
-	Flash           string // i18n key
+	Flash           string // a change just saved, translated
 }
 
 // ModerationVendor is one vendor in the moderation index.
@@ -40,7 +40,7 @@ type ModerationView struct {
 	Scale           []string
 	Rows            []ModerationRow
 	Alert           string // translated
-	Flash           string // i18n key
+	Flash           string // a change just saved, translated
 }
 
 // ModerationRow is one rated criterion: the individual ratings, the spread,

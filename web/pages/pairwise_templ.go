@@ -51,7 +51,7 @@ type PairwiseRoundView struct {
 	Answers   []AnswerLine
 	Invitable []PairwiseUser
 	Alert     string // translated
-	Flash     string // i18n key
+	Flash     string // a change just saved, translated
 }
 
 // PairQuestion is one pair to answer, with the 17 steps of the scale.

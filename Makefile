@@ -15,8 +15,10 @@ build:
 	$(GO) build -o $(BIN) ./cmd/bpoeval
 
 ## test: every test, with the race detector, against a real PostgreSQL
+## (the server's tests alone take close to Go's default 10 minutes under
+## -race on a busy two-core machine, hence the longer timeout)
 test:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 ## generate: regenerate templ components
 generate:
@@ -39,7 +41,7 @@ BENCH_DURATION ?= 4s
 BENCH_COUNT    ?= 1
 bench: build
 	$(GO) run ./cmd/bench --server $(BIN) --duration $(BENCH_DURATION)
-	$(GO) test -run '^$$' -bench . -benchmem -count=$(BENCH_COUNT) ./internal/scoring/ ./internal/report/
+	$(GO) test -run '^$$' -bench . -benchmem -count=$(BENCH_COUNT) ./internal/scoring/ ./internal/report/ ./internal/ahp/
 
 FUZZTIME ?= 1m
 FUZZ_TARGETS := FuzzParseDecimal FuzzFormNumbers FuzzSafeNext FuzzDecodeForms

@@ -157,12 +157,11 @@ type ModerationService interface {
 	SetModerationRequired(ctx context.Context, evaluationID int64, version int, required bool) (*Evaluation, error)
 }
 
-// The audit log's entity and actions of moderation.
+// The audit log's entity and actions of moderation: a consensus is
+// recorded with ActionRecord and changed with ActionChange, as a decision is.
 const (
 	EntityConsensus = "consensus"
-	ActionRecord    = "record" // a first consensus
-	ActionChange    = "change" // a consensus changed
-	ActionClear     = "clear"  // a consensus removed
+	ActionClear     = "clear" // a consensus removed
 	// ActionModerationRequired is the evaluation's option turned on or off.
 	ActionModerationRequired = "moderation_required"
 )

@@ -46,6 +46,7 @@ type Services struct {
 	Scorecards   bpo.ScorecardService
 	Moderation   bpo.ModerationService
 	Pairwise     bpo.PairwiseService
+	Decisions    bpo.DecisionService
 }
 
 // Load adds the demo logins and vendors that are missing, and the demo

@@ -46,6 +46,7 @@ func TestLoad(t *testing.T) {
 		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
 		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
 		Moderation: postgres.NewModerationService(db), Pairwise: postgres.NewPairwiseService(db),
+		Decisions: postgres.NewDecisionService(db),
 	}
 	if loaded, err := demo.Load(ctx, svc, demo.Small); err != nil || !loaded {
 		t.Fatalf("first load: loaded %v, %v", loaded, err)
@@ -277,6 +278,7 @@ func TestLoadLarge(t *testing.T) {
 		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
 		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
 		Moderation: postgres.NewModerationService(db), Pairwise: postgres.NewPairwiseService(db),
+		Decisions: postgres.NewDecisionService(db),
 	}
 	if loaded, err := demo.Load(ctx, svc, demo.Large); err != nil || !loaded {
 		t.Fatalf("first load: loaded %v, %v", loaded, err)

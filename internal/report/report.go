@@ -41,12 +41,13 @@ type Data struct {
 	// WeightChanges are the weight changes made while scoring was open,
 	// oldest first.
 	WeightChanges []WeightChange
-	// DecidedBy names who recorded the decision, when there is one.
-	DecidedBy string
 	// Consensus are the ratings agreed at moderation, for the moderation record.
 	Consensus []*bpo.Consensus
 	// WeightOrigins are the comparison rounds whose weights were applied.
 	WeightOrigins []WeightOrigin
+	// Decision is the evaluation's decision record; nil or without a
+	// current decision before any.
+	Decision *bpo.DecisionState
 
 	Model  *scoring.Model
 	Result *scoring.Result
@@ -77,6 +78,7 @@ func Write(w io.Writer, data *Data) error {
 	r.cover()
 	r.summary()
 	r.charts()
+	r.valueForMoney()
 	r.methodology()
 	for i := range data.Result.Vendors {
 		r.vendor(&data.Result.Vendors[i])

@@ -198,7 +198,8 @@ func keepConsensusInput(v *pages.ModerationView, cf *consensusForm, errs map[str
 
 // moderationSummary is the evaluation page's moderation box: how many
 // disputed criteria have no consensus, and, when moderation is required,
-// those left, which closing must confirm by name. Nil before scoring opens.
+// those left, which closing must confirm by name (see confirmUnmoderated).
+// Nil before scoring opens.
 func (s *Server) moderationSummary(ctx context.Context, lang i18n.Lang, e *bpo.Evaluation) (*pages.ModerationSummary, error) {
 	if e.Status == bpo.StatusDraft {
 		return nil, nil
@@ -211,8 +212,7 @@ func (s *Server) moderationSummary(ctx context.Context, lang i18n.Lang, e *bpo.E
 	if err != nil {
 		return nil, err
 	}
-	sum := &pages.ModerationSummary{Unmoderated: len(left), Required: required, Open: e.Status == bpo.StatusOpen,
-		Confirm: unmoderatedToken(left)}
+	sum := &pages.ModerationSummary{Unmoderated: len(left), Required: required, Open: e.Status == bpo.StatusOpen}
 	for _, u := range left {
 		sum.Left = append(sum.Left, unmoderatedName(lang, u))
 	}
@@ -232,6 +232,27 @@ func unmoderatedToken(left []*bpo.Unmoderated) string {
 		parts[i] = strconv.FormatInt(u.VendorID, 10) + "-" + strconv.FormatInt(u.CriterionID, 10)
 	}
 	return strings.Join(parts, ",")
+}
+
+// confirmUnmoderated adds to the confirmation of closing, when moderation
+// is required, the disputed criteria left without a consensus, by name,
+// and the field that confirms closing without them.
+func (s *Server) confirmUnmoderated(r *http.Request, v *pages.ConfirmView, id int64) error {
+	required, err := s.moderation.ModerationRequired(r.Context(), id)
+	if err != nil || !required {
+		return err
+	}
+	left, err := s.moderation.FindUnmoderated(r.Context(), id)
+	if err != nil || len(left) == 0 {
+		return err
+	}
+	names := make([]string, len(left))
+	for i, u := range left {
+		names[i] = unmoderatedName(s.lang(r), u)
+	}
+	v.Message = append(v.Message, i18n.T(s.lang(r), "moderation.close_left_named", strings.Join(names, "; ")))
+	v.Fields["confirm_unmoderated"] = unmoderatedToken(left)
+	return nil
 }
 
 // checkModeratedBeforeClose holds the "moderation required" option: an

@@ -108,9 +108,14 @@ func closeWithModerationRequired(t *testing.T, a *app, mgr *client, open int64) 
 		t.Fatalf("turn the option on: %d", res.StatusCode)
 	}
 	page := mgr.get(evaluationPath(open, "")).doc(t)
-	confirm := page.Find("[data-testid=confirm-unmoderated]").AttrOr("value", "")
-	if left := text(page, "[data-testid=unmoderated-left]"); !strings.Contains(left, "Carthage Nearshore Services — Cultural fit") || confirm == "" {
-		t.Fatalf("the evaluation page lists %q to confirm (%q)", left, confirm)
+	if left := text(page, "[data-testid=unmoderated-left]"); !strings.Contains(left, "Carthage Nearshore Services — Cultural fit") {
+		t.Fatalf("the evaluation page lists %q as left to moderate", left)
+	}
+	// The confirmation of closing names them, and carries the confirmation.
+	confirmPage := mgr.get(evaluationPath(open, "/status/confirm?status=closed&version="+version())).doc(t)
+	confirm := confirmPage.Find(`input[name=confirm_unmoderated]`).AttrOr("value", "")
+	if !strings.Contains(confirmPage.Text(), "Carthage Nearshore Services — Cultural fit") || confirm == "" {
+		t.Fatalf("the confirmation does not name the criteria left (%q)", confirm)
 	}
 	res := mgr.post(evaluationPath(open, "/status"), url.Values{"status": {"closed"}, "version": {version()}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.body, "Carthage Nearshore Services — Cultural fit") {

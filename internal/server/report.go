@@ -96,8 +96,8 @@ func (s *Server) reportData(ctx context.Context, lang i18n.Lang, id int64) (*rep
 	if data.WeightOrigins, err = s.weightOrigins(ctx, id); err != nil {
 		return nil, err
 	}
-	if dec := d.Evaluation.Decision; dec != nil {
-		data.DecidedBy = s.userName(ctx)(dec.DecidedBy)
+	if data.Decision, err = s.decisions.FindDecision(ctx, id); err != nil {
+		return nil, err
 	}
 	return data, nil
 }

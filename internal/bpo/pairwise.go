@@ -209,7 +209,7 @@ type AnswerRecord struct {
 func SnapshotOfAnswers(userID int64, version int, list []AnswerInput) AnswersSnapshot {
 	out := AnswersSnapshot{UserID: userID, Version: version, Answers: make([]AnswerRecord, len(list))}
 	for i, a := range list {
-		out.Answers[i] = AnswerRecord{A: a.A, B: a.B, Step: a.Step}
+		out.Answers[i] = AnswerRecord(a)
 	}
 	return out
 }

@@ -29,13 +29,13 @@ func TestAttainment(t *testing.T) {
 	}{
 		"LowerMetExactly":    {"lower", 20, 20, 100},
 		"LowerBeaten":        {"lower", 20, 12, 100},
-		"LowerMissed":        {"lower", 20, 25, 80},     // 100 × 20/25
-		"LowerTargetZero":    {"lower", 0, 5, 0},        // 100 × 0/5
-		"HigherMetExactly":   {"higher", 90, 90, 100},   //
-		"HigherMissed":       {"higher", 90, 72, 80},    // 100 × 72/90
-		"HigherActualZero":   {"higher", 85, 0, 0},      // 100 × 0/85
-		"HigherTargetZero":   {"higher", 0, 0, 100},     // 0 ≥ 0: met
-		"LowerFarOff":        {"lower", 10, 1000, 1},    // 100 × 10/1000
+		"LowerMissed":        {"lower", 20, 25, 80},   // 100 × 20/25
+		"LowerTargetZero":    {"lower", 0, 5, 0},      // 100 × 0/5
+		"HigherMetExactly":   {"higher", 90, 90, 100}, //
+		"HigherMissed":       {"higher", 90, 72, 80},  // 100 × 72/90
+		"HigherActualZero":   {"higher", 85, 0, 0},    // 100 × 0/85
+		"HigherTargetZero":   {"higher", 0, 0, 100},   // 0 ≥ 0: met
+		"LowerFarOff":        {"lower", 10, 1000, 1},  // 100 × 10/1000
 		"HigherJustUnderOne": {"higher", 100, 99.5, 99.5},
 	} {
 		t.Run(name, func(t *testing.T) {

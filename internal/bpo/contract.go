@@ -328,6 +328,10 @@ type ContractInput struct {
 	Start        time.Time
 	Length       PeriodLength
 	OwnerID      *int64
+	// SelectionScore and SelectionRank are the vendor's score and rank in
+	// the evaluation, as the engine gave them when the contract started.
+	SelectionScore *float64
+	SelectionRank  *int
 }
 
 // Validate returns EINVALID with a message per offending field.

@@ -73,6 +73,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Scorecards:   postgres.NewScorecardService(db),
 		Audit:        postgres.NewAuditService(db),
 		Tokens:       postgres.NewTokenService(db),
+		Contracts:    postgres.NewContractService(db),
+		Assessments:  postgres.NewAssessmentService(db),
 		Sessions:     store,
 		Ping:         db.Ping,
 		Unavailable:  postgres.Unavailable,

@@ -48,7 +48,7 @@ func TrendChart(t Trend) *Drawing {
 	n := max(len(t.Periods), 1)
 	x := func(i int) float64 { return trendLeft + (float64(i)+0.5)*plotW/float64(n) }
 	for k := 0; k <= trendTicks; k++ {
-		v := lo + (hi-lo)*float64(k)/trendTicks
+		v := math.Round((lo+(hi-lo)*float64(k)/trendTicks)*1e6) / 1e6
 		d.add(&Line{X1: trendLeft, Y1: y(v), X2: trendLeft + plotW, Y2: y(v), Stroke: Stroke{Color: grid, Width: 0.5}, Class: "grid"})
 		d.add(&Text{X: trendLeft - 6, Y: y(v) + small/3, Text: c.format(v), Size: small, Anchor: End, Fill: faint, Class: "tick"})
 	}

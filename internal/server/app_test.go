@@ -104,6 +104,8 @@ func newHandler(db *postgres.DB, cfg config.Config, log io.Writer) http.Handler 
 		Scorecards:   postgres.NewScorecardService(db),
 		Audit:        postgres.NewAuditService(db),
 		Tokens:       postgres.NewTokenService(db),
+		Contracts:    postgres.NewContractService(db),
+		Assessments:  postgres.NewAssessmentService(db),
 		Sessions:     postgres.NewSessionStore(db, server.SessionIdleTimeout, server.SessionCodec),
 		Ping:         db.Ping,
 		Unavailable:  postgres.Unavailable,

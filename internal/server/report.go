@@ -57,13 +57,18 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
 // is written: more at once than there are cores would not finish sooner,
 // only hold more memory.
 func (s *Server) writeReport(ctx context.Context, b *bytes.Buffer, data *report.Data) error {
+	return s.inReportSlot(ctx, func() error { return report.Write(b, data) })
+}
+
+// inReportSlot runs write once a report slot is free.
+func (s *Server) inReportSlot(ctx context.Context, write func() error) error {
 	select {
 	case s.reportSlots <- struct{}{}:
 		defer func() { <-s.reportSlots }()
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return report.Write(b, data)
+	return write()
 }
 
 // reportData gathers what the report says: the evaluation with its

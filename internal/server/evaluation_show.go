@@ -52,6 +52,9 @@ func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (
 	}
 	v.Measured, v.Figures = figureTable(lang, d.Criteria, d.Participants, d.Measurements)
 	addRecommendation(lang, v, d)
+	if err := s.addContractLinks(ctx, lang, v, d); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 

@@ -160,6 +160,26 @@ var routeTable = map[string]routeCase{
 	"GET /api/v1/evaluations":                                          {want: managers(200)},
 	"GET /api/v1/evaluations/{evaluationID}/model":                     {want: managers(200)},
 	"GET /api/v1/evaluations/{evaluationID}/result":                    {want: managers(200)},
+	"GET /api/v1/contracts":                                            {want: managers(200)},
+	"GET /api/v1/contracts/{contractID}":                               {want: managers(200), state: stateClosed},
+	"GET /api/v1/assessments/{assessmentID}":                           {want: managers(200)},
+
+	// Contracts after the award and suitability assessments: managers only.
+	"GET /evaluations/{evaluationID}/contracts/new": {want: managers(200), query: "vendor={selectedVendorID}", state: stateClosed},
+	"POST /evaluations/{evaluationID}/contracts":    {want: managers(303), form: "vendor={selectedVendorID}&start=2026-01-01&length=monthly", state: stateClosed},
+	"GET /contracts":                                {want: managers(200)},
+	"GET /contracts/{contractID}":                   {want: managers(200), state: stateClosed},
+	"POST /contracts/{contractID}/kpis":             {want: managers(303), form: "target_{kpiID}=25&weight_{kpiID}=40&better_{kpiID}=lower&version={contractVersion}", state: stateClosed},
+	"POST /contracts/{contractID}/end":              {want: managers(303), form: "version={contractVersion}", state: stateClosed},
+	"GET /contracts/{contractID}/periods/{period}":  {want: managers(200), state: stateClosed},
+	"POST /contracts/{contractID}/periods/{period}": {want: managers(303), form: "actual_{kpiID}=21&comment_{kpiID}=ok&version={periodVersion}", state: stateClosed},
+	"GET /contracts/{contractID}/review.pdf":        {want: managers(200), state: stateClosed},
+	"GET /assessments":                              {want: managers(200)},
+	"GET /assessments/new":                          {want: managers(200)},
+	"POST /assessments":                             {want: managers(303), form: "title={unique}&name_0=Collections&cx_0=2&differentiation_0=1&risk_0=2&codifiability_0=5"},
+	"GET /assessments/{assessmentID}":               {want: managers(200)},
+	"GET /assessments/{assessmentID}/edit":          {want: managers(200)},
+	"POST /assessments/{assessmentID}":              {want: managers(303), form: "title={unique}&name_0=Payroll&cx_0=1&differentiation_0=1&risk_0=5&codifiability_0=5&version={assessmentVersion}"},
 
 	"GET /evaluations/{evaluationID}/compare":         {want: managers(200), query: "vendor={vendorKey}&vendor={otherVendorKey}"},
 	"GET /evaluations/{evaluationID}/compare/ratings": {want: managers(200), query: "vendor={otherVendorKey}&criterion=policies"},
@@ -278,6 +298,9 @@ type matrixFixture struct {
 	// foreignName names its object instead.
 	foreign     *matrixFixture
 	foreignName string
+	// contract and assessment are made when a request first names them.
+	contract   *bpo.Contract
+	assessment *bpo.Assessment
 }
 
 func (m *matrixApp) fixture(t *testing.T, state evalState) *matrixFixture {
@@ -460,6 +483,9 @@ func (f *matrixFixture) value(t *testing.T, name string, caller role) string {
 		return strconv.Itoa(m.next())
 	case "tokenID":
 		return itoa(f.tokenID)
+	}
+	if v, ok := f.contractValue(t, name); ok {
+		return v
 	}
 	t.Fatalf("no fixture value for {%s}: add one to matrixFixture.value", name)
 	return ""

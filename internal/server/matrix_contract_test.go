@@ -1,0 +1,87 @@
+package server_test
+
+import (
+	"fmt"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/postgres"
+)
+
+// contractValue resolves the placeholders of the contract and assessment
+// routes. A contract needs a closed evaluation with a selected vendor: the
+// rows naming one use stateClosed, and the award goes to the fixture's
+// second vendor.
+func (f *matrixFixture) contractValue(t *testing.T, name string) (string, bool) {
+	t.Helper()
+	m := f.m
+	ctx := m.adminCtx()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("{%s}: %v", name, err)
+		}
+	}
+	contracts := postgres.NewContractService(m.db)
+	switch name {
+	case "selectedVendorID":
+		f.award(t)
+		return itoa(f.vendors[1].ID), true
+	case "contractID", "contractVersion", "kpiID", "period", "periodVersion":
+		if f.contract == nil {
+			f.award(t)
+			now := time.Now().UTC()
+			start := time.Date(now.Year(), now.Month()-2, 1, 0, 0, 0, 0, time.UTC)
+			c, err := contracts.CreateContract(ctx, bpo.ContractInput{EvaluationID: f.ev.ID, VendorID: f.vendors[1].ID, Start: start, Length: bpo.Monthly})
+			must(err)
+			f.contract = c
+		}
+		c, err := contracts.FindContractByID(ctx, f.contract.ID)
+		must(err)
+		switch name {
+		case "contractID":
+			return itoa(c.ID), true
+		case "contractVersion":
+			return strconv.Itoa(c.Version), true
+		case "kpiID":
+			return itoa(c.KPIs[0].ID), true
+		case "period":
+			return c.Start.Format(time.DateOnly), true
+		}
+		return strconv.Itoa(c.PeriodAt(0).Version), true
+	case "assessmentID", "assessmentVersion":
+		assessments := postgres.NewAssessmentService(m.db)
+		if f.assessment == nil {
+			a, err := assessments.CreateAssessment(ctx, bpo.AssessmentInput{Title: fmt.Sprintf("Matrix assessment %d", m.next()),
+				Activities: []bpo.Activity{{Name: "Collections", CXInfluence: 2, Differentiation: 1, Risk: 2, Codifiability: 5}}})
+			must(err)
+			f.assessment = a
+		}
+		a, err := assessments.FindAssessmentByID(ctx, f.assessment.ID)
+		must(err)
+		if name == "assessmentID" {
+			return itoa(a.ID), true
+		}
+		return strconv.Itoa(a.Version), true
+	}
+	return "", false
+}
+
+// award records the decision that selects the fixture's second vendor,
+// once.
+func (f *matrixFixture) award(t *testing.T) {
+	t.Helper()
+	ctx := f.m.adminCtx()
+	e, err := f.m.evaluations.FindEvaluationByID(ctx, f.ev.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Decision != nil {
+		return
+	}
+	if _, err := f.m.evaluations.RecordDecision(ctx, e.ID, e.Version, bpo.DecisionInput{VendorID: f.vendors[1].ID, Rationale: "Matrix"}); err != nil {
+		t.Fatalf("award: %v", err)
+	}
+}

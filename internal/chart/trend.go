@@ -32,7 +32,9 @@ const (
 var (
 	trendActual   = Stroke{Color: palette[0], Width: 2}
 	trendTarget   = Stroke{Color: palette[1], Width: 1.5, Dash: []float64{6, 3}}
-	trendPromised = Stroke{Color: palette[2], Width: 1.5, Dash: []float64{2, 2}}
+	// The promise is drawn wide under the target, so that both show where
+	// the target is the promise.
+	trendPromised = Stroke{Color: palette[2], Width: 3.5, Dash: []float64{2, 2}}
 )
 
 // TrendChart lays out a line chart of a KPI's actual figures against its
@@ -124,10 +126,12 @@ func (d *Drawing) trendLegend(t Trend, y float64) float64 {
 	if t.Promised != nil {
 		entries = append(entries, trendPromised)
 	}
+	x := trendLeft
 	for i, s := range entries {
-		x := trendLeft + float64(i)*180
+		label := fit(t.Legend[i], fontSize, trendWidth-x-36, 1, false)[0]
 		d.add(&Line{X1: x, Y1: y - 4, X2: x + 28, Y2: y - 4, Stroke: s, Class: "legend-key"})
-		d.add(&Text{X: x + 36, Y: y, Text: fit(t.Legend[i], fontSize, 136, 1, false)[0], Size: fontSize, Anchor: Start, Fill: ink, Class: "legend"})
+		d.add(&Text{X: x + 36, Y: y, Text: label, Size: fontSize, Anchor: Start, Fill: ink, Class: "legend"})
+		x += 36 + textWidth(label, fontSize, false) + 24
 	}
 	return y + 10
 }

@@ -44,6 +44,8 @@ type Services struct {
 	Criteria     bpo.CriterionService
 	Participants bpo.ParticipantService
 	Scorecards   bpo.ScorecardService
+	// Contracts, when set, also loads the contract of the closed evaluation.
+	Contracts bpo.ContractService
 }
 
 // Load adds the demo logins and vendors that are missing, and the demo

@@ -234,7 +234,7 @@ func (l *loader) closedEvaluation() error {
 	if ev, err = l.svc.Evaluations.SetEvaluationStatus(l.manager, ev.ID, ev.Version, bpo.StatusClosed); err != nil {
 		return fmt.Errorf("close: %w", err)
 	}
-	_, err = l.svc.Evaluations.RecordDecision(l.manager, ev.ID, ev.Version, bpo.DecisionInput{
+	ev, err = l.svc.Evaluations.RecordDecision(l.manager, ev.ID, ev.Version, bpo.DecisionInput{
 		VendorID: l.vendors["Port-Louis BPO Centre"].ID,
 		Rationale: "Port-Louis leads on the scorecards and is the only bidder with a bilingual payroll team " +
 			"that already runs French withholding tax. Deccan is cheaper but its French is not good enough " +
@@ -242,6 +242,9 @@ func (l *loader) closedEvaluation() error {
 	})
 	if err != nil {
 		return fmt.Errorf("decision: %w", err)
+	}
+	if l.svc.Contracts != nil {
+		return l.contract(ev)
 	}
 	return nil
 }

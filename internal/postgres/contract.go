@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -240,40 +241,73 @@ func checkOwner(ctx context.Context, tx pgx.Tx, ownerID *int64) error {
 }
 
 // prefillKPIs gives a new contract one KPI per measured criterion the
-// vendor has a figure for, that figure (its promise) as the target, and
-// the template's CSAT and QA score.
+// vendor has a figure for, that figure (its promise) as the target and the
+// criterion's effective weight in the evaluation (in points of 100) as the
+// weight, then the template's CSAT and QA score.
 func prefillKPIs(ctx context.Context, tx pgx.Tx, contractID, evaluationID, vendorID int64) ([]string, error) {
-	rows, _ := tx.Query(ctx, `SELECT c.key, c.name_en, c.name_fr, c.unit, c.better, c.weight, m.value
-		FROM criteria c JOIN measurements m ON m.criterion_id = c.id AND m.vendor_id = $2
-		WHERE c.evaluation_id = $1 AND c.kind = 'measured' AND c.better <> ''
-		ORDER BY c.position, c.id`, evaluationID, vendorID)
-	type kpi struct {
+	rows, _ := tx.Query(ctx, `SELECT c.id, c.parent_id, c.weight, c.kind, c.key, c.name_en, c.name_fr, c.unit, c.better, m.value
+		FROM criteria c LEFT JOIN measurements m ON m.criterion_id = c.id AND m.vendor_id = $2
+		WHERE c.evaluation_id = $1 ORDER BY c.position, c.id`, evaluationID, vendorID)
+	type node struct {
+		id       int64
+		parent   *int64
+		weight   float64
+		kind     string
 		in       bpo.KPIInput
 		promised *float64
 	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (kpi, error) {
-		var (
-			k kpi
-			v float64
-		)
-		err := row.Scan(&k.in.Key, &k.in.NameEN, &k.in.NameFR, &k.in.Unit, &k.in.Better, &k.in.Weight, &v)
-		k.in.Target, k.promised = max(v, 0), &v
-		return k, err
+	nodes, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (node, error) {
+		var n node
+		err := row.Scan(&n.id, &n.parent, &n.weight, &n.kind, &n.in.Key, &n.in.NameEN, &n.in.NameFR, &n.in.Unit, &n.in.Better, &n.promised)
+		return n, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("prefill kpis: %w", err)
 	}
+	parentOf := func(n node) int64 {
+		if n.parent == nil {
+			return 0
+		}
+		return *n.parent
+	}
+	siblings, byID := map[int64]float64{}, map[int64]node{}
+	for _, n := range nodes {
+		siblings[parentOf(n)] += n.weight
+		byID[n.id] = n
+	}
+	effective := func(n node) float64 {
+		share := 1.0
+		for {
+			if sum := siblings[parentOf(n)]; sum > 0 {
+				share *= n.weight / sum
+			} else {
+				return 0
+			}
+			if n.parent == nil {
+				return share
+			}
+			n = byID[*n.parent]
+		}
+	}
+	var list []bpo.KPIInput
+	var promised []*float64
+	for _, n := range nodes {
+		if n.kind == string(bpo.KindMeasured) && n.in.Better != "" && n.promised != nil {
+			n.in.Target, n.in.Weight = max(*n.promised, 0), math.Round(effective(n)*1000)/10
+			list, promised = append(list, n.in), append(promised, n.promised)
+		}
+	}
 	for _, t := range bpo.TemplateKPIs() {
-		if !slices.ContainsFunc(list, func(k kpi) bool { return k.in.Key == t.Key }) {
-			list = append(list, kpi{in: t})
+		if !slices.ContainsFunc(list, func(k bpo.KPIInput) bool { return k.Key == t.Key }) {
+			list, promised = append(list, t), append(promised, nil)
 		}
 	}
 	keys := make([]string, len(list))
 	for i, k := range list {
-		if err := insertKPI(ctx, tx, contractID, i, k.in, k.promised); err != nil {
+		if err := insertKPI(ctx, tx, contractID, i, k, promised[i]); err != nil {
 			return nil, err
 		}
-		keys[i] = k.in.Key
+		keys[i] = k.Key
 	}
 	return keys, nil
 }

@@ -64,7 +64,7 @@ func TestContractLifecycle(t *testing.T) {
 		t.Fatalf("kpis = %v, want asa, csat, qa_score", keys)
 	}
 	asa := c.KPIs[0]
-	if asa.Target != 18 || asa.Promised == nil || *asa.Promised != 18 || asa.Better != "lower" || c.Length != bpo.Monthly {
+	if asa.Target != 18 || asa.Promised == nil || *asa.Promised != 18 || asa.Better != "lower" || asa.Weight != 6 || c.Length != bpo.Monthly {
 		t.Errorf("asa = %+v, want the promise of 18 as target", asa)
 	}
 	if _, err := contracts.CreateContract(ctx, bpo.ContractInput{EvaluationID: f.ev.ID, VendorID: f.vendors[0].ID, Start: start}); bpo.ErrorMessage(err).Key != "error.contract.exists" {
@@ -155,8 +155,9 @@ func TestContractWarning(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.db.Now = fixedClock("2026-02-03")
-	// ASA 60 against 18 → 30, CSAT 17 → 20, QA 9 → 10; weights 30 (the
-	// criterion's), 20, 20: (30×30 + 20×20 + 20×10)/70 = 21.43: Very poor.
+	// ASA 60 against 18 → 30, CSAT 17 → 20, QA 9 → 10; weights 6 (ASA's
+	// effective weight: 20 % for service levels × 30 % within them), 20,
+	// 20: (6×30 + 20×20 + 20×10)/46 = 16.96: Very poor.
 	var in []bpo.ActualInput
 	for i, v := range []float64{60, 17, 9} {
 		in = append(in, bpo.ActualInput{KPIID: c.KPIs[i].ID, Value: &v})

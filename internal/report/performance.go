@@ -161,7 +161,7 @@ func (p *performance) periods() {
 func (p *performance) kpis() {
 	d := &p.doc
 	c := p.data.Contract
-	d.section(p.t("contract.kpis"))
+	d.subsection(p.t("contract.kpis"))
 	d.note(p.t("performance.kpis_lead"))
 	var rows []row
 	for _, k := range c.KPIs {
@@ -183,8 +183,8 @@ func (p *performance) kpis() {
 			p.t("criterion.better." + k.Better), i18n.Number(p.lang, k.Target, -1), promised,
 			i18n.Number(p.lang, k.Weight, -1), p.t("performance.met_missed", met, missed)}})
 	}
-	d.table([]column{{p.t("contract.kpi"), 34, false}, {p.t("contract.better"), 16, false}, {p.t("contract.target"), 12, true},
-		{p.t("contract.promised"), 12, true}, {p.t("contract.weight"), 10, true}, {p.t("performance.met"), 16, false}}, rows)
+	d.table([]column{{p.t("contract.kpi"), 30, false}, {p.t("contract.better"), 18, false}, {p.t("contract.target"), 11, true},
+		{p.t("contract.promised"), 11, true}, {p.t("contract.weight"), 9, true}, {p.t("performance.met"), 21, false}}, rows)
 }
 
 func (p *performance) charts() {
@@ -213,7 +213,7 @@ func (p *performance) comments() {
 	if len(rows) == 0 {
 		return
 	}
-	d.section(p.t("performance.comments"))
+	d.subsection(p.t("performance.comments"))
 	d.table([]column{{p.t("contract.period"), 14, false}, {p.t("contract.kpi"), 26, false},
 		{p.t("contract.actual_short"), 10, true}, {p.t("contract.comment"), 50, false}}, rows)
 }

@@ -14,6 +14,15 @@ func PeriodLabel(lang i18n.Lang, start time.Time) string {
 	return i18n.T(lang, "month.short."+strconv.Itoa(int(start.Month()))) + " " + strconv.Itoa(start.Year())
 }
 
+// axisLabel is a period's label under a chart: the month, with its year on
+// the first period and in January, so that twelve labels fit side by side.
+func axisLabel(lang i18n.Lang, start time.Time, first bool) string {
+	if first || start.Month() == time.January {
+		return PeriodLabel(lang, start)
+	}
+	return i18n.T(lang, "month.short."+strconv.Itoa(int(start.Month())))
+}
+
 // KPICharts lays out one chart per KPI of a contract over periods from…to:
 // the actual figures against the target and the vendor's promise. The
 // contract page draws them as SVG, the performance review with fpdf.
@@ -28,7 +37,7 @@ func KPICharts(lang i18n.Lang, c *bpo.Contract, from, to int) []*chart.Drawing {
 			Format: func(v float64) string { return i18n.Number(lang, v, -1) }}
 		for i := from; i <= to; i++ {
 			p := c.PeriodAt(i)
-			t.Periods = append(t.Periods, PeriodLabel(lang, p.Start))
+			t.Periods = append(t.Periods, axisLabel(lang, p.Start, i == from))
 			var v *float64
 			if a := p.Actual(k.ID); a != nil {
 				v = &a.Value

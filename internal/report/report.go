@@ -43,6 +43,9 @@ type Data struct {
 	WeightChanges []WeightChange
 	// DecidedBy names who recorded the decision, when there is one.
 	DecidedBy string
+	// Scope are the activities of the suitability assessment linked to the
+	// evaluation, if any: the cover says which are in scope and why.
+	Scope []*bpo.Activity
 
 	Model  *scoring.Model
 	Result *scoring.Result

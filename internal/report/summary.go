@@ -58,6 +58,7 @@ func (r *report) cover() {
 	d.facts(facts)
 	d.y += 4
 	d.box(r.t("decision.title"), r.decisionSentences(false))
+	r.scope()
 }
 
 // decisionSentences says what was decided and what the engine recommends,

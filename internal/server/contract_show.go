@@ -80,7 +80,6 @@ func summaryText(lang i18n.Lang, c *bpo.Contract, st pages.StandingView) string 
 	return i18n.T(lang, "contract.summary_line", score, st.Score, i18n.T(lang, "band."+st.Band))
 }
 
-
 func (s *Server) showContract(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.contractInPath(w, r)
 	if !ok {

@@ -104,7 +104,9 @@ func TestContractPages(t *testing.T) {
 		}
 	})
 
-	period := func(i int) string { return path + "/periods/" + bpo.PeriodStart(start, bpo.Monthly, i).Format(time.DateOnly) }
+	period := func(i int) string {
+		return path + "/periods/" + bpo.PeriodStart(start, bpo.Monthly, i).Format(time.DateOnly)
+	}
 	for name, value := range map[string]string{"Negative": "-1", "NaN": "NaN", "Infinite": "1e999", "Ambiguous": "2,100", "Text": "twenty"} {
 		t.Run("Refused"+name, func(t *testing.T) {
 			res := c.post(period(0), url.Values{"version": {"0"}, kpi("actual", asa): {value}})

@@ -12,8 +12,9 @@ import (
 
 // contractValue resolves the placeholders of the contract and assessment
 // routes. A contract needs a closed evaluation with a selected vendor: the
-// rows naming one use stateClosed, and the award goes to the fixture's
-// second vendor.
+// award goes to the second vendor, of the fixture's evaluation when it is
+// closed (so that a new contract can be started from its page); the
+// contract the other routes name is made as newContract says.
 func (f *matrixFixture) contractValue(t *testing.T, name string) (string, bool) {
 	t.Helper()
 	m := f.m
@@ -27,16 +28,13 @@ func (f *matrixFixture) contractValue(t *testing.T, name string) (string, bool) 
 	contracts := postgres.NewContractService(m.db)
 	switch name {
 	case "selectedVendorID":
-		f.award(t)
+		if f.closed(t) {
+			f.award(t)
+		}
 		return itoa(f.vendors[1].ID), true
 	case "contractID", "contractVersion", "kpiID", "period", "periodVersion":
 		if f.contract == nil {
-			f.award(t)
-			now := time.Now().UTC()
-			start := time.Date(now.Year(), now.Month()-2, 1, 0, 0, 0, 0, time.UTC)
-			c, err := contracts.CreateContract(ctx, bpo.ContractInput{EvaluationID: f.ev.ID, VendorID: f.vendors[1].ID, Start: start, Length: bpo.Monthly})
-			must(err)
-			f.contract = c
+			f.contract = f.newContract(t)
 		}
 		c, err := contracts.FindContractByID(ctx, f.contract.ID)
 		must(err)
@@ -67,6 +65,51 @@ func (f *matrixFixture) contractValue(t *testing.T, name string) (string, bool) 
 		return strconv.Itoa(a.Version), true
 	}
 	return "", false
+}
+
+// newContract returns the contract a request names: one already started
+// from the fixture's evaluation (a request may just have started it), else
+// a new one on a closed evaluation of its own, which no request on the
+// fixture can change.
+func (f *matrixFixture) newContract(t *testing.T) *bpo.Contract {
+	t.Helper()
+	m := f.m
+	ctx := m.adminCtx()
+	contracts := postgres.NewContractService(m.db)
+	list, err := contracts.FindContracts(ctx, bpo.ContractFilter{EvaluationID: &f.ev.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) > 0 {
+		return list[0]
+	}
+	own := m.fixture(t, stateClosed)
+	own.award(t)
+	now := time.Now().UTC()
+	start := time.Date(now.Year(), now.Month()-2, 1, 0, 0, 0, 0, time.UTC)
+	c, err := contracts.CreateContract(ctx, bpo.ContractInput{EvaluationID: own.ev.ID, VendorID: own.vendors[1].ID, Start: start, Length: bpo.Monthly})
+	if err != nil {
+		t.Fatalf("contract: %v", err)
+	}
+	return c
+}
+
+// makeNamed makes the objects that placeholders make when first named, so
+// that a test can take its fingerprint after them.
+func (f *matrixFixture) makeNamed(t *testing.T) {
+	t.Helper()
+	f.contractValue(t, "contractID")
+	f.contractValue(t, "assessmentID")
+}
+
+// closed reports whether the fixture's evaluation is closed now.
+func (f *matrixFixture) closed(t *testing.T) bool {
+	t.Helper()
+	e, err := f.m.evaluations.FindEvaluationByID(f.m.adminCtx(), f.ev.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.Status == bpo.StatusClosed
 }
 
 // award records the decision that selects the fixture's second vendor,

@@ -161,19 +161,19 @@ var routeTable = map[string]routeCase{
 	"GET /api/v1/evaluations/{evaluationID}/model":                     {want: managers(200)},
 	"GET /api/v1/evaluations/{evaluationID}/result":                    {want: managers(200)},
 	"GET /api/v1/contracts":                                            {want: managers(200)},
-	"GET /api/v1/contracts/{contractID}":                               {want: managers(200), state: stateClosed},
+	"GET /api/v1/contracts/{contractID}":                               {want: managers(200)},
 	"GET /api/v1/assessments/{assessmentID}":                           {want: managers(200)},
 
 	// Contracts after the award and suitability assessments: managers only.
 	"GET /evaluations/{evaluationID}/contracts/new": {want: managers(200), query: "vendor={selectedVendorID}", state: stateClosed},
 	"POST /evaluations/{evaluationID}/contracts":    {want: managers(303), form: "vendor={selectedVendorID}&start=2026-01-01&length=monthly", state: stateClosed},
 	"GET /contracts":                                {want: managers(200)},
-	"GET /contracts/{contractID}":                   {want: managers(200), state: stateClosed},
-	"POST /contracts/{contractID}/kpis":             {want: managers(303), form: "target_{kpiID}=25&weight_{kpiID}=40&better_{kpiID}=lower&version={contractVersion}", state: stateClosed},
-	"POST /contracts/{contractID}/end":              {want: managers(303), form: "version={contractVersion}", state: stateClosed},
-	"GET /contracts/{contractID}/periods/{period}":  {want: managers(200), state: stateClosed},
-	"POST /contracts/{contractID}/periods/{period}": {want: managers(303), form: "actual_{kpiID}=21&comment_{kpiID}=ok&version={periodVersion}", state: stateClosed},
-	"GET /contracts/{contractID}/review.pdf":        {want: managers(200), state: stateClosed},
+	"GET /contracts/{contractID}":                   {want: managers(200)},
+	"POST /contracts/{contractID}/kpis":             {want: managers(303), form: "target_{kpiID}=25&weight_{kpiID}=40&better_{kpiID}=lower&version={contractVersion}"},
+	"POST /contracts/{contractID}/end":              {want: managers(303), form: "version={contractVersion}"},
+	"GET /contracts/{contractID}/periods/{period}":  {want: managers(200)},
+	"POST /contracts/{contractID}/periods/{period}": {want: managers(303), form: "actual_{kpiID}=21&comment_{kpiID}=ok&version={periodVersion}"},
+	"GET /contracts/{contractID}/review.pdf":        {want: managers(200)},
 	"GET /assessments":                              {want: managers(200)},
 	"GET /assessments/new":                          {want: managers(200)},
 	"POST /assessments":                             {want: managers(303), form: "title={unique}&name_0=Collections&cx_0=2&differentiation_0=1&risk_0=2&codifiability_0=5"},
@@ -734,6 +734,7 @@ func TestUnroutedRequestsAreRefused(t *testing.T) {
 		methods[pattern] = append(methods[pattern], method)
 	}
 	f := m.fixture(t, stateOpen)
+	f.makeNamed(t)
 	before := m.fingerprint(t)
 	tried := 0
 	for pattern, ms := range methods {

@@ -101,6 +101,11 @@ func (s *Server) reportData(ctx context.Context, lang i18n.Lang, id int64) (*rep
 	if dec := d.Evaluation.Decision; dec != nil {
 		data.DecidedBy = s.userName(ctx)(dec.DecidedBy)
 	}
+	if a, err := s.assessments.FindAssessmentForEvaluation(ctx, id); err == nil {
+		data.Scope = a.Activities
+	} else if bpo.ErrorCode(err) != bpo.ENOTFOUND {
+		return nil, err
+	}
 	return data, nil
 }
 

@@ -30,8 +30,8 @@ const (
 // vermilion, the promise in its bluish green, each with a line style of its
 // own so that the chart reads in black and white too.
 var (
-	trendActual   = Stroke{Color: palette[0], Width: 2}
-	trendTarget   = Stroke{Color: palette[1], Width: 1.5, Dash: []float64{6, 3}}
+	trendActual = Stroke{Color: palette[0], Width: 2}
+	trendTarget = Stroke{Color: palette[1], Width: 1.5, Dash: []float64{6, 3}}
 	// The promise is drawn wide under the target, so that both show where
 	// the target is the promise.
 	trendPromised = Stroke{Color: palette[2], Width: 3.5, Dash: []float64{2, 2}}

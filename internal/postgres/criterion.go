@@ -34,19 +34,9 @@ func scanCriterion(row pgx.CollectableRow) (*bpo.Criterion, error) {
 	return &c, err
 }
 
-// criterionSnapshot is the audit log's picture of a criterion.
-func criterionSnapshot(c *bpo.Criterion) map[string]any {
-	return map[string]any{
-		"key": c.Key, "kind": c.Kind, "parent_id": c.ParentID, "name_en": c.NameEN, "name_fr": c.NameFR,
-		"guidance_en": c.GuidanceEN, "guidance_fr": c.GuidanceFR, "weight": c.Weight, "position": c.Position,
-		"min_rating": c.MinRating, "unit": c.Unit, "better": c.Better,
-		"best": c.Best, "worst": c.Worst, "limit": c.Limit, "version": c.Version,
-	}
-}
-
 // weightSnapshot is the audit log's picture of a weight change.
-func weightSnapshot(c *bpo.Criterion) map[string]any {
-	return map[string]any{"key": c.Key, "weight": c.Weight, "version": c.Version}
+func weightSnapshot(c *bpo.Criterion) bpo.WeightSnapshot {
+	return bpo.WeightSnapshot{Key: c.Key, Weight: c.Weight, Version: c.Version}
 }
 
 // criteriaTree is a recursive CTE over the criteria of evaluation $1: the
@@ -133,7 +123,7 @@ func (s *CriterionService) CreateCriterion(ctx context.Context, evaluationID int
 		if c, err = collectCriterion(rows); err != nil {
 			return err
 		}
-		return auditEval(ctx, tx, now, evaluationID, "criterion", c.ID, "create", nil, criterionSnapshot(c))
+		return auditEval(ctx, tx, now, evaluationID, bpo.EntityCriterion, c.ID, bpo.ActionCreate, nil, bpo.SnapshotOfCriterion(c))
 	})
 	return c, err
 }
@@ -141,28 +131,11 @@ func (s *CriterionService) CreateCriterion(ctx context.Context, evaluationID int
 // checkParent makes sure parentID is a group of the same evaluation and,
 // when moving criterion id, not id itself or one of its descendants.
 func checkParent(ctx context.Context, tx pgx.Tx, evaluationID, id, parentID int64) error {
-	var (
-		kind  bpo.CriterionKind
-		cycle bool
-	)
-	err := tx.QueryRow(ctx, `
-		WITH RECURSIVE up AS (
-			SELECT id, parent_id FROM criteria WHERE id = $2 AND evaluation_id = $1
-			UNION ALL
-			SELECT c.id, c.parent_id FROM criteria c JOIN up ON c.id = up.parent_id
-		)
-		SELECT kind, EXISTS (SELECT 1 FROM up WHERE up.id = $3)
-		FROM criteria WHERE id = $2 AND evaluation_id = $1`, evaluationID, parentID, id).Scan(&kind, &cycle)
+	criteria, err := findCriteria(ctx, tx, evaluationID)
 	if err != nil {
-		return notFound(err, "error.criterion.not_found")
+		return err
 	}
-	var p bpo.Problems
-	if kind != bpo.KindGroup {
-		p.Add("parent_id", "error.criterion.parent_not_group")
-	} else if cycle {
-		p.Add("parent_id", "error.criterion.parent_cycle")
-	}
-	return p.Err()
+	return bpo.NewCriteriaTree(criteria).CheckParent(id, parentID)
 }
 
 func collectCriterion(rows pgx.Rows) (*bpo.Criterion, error) {
@@ -249,14 +222,14 @@ func (s *CriterionService) UpdateCriterion(ctx context.Context, id int64, versio
 		// A weight change has an event of its own, so that the history of
 		// weights, the ones that can move the ranking, reads at a glance.
 		if after.Weight != before.Weight {
-			if err := auditEval(ctx, tx, now, e.ID, "criterion", id, "weight", weightSnapshot(before), weightSnapshot(after)); err != nil {
+			if err := auditEval(ctx, tx, now, e.ID, bpo.EntityCriterion, id, bpo.ActionWeight, weightSnapshot(before), weightSnapshot(after)); err != nil {
 				return err
 			}
 		}
 		if sameApartFromWeight(before, after) {
 			return nil
 		}
-		return auditEval(ctx, tx, now, e.ID, "criterion", id, "update", criterionSnapshot(before), criterionSnapshot(after))
+		return auditEval(ctx, tx, now, e.ID, bpo.EntityCriterion, id, bpo.ActionUpdate, bpo.SnapshotOfCriterion(before), bpo.SnapshotOfCriterion(after))
 	})
 	return after, err
 }
@@ -266,10 +239,7 @@ func (s *CriterionService) UpdateCriterion(ctx context.Context, id int64, versio
 // open, and, in a draft, a change that would orphan children or figures.
 func (s *CriterionService) checkReshape(ctx context.Context, tx pgx.Tx, e *bpo.Evaluation, c *bpo.Criterion, in *bpo.CriterionInput) error {
 	if e.Status != bpo.StatusDraft {
-		if in.Key != c.Key || in.Kind != c.Kind || !equalPtr(in.ParentID, c.ParentID) || in.Unit != c.Unit || in.Better != c.Better {
-			return bpo.Errorf(bpo.EINVALID, "error.criterion.frozen")
-		}
-		return nil
+		return in.CheckFrozen(e, c)
 	}
 	if in.ParentID != nil && !equalPtr(in.ParentID, c.ParentID) {
 		if err := checkParent(ctx, tx, e.ID, c.ID, *in.ParentID); err != nil {
@@ -298,13 +268,9 @@ func (s *CriterionService) checkReshape(ctx context.Context, tx pgx.Tx, e *bpo.E
 // sameApartFromWeight reports whether an edit changed nothing but the weight
 // (or nothing at all), comparing the values the audit log would record.
 func sameApartFromWeight(before, after *bpo.Criterion) bool {
-	b, a := criterionSnapshot(before), criterionSnapshot(after)
-	for _, m := range []map[string]any{b, a} {
-		delete(m, "weight")
-		delete(m, "version")
-	}
-	// encoding/json sorts map keys and follows pointers, so equal values
-	// encode to equal bytes.
+	b, a := bpo.SnapshotOfCriterion(before), bpo.SnapshotOfCriterion(after)
+	b.Weight, b.Version, a.Weight, a.Version = 0, 0, 0, 0
+	// encoding/json follows pointers, so equal values encode to equal bytes.
 	jb, errB := json.Marshal(b)
 	ja, errA := json.Marshal(a)
 	return errB == nil && errA == nil && bytes.Equal(jb, ja)
@@ -343,9 +309,8 @@ func (s *CriterionService) RemoveCriterion(ctx context.Context, id int64, versio
 		if _, err := tx.Exec(ctx, `DELETE FROM criteria WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("remove criterion: %w", err)
 		}
-		before := criterionSnapshot(c)
-		before["children"] = removed
-		return auditEval(ctx, tx, now, e.ID, "criterion", id, "delete", before, nil)
+		before := bpo.RemovedCriterionSnapshot{CriterionSnapshot: bpo.SnapshotOfCriterion(c), Children: removed}
+		return auditEval(ctx, tx, now, e.ID, bpo.EntityCriterion, id, bpo.ActionDelete, before, nil)
 	})
 }
 
@@ -386,8 +351,8 @@ func (s *CriterionService) MoveCriterion(ctx context.Context, id int64, delta in
 		if err != nil {
 			return fmt.Errorf("move criterion: %w", err)
 		}
-		return auditEval(ctx, tx, now, e.ID, "criterion", id, "move",
-			map[string]any{"key": c.Key, "position": c.Position}, map[string]any{"key": c.Key, "position": j})
+		return auditEval(ctx, tx, now, e.ID, bpo.EntityCriterion, id, bpo.ActionMove,
+			bpo.PositionSnapshot{Key: c.Key, Position: c.Position}, bpo.PositionSnapshot{Key: c.Key, Position: j})
 	})
 }
 
@@ -446,7 +411,7 @@ func (s *CriterionService) SetWeights(ctx context.Context, evaluationID int64, w
 			if err != nil {
 				return fmt.Errorf("set weights: %w", err)
 			}
-			if err := auditEval(ctx, tx, now, evaluationID, "criterion", after.ID, "weight", weightSnapshot(before), weightSnapshot(after)); err != nil {
+			if err := auditEval(ctx, tx, now, evaluationID, bpo.EntityCriterion, after.ID, bpo.ActionWeight, weightSnapshot(before), weightSnapshot(after)); err != nil {
 				return err
 			}
 		}

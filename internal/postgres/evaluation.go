@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -45,15 +43,10 @@ const evaluationColumns = `e.id, e.title, e.scope, e.services, e.due_date, e.sta
 	e.decision_in_house, e.decision_vendor_id, e.decision_rationale, e.decided_by, e.decided_at,
 	e.created_by, e.version, e.created_at, e.updated_at, e.opened_at, e.closed_at`
 
-// storedLevel is a scale level as stored in evaluations.scale_levels. It has
-// JSON names of its own so that renaming a Go field cannot orphan stored data.
-type storedLevel struct {
-	Value   int    `json:"value"`
-	LabelEN string `json:"label_en"`
-	LabelFR string `json:"label_fr"`
-	HelpEN  string `json:"help_en,omitempty"`
-	HelpFR  string `json:"help_fr,omitempty"`
-}
+// storedLevel is a scale level as stored in evaluations.scale_levels: the
+// shape the audit log keeps, whose JSON names never change, so that
+// renaming a Go field cannot orphan stored data.
+type storedLevel = bpo.LevelSnapshot
 
 // evaluationDest returns the scan targets for evaluationColumns and a
 // function that finishes e once the row is scanned.
@@ -74,7 +67,7 @@ func evaluationDest(e *bpo.Evaluation) ([]any, func()) {
 	return dest, func() {
 		e.ScaleLevels = make([]bpo.ScaleLevel, len(levels))
 		for i, l := range levels {
-			e.ScaleLevels[i] = bpo.ScaleLevel{Value: l.Value, LabelEN: l.LabelEN, LabelFR: l.LabelFR, HelpEN: l.HelpEN, HelpFR: l.HelpFR}
+			e.ScaleLevels[i] = bpo.ScaleLevel(l)
 		}
 		if decidedAt != nil {
 			e.Decision = &bpo.Decision{InHouse: inHouse != nil && *inHouse, VendorID: vendorID,
@@ -106,7 +99,7 @@ func scaleLevels(lo, hi int) []storedLevel {
 	var levels []storedLevel
 	if lo == 1 && hi == 5 {
 		for _, l := range bpo.DefaultScale() {
-			levels = append(levels, storedLevel{Value: l.Value, LabelEN: l.LabelEN, LabelFR: l.LabelFR, HelpEN: l.HelpEN, HelpFR: l.HelpFR})
+			levels = append(levels, storedLevel(l))
 		}
 		return levels
 	}
@@ -116,24 +109,7 @@ func scaleLevels(lo, hi int) []storedLevel {
 	return levels
 }
 
-func storedLevels(levels []bpo.ScaleLevel) []storedLevel {
-	out := make([]storedLevel, len(levels))
-	for i, l := range levels {
-		out[i] = storedLevel{Value: l.Value, LabelEN: l.LabelEN, LabelFR: l.LabelFR, HelpEN: l.HelpEN, HelpFR: l.HelpFR}
-	}
-	return out
-}
-
-// evaluationSnapshot is the audit log's picture of an evaluation.
-func evaluationSnapshot(e *bpo.Evaluation) map[string]any {
-	return map[string]any{
-		"title": e.Title, "scope": e.Scope, "services": e.Services, "due_date": e.DueDate,
-		"status": e.Status, "scale_min": e.ScaleMin, "scale_max": e.ScaleMax,
-		"aggregation": e.Aggregation, "award_threshold": e.AwardThreshold,
-		"close_call_margin": e.CloseCallMargin, "justification": e.Justification, "version": e.Version,
-		"scale_levels": storedLevels(e.ScaleLevels),
-	}
-}
+func storedLevels(levels []bpo.ScaleLevel) []storedLevel { return bpo.SnapshotOfLevels(levels) }
 
 // loadEvaluation reads an evaluation as the caller may see it, with lock
 // (one of the lock* constants) held when q is a transaction. It reports
@@ -193,25 +169,6 @@ func requireManager(ctx context.Context) error {
 	return forbiddenUnless(bpo.CanSetUp(bpo.UserFromContext(ctx)))
 }
 
-// checkFreeText validates text typed by a user the way bpo validates form
-// fields: valid UTF-8, at most max characters, and no control characters
-// but the line breaks and tabs of a textarea.
-func checkFreeText(p *bpo.Problems, field, s string, max int) {
-	switch {
-	case !utf8.ValidString(s):
-		p.Add(field, "error.field.encoding")
-	case utf8.RuneCountInString(s) > max:
-		p.Add(field, "error.field.too_long", max)
-	default:
-		for _, r := range s {
-			if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
-				p.Add(field, "error.field.control")
-				return
-			}
-		}
-	}
-}
-
 // CreateEvaluation implements bpo.EvaluationService.
 func (s *EvaluationService) CreateEvaluation(ctx context.Context, in bpo.EvaluationInput) (*bpo.Evaluation, error) {
 	if err := requireManager(ctx); err != nil {
@@ -237,7 +194,7 @@ func (s *EvaluationService) CreateEvaluation(ctx context.Context, in bpo.Evaluat
 		if err := seedCriteria(ctx, tx, e.ID, bpo.DefaultCriteria()); err != nil {
 			return err
 		}
-		return auditEval(ctx, tx, now, e.ID, "evaluation", e.ID, "create", nil, evaluationSnapshot(e))
+		return auditEval(ctx, tx, now, e.ID, bpo.EntityEvaluation, e.ID, bpo.ActionCreate, nil, bpo.SnapshotOfEvaluation(e))
 	})
 	return e, err
 }
@@ -370,12 +327,10 @@ func (s *EvaluationService) UpdateEvaluation(ctx context.Context, id int64, vers
 		if before.Version != version {
 			return bpo.Errorf(bpo.ECONFLICT, "error.evaluation.stale")
 		}
-		scaleChanged := in.ScaleMin != before.ScaleMin || in.ScaleMax != before.ScaleMax
-		if before.Status != bpo.StatusDraft {
-			if err := frozenOptions(before, &in, scaleChanged); err != nil {
-				return err
-			}
+		if err := in.CheckFrozen(before); err != nil {
+			return err
 		}
+		scaleChanged := in.ScaleMin != before.ScaleMin || in.ScaleMax != before.ScaleMax
 		if scaleChanged {
 			if err := checkMinRatings(ctx, tx, id, in.ScaleMin, in.ScaleMax); err != nil {
 				return err
@@ -388,11 +343,6 @@ func (s *EvaluationService) UpdateEvaluation(ctx context.Context, id int64, vers
 		case scaleChanged:
 			levels = scaleLevels(in.ScaleMin, in.ScaleMax)
 		case in.ScaleLevels != nil && !slices.Equal(in.ScaleLevels, before.ScaleLevels):
-			if before.Status != bpo.StatusDraft {
-				var p bpo.Problems
-				p.Add("scale_levels", "error.evaluation.frozen")
-				return p.Err()
-			}
 			levels = storedLevels(in.ScaleLevels)
 		}
 		rows, _ := tx.Query(ctx, `
@@ -405,31 +355,9 @@ func (s *EvaluationService) UpdateEvaluation(ctx context.Context, id int64, vers
 		if after, err = pgx.CollectExactlyOneRow(rows, scanEvaluation); err != nil {
 			return fmt.Errorf("update evaluation: %w", err)
 		}
-		return auditEval(ctx, tx, now, id, "evaluation", id, "update", evaluationSnapshot(before), evaluationSnapshot(after))
+		return auditEval(ctx, tx, now, id, bpo.EntityEvaluation, id, bpo.ActionUpdate, bpo.SnapshotOfEvaluation(before), bpo.SnapshotOfEvaluation(after))
 	})
 	return after, err
-}
-
-// frozenOptions refuses a change to the scale or the scoring options of an
-// evaluation that is being scored: ratings already given would change meaning.
-func frozenOptions(e *bpo.Evaluation, in *bpo.EvaluationInput, scaleChanged bool) error {
-	var p bpo.Problems
-	if scaleChanged {
-		p.Add("scale_max", "error.evaluation.frozen")
-	}
-	if in.Aggregation != e.Aggregation {
-		p.Add("aggregation", "error.evaluation.frozen")
-	}
-	if in.AwardThreshold != e.AwardThreshold {
-		p.Add("award_threshold", "error.evaluation.frozen")
-	}
-	if in.CloseCallMargin != e.CloseCallMargin {
-		p.Add("close_call_margin", "error.evaluation.frozen")
-	}
-	if in.Justification != e.Justification {
-		p.Add("justification", "error.evaluation.frozen")
-	}
-	return p.Err()
 }
 
 // checkMinRatings refuses a scale that would leave a knock-out minimum outside it.
@@ -464,17 +392,16 @@ func (s *EvaluationService) SetEvaluationStatus(ctx context.Context, id int64, v
 		if before.Version != version {
 			return bpo.Errorf(bpo.ECONFLICT, "error.evaluation.stale")
 		}
-		var action, stamp string
-		switch {
-		case before.Status == bpo.StatusDraft && status == bpo.StatusOpen:
+		action, err := bpo.Transition(before.Status, status)
+		if err != nil {
+			return err
+		}
+		stamp := "closed_at"
+		if action == bpo.ActionOpen {
 			if err := checkReadyToOpen(ctx, tx, id); err != nil {
 				return err
 			}
-			action, stamp = "open", "opened_at"
-		case before.Status == bpo.StatusOpen && status == bpo.StatusClosed:
-			action, stamp = "close", "closed_at"
-		default:
-			return bpo.Errorf(bpo.EINVALID, "error.evaluation.transition")
+			stamp = "opened_at"
 		}
 		rows, _ := tx.Query(ctx, `
 			UPDATE evaluations AS e SET status = $2, `+stamp+` = $3, version = version + 1, updated_at = $3
@@ -482,9 +409,9 @@ func (s *EvaluationService) SetEvaluationStatus(ctx context.Context, id int64, v
 		if after, err = pgx.CollectExactlyOneRow(rows, scanEvaluation); err != nil {
 			return fmt.Errorf("set evaluation status: %w", err)
 		}
-		return auditEval(ctx, tx, now, id, "evaluation", id, action,
-			map[string]any{"status": before.Status, "version": before.Version},
-			map[string]any{"status": after.Status, "version": after.Version})
+		return auditEval(ctx, tx, now, id, bpo.EntityEvaluation, id, action,
+			bpo.StatusSnapshot{Status: before.Status, Version: before.Version},
+			bpo.StatusSnapshot{Status: after.Status, Version: after.Version})
 	})
 	return after, err
 }
@@ -541,17 +468,9 @@ func (s *EvaluationService) RecordDecision(ctx context.Context, id int64, versio
 		if after, err = pgx.CollectExactlyOneRow(rows, scanEvaluation); err != nil {
 			return fmt.Errorf("record decision: %w", err)
 		}
-		return auditEval(ctx, tx, now, id, "evaluation", id, "decide", decisionSnapshot(before), decisionSnapshot(after))
+		return auditEval(ctx, tx, now, id, bpo.EntityEvaluation, id, bpo.ActionDecide, bpo.SnapshotOfDecision(before), bpo.SnapshotOfDecision(after))
 	})
 	return after, err
-}
-
-func decisionSnapshot(e *bpo.Evaluation) map[string]any {
-	if e.Decision == nil {
-		return map[string]any{"decision": nil, "version": e.Version}
-	}
-	return map[string]any{"in_house": e.Decision.InHouse, "vendor_id": e.Decision.VendorID,
-		"rationale": e.Decision.Rationale, "version": e.Version}
 }
 
 // checkReadyToOpen lists everything that keeps an evaluation from being
@@ -575,45 +494,9 @@ func checkReadyToOpen(ctx context.Context, tx pgx.Tx, id int64) error {
 	if evaluators == 0 {
 		p.Add("evaluators", "error.evaluation.no_evaluators")
 	}
-	treeProblems(&p, criteria)
+	p = append(p, bpo.NewCriteriaTree(criteria).Problems()...)
 	if len(p) == 0 {
 		return nil
 	}
 	return &bpo.Error{Code: bpo.EINVALID, Message: p[0].Message, Fields: p}
-}
-
-// treeProblems checks the rules of the criteria tree that span criteria:
-// groups have children, every set of siblings has a positive total weight,
-// and there is something for the evaluators to rate.
-func treeProblems(p *bpo.Problems, criteria []*bpo.Criterion) {
-	children := make(map[int64]int)
-	sums := make(map[int64]float64) // by parent id, 0 for the top level
-	rated := 0
-	for _, c := range criteria {
-		var parent int64
-		if c.ParentID != nil {
-			parent = *c.ParentID
-			children[parent]++
-		}
-		sums[parent] += c.Weight
-		if c.Kind == bpo.KindRated {
-			rated++
-		}
-	}
-	if len(criteria) > 0 && sums[0] <= 0 {
-		p.Add("criteria", "error.evaluation.zero_weights_top")
-	}
-	for _, c := range criteria {
-		if c.Kind != bpo.KindGroup {
-			continue
-		}
-		if children[c.ID] == 0 {
-			p.Add(c.Key, "error.evaluation.empty_group", c.Key)
-		} else if sums[c.ID] <= 0 {
-			p.Add(c.Key, "error.evaluation.zero_weights", c.Key)
-		}
-	}
-	if rated == 0 {
-		p.Add("criteria", "error.evaluation.no_rated")
-	}
 }

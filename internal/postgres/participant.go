@@ -24,22 +24,12 @@ func NewParticipantService(db *DB) *ParticipantService { return &ParticipantServ
 
 var _ bpo.ParticipantService = (*ParticipantService)(nil)
 
-// rejectReasonMax is the longest reason for rejecting a vendor.
-const rejectReasonMax = 2000
-
-// conflictNoteMax is the longest note on a declared conflict of interest.
-const conflictNoteMax = 500
-
 const participantColumns = `p.evaluation_id, p.vendor_id, p.key, v.name, v.country, p.stage, p.reject_reason, p.version`
 
 func scanParticipant(row pgx.CollectableRow) (*bpo.Participant, error) {
 	var p bpo.Participant
 	err := row.Scan(&p.EvaluationID, &p.VendorID, &p.Key, &p.Name, &p.Country, &p.Stage, &p.RejectReason, &p.Version)
 	return &p, err
-}
-
-func participantSnapshot(p *bpo.Participant) map[string]any {
-	return map[string]any{"key": p.Key, "name": p.Name, "stage": p.Stage, "reject_reason": p.RejectReason, "version": p.Version}
 }
 
 // slugFolds spells the letters that Unicode does not decompose into a base
@@ -149,7 +139,7 @@ func (s *ParticipantService) AddParticipant(ctx context.Context, evaluationID, v
 		if p, err = pgx.CollectExactlyOneRow(rows, scanParticipant); err != nil {
 			return fmt.Errorf("add participant: %w", err)
 		}
-		return auditEval(ctx, tx, now, evaluationID, "participant", vendorID, "create", nil, participantSnapshot(p))
+		return auditEval(ctx, tx, now, evaluationID, bpo.EntityParticipant, vendorID, bpo.ActionCreate, nil, bpo.SnapshotOfParticipant(p))
 	})
 	return p, err
 }
@@ -168,7 +158,7 @@ func (s *ParticipantService) SetStage(ctx context.Context, evaluationID, vendorI
 		if reason == "" {
 			problems.Add("reason", "error.participant.reason_required")
 		} else {
-			checkFreeText(&problems, "reason", reason, rejectReasonMax)
+			bpo.CheckFreeText(&problems, "reason", reason, bpo.RejectReasonMax)
 		}
 	default:
 		// Selecting a vendor is the decision's job, not a stage change.
@@ -202,8 +192,8 @@ func (s *ParticipantService) SetStage(ctx context.Context, evaluationID, vendorI
 		if after, err = pgx.CollectExactlyOneRow(rows, scanParticipant); err != nil {
 			return fmt.Errorf("set stage: %w", err)
 		}
-		return auditEval(ctx, tx, now, evaluationID, "participant", vendorID, "stage",
-			participantSnapshot(before), participantSnapshot(after))
+		return auditEval(ctx, tx, now, evaluationID, bpo.EntityParticipant, vendorID, bpo.ActionStage,
+			bpo.SnapshotOfParticipant(before), bpo.SnapshotOfParticipant(after))
 	})
 	return after, err
 }
@@ -291,9 +281,9 @@ func setMeasurement(ctx context.Context, tx pgx.Tx, now time.Time, evaluationID,
 	if err != nil {
 		return fmt.Errorf("set measurement: %w", err)
 	}
-	return auditEval(ctx, tx, now, evaluationID, "measurement", criterionID, "set",
-		map[string]any{"vendor_id": vendorID, "criterion": *key, "value": current},
-		map[string]any{"vendor_id": vendorID, "criterion": *key, "value": value})
+	return auditEval(ctx, tx, now, evaluationID, bpo.EntityMeasurement, criterionID, bpo.ActionSet,
+		bpo.MeasurementSnapshot{VendorID: vendorID, Criterion: *key, Value: current},
+		bpo.MeasurementSnapshot{VendorID: vendorID, Criterion: *key, Value: value})
 }
 
 // FindAssignments implements bpo.ParticipantService.
@@ -366,7 +356,7 @@ func (s *ParticipantService) AssignEvaluator(ctx context.Context, evaluationID, 
 		if tag.RowsAffected() == 0 {
 			return nil
 		}
-		return auditEval(ctx, tx, now, evaluationID, "assignment", userID, "create", nil, map[string]any{"email": email})
+		return auditEval(ctx, tx, now, evaluationID, bpo.EntityAssignment, userID, bpo.ActionCreate, nil, bpo.AssignmentSnapshot{Email: email})
 	})
 }
 
@@ -401,7 +391,7 @@ func (s *ParticipantService) UnassignEvaluator(ctx context.Context, evaluationID
 		if _, err := tx.Exec(ctx, `DELETE FROM assignments WHERE evaluation_id = $1 AND user_id = $2`, evaluationID, userID); err != nil {
 			return fmt.Errorf("unassign evaluator: %w", err)
 		}
-		return auditEval(ctx, tx, now, evaluationID, "assignment", userID, "delete",
-			map[string]any{"email": email, "draft_scorecards": drafts}, nil)
+		return auditEval(ctx, tx, now, evaluationID, bpo.EntityAssignment, userID, bpo.ActionDelete,
+			bpo.AssignmentSnapshot{Email: email, DraftScorecards: &drafts}, nil)
 	})
 }

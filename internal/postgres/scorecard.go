@@ -21,9 +21,6 @@ func NewScorecardService(db *DB) *ScorecardService { return &ScorecardService{db
 
 var _ bpo.ScorecardService = (*ScorecardService)(nil)
 
-// justificationMax is the longest justification of a rating, in characters.
-const justificationMax = 5000
-
 // requireEvaluator refuses, before any query, the callers who never rate:
 // scorecards are the evaluators' own.
 func requireEvaluator(ctx context.Context) (*bpo.User, error) {
@@ -48,7 +45,7 @@ func (s *ScorecardService) DeclareConflicts(ctx context.Context, evaluationID in
 			return bpo.Errorf(bpo.EINVALID, "error.scorecard.duplicate_conflict")
 		}
 		vendors[i], notes[i] = c.VendorID, c.Note
-		checkFreeText(&p, "note", c.Note, conflictNoteMax)
+		bpo.CheckFreeText(&p, "note", c.Note, bpo.ConflictNoteMax)
 	}
 	if err := p.Err(); err != nil {
 		return err
@@ -92,11 +89,11 @@ func (s *ScorecardService) DeclareConflicts(ctx context.Context, evaluationID in
 		if err != nil {
 			return fmt.Errorf("declare conflicts: %w", err)
 		}
-		list := make([]map[string]any, len(conflicts))
+		list := make([]bpo.ConflictSnapshot, len(conflicts))
 		for i, c := range conflicts {
-			list[i] = map[string]any{"vendor_id": c.VendorID, "note": c.Note}
+			list[i] = bpo.ConflictSnapshot(c)
 		}
-		return auditEval(ctx, tx, now, evaluationID, "assignment", u.ID, "declare", nil, map[string]any{"conflicts": list})
+		return auditEval(ctx, tx, now, evaluationID, bpo.EntityAssignment, u.ID, bpo.ActionDeclare, nil, bpo.DeclarationSnapshot{Conflicts: list})
 	})
 }
 
@@ -424,7 +421,7 @@ func (s *ScorecardService) newSave(ctx context.Context, evaluationID, vendorID i
 		return nil, err
 	}
 	var p bpo.Problems
-	checkFreeText(&p, "justification", in.Justification, justificationMax)
+	bpo.CheckFreeText(&p, "justification", in.Justification, bpo.JustificationMax)
 	if in.Version < 0 {
 		p.Add("version", "error.field.integer")
 	}
@@ -590,9 +587,9 @@ func (s *ScorecardService) SubmitScorecard(ctx context.Context, evaluationID, ve
 		if err != nil {
 			return fmt.Errorf("submit scorecard: %w", err)
 		}
-		if err := auditEval(ctx, tx, now, evaluationID, "scorecard", id, "submit",
-			map[string]any{"vendor_id": vendorID, "status": status, "version": current},
-			map[string]any{"vendor_id": vendorID, "status": bpo.ScorecardSubmitted, "version": current + 1}); err != nil {
+		if err := auditEval(ctx, tx, now, evaluationID, bpo.EntityScorecard, id, bpo.ActionSubmit,
+			bpo.ScorecardSnapshot{VendorID: vendorID, Status: status, Version: current},
+			bpo.ScorecardSnapshot{VendorID: vendorID, Status: bpo.ScorecardSubmitted, Version: current + 1}); err != nil {
 			return err
 		}
 		sc, err = readScorecard(ctx, tx, evaluationID, vendorID, u.ID)
@@ -632,7 +629,7 @@ func checkComplete(ctx context.Context, tx pgx.Tx, e *bpo.Evaluation, scorecardI
 		switch {
 		case r == nil || r.Value == nil:
 			p.Add(c.Key, "error.scorecard.missing_rating")
-		case e.NeedsJustification(*r.Value) && isBlank(r.Justification):
+		case e.NeedsJustification(*r.Value) && bpo.Blank(r.Justification):
 			p.Add(c.Key, "error.scorecard.missing_justification", *r.Value)
 		}
 	}
@@ -640,15 +637,6 @@ func checkComplete(ctx context.Context, tx pgx.Tx, e *bpo.Evaluation, scorecardI
 		return nil
 	}
 	return &bpo.Error{Code: bpo.EINVALID, Message: bpo.Message{Key: "error.scorecard.incomplete", Args: []any{len(p)}}, Fields: p}
-}
-
-func isBlank(s string) bool {
-	for _, r := range s {
-		if r != ' ' && r != '\n' && r != '\r' && r != '\t' {
-			return false
-		}
-	}
-	return true
 }
 
 // ReopenScorecard implements bpo.ScorecardService.
@@ -682,9 +670,9 @@ func (s *ScorecardService) ReopenScorecard(ctx context.Context, evaluationID, sc
 		if err != nil {
 			return fmt.Errorf("reopen scorecard: %w", err)
 		}
-		if err := auditEval(ctx, tx, now, evaluationID, "scorecard", scorecardID, "reopen",
-			map[string]any{"vendor_id": vendorID, "evaluator_id": evaluatorID, "status": status, "version": current},
-			map[string]any{"vendor_id": vendorID, "evaluator_id": evaluatorID, "status": bpo.ScorecardDraft, "version": current + 1}); err != nil {
+		if err := auditEval(ctx, tx, now, evaluationID, bpo.EntityScorecard, scorecardID, bpo.ActionReopen,
+			bpo.ScorecardSnapshot{VendorID: vendorID, EvaluatorID: evaluatorID, Status: status, Version: current},
+			bpo.ScorecardSnapshot{VendorID: vendorID, EvaluatorID: evaluatorID, Status: bpo.ScorecardDraft, Version: current + 1}); err != nil {
 			return err
 		}
 		sc, err = readScorecard(ctx, tx, evaluationID, vendorID, evaluatorID)

@@ -92,7 +92,7 @@ func (s *TokenService) CreateToken(ctx context.Context, name string) (*bpo.APITo
 		if t, err = pgx.CollectExactlyOneRow(rows, scanToken); err != nil {
 			return fmt.Errorf("create token: %w", err)
 		}
-		return audit(ctx, tx, now, "api_token", t.ID, "create", nil, map[string]any{"name": t.Name, "prefix": t.Prefix})
+		return audit(ctx, tx, now, bpo.EntityAPIToken, t.ID, bpo.ActionCreate, nil, bpo.TokenSnapshot{Name: t.Name, Prefix: t.Prefix})
 	})
 	if err != nil {
 		return nil, "", err
@@ -134,7 +134,7 @@ func (s *TokenService) RevokeToken(ctx context.Context, id int64) error {
 		if _, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = $2 WHERE id = $1`, id, now); err != nil {
 			return fmt.Errorf("revoke token: %w", err)
 		}
-		return audit(ctx, tx, now, "api_token", id, "revoke", map[string]any{"revoked_at": nil}, map[string]any{"revoked_at": now})
+		return audit(ctx, tx, now, bpo.EntityAPIToken, id, bpo.ActionRevoke, bpo.RevocationSnapshot{}, bpo.RevocationSnapshot{RevokedAt: &now})
 	})
 }
 

@@ -52,7 +52,7 @@ func (s *UserService) CreateUser(ctx context.Context, n bpo.NewUser, passwordHas
 		if err != nil {
 			return fmt.Errorf("create user: %w", err)
 		}
-		return audit(ctx, tx, now, "user", u.ID, "create", nil, map[string]any{"email": u.Email, "name": u.Name, "role": u.Role})
+		return audit(ctx, tx, now, bpo.EntityUser, u.ID, bpo.ActionCreate, nil, bpo.UserSnapshot{Email: u.Email, Name: u.Name, Role: u.Role})
 	})
 	return u, err
 }

@@ -29,16 +29,6 @@ func scanVendor(row pgx.CollectableRow) (*bpo.Vendor, error) {
 	return &v, err
 }
 
-// vendorSnapshot is the audit log's picture of a vendor.
-func vendorSnapshot(v *bpo.Vendor) map[string]any {
-	return map[string]any{
-		"name": v.Name, "country": v.Country, "website": v.Website,
-		"contact_name": v.ContactName, "contact_email": v.ContactEmail, "contact_phone": v.ContactPhone,
-		"services": v.Services, "languages": v.Languages, "headcount": v.Headcount,
-		"notes": v.Notes, "archived": v.Archived, "version": v.Version,
-	}
-}
-
 // FindVendorByID implements bpo.VendorService.
 func (s *VendorService) FindVendorByID(ctx context.Context, id int64) (*bpo.Vendor, error) {
 	if err := forbiddenUnless(bpo.CanReadVendors(bpo.UserFromContext(ctx))); err != nil {
@@ -135,7 +125,7 @@ func (s *VendorService) CreateVendor(ctx context.Context, in bpo.VendorInput) (*
 		if v, err = collectVendor(rows); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, "vendor", v.ID, "create", nil, vendorSnapshot(v))
+		return audit(ctx, tx, now, bpo.EntityVendor, v.ID, bpo.ActionCreate, nil, bpo.SnapshotOfVendor(v))
 	})
 	return v, err
 }
@@ -149,7 +139,7 @@ func (s *VendorService) UpdateVendor(ctx context.Context, id int64, version int,
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	return s.change(ctx, id, version, "update", func(tx pgx.Tx, now time.Time) pgx.Rows {
+	return s.change(ctx, id, version, bpo.ActionUpdate, func(tx pgx.Tx, now time.Time) pgx.Rows {
 		rows, _ := tx.Query(ctx, `
 			UPDATE vendors SET name = $2, country = $3, website = $4, contact_name = $5, contact_email = $6,
 				contact_phone = $7, services = $8, languages = $9, headcount = $10, notes = $11,
@@ -166,9 +156,9 @@ func (s *VendorService) SetVendorArchived(ctx context.Context, id int64, version
 	if err := forbiddenUnless(bpo.CanEditVendors(bpo.UserFromContext(ctx))); err != nil {
 		return nil, err
 	}
-	action := "unarchive"
+	action := bpo.ActionUnarchive
 	if archived {
-		action = "archive"
+		action = bpo.ActionArchive
 	}
 	return s.change(ctx, id, version, action, func(tx pgx.Tx, now time.Time) pgx.Rows {
 		rows, _ := tx.Query(ctx, `
@@ -194,7 +184,7 @@ func (s *VendorService) change(ctx context.Context, id int64, version int, actio
 		if after, err = collectVendor(update(tx, now)); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, "vendor", id, action, vendorSnapshot(before), vendorSnapshot(after))
+		return audit(ctx, tx, now, bpo.EntityVendor, id, action, bpo.SnapshotOfVendor(before), bpo.SnapshotOfVendor(after))
 	})
 	return after, err
 }

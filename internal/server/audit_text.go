@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
@@ -49,17 +48,17 @@ func (n *historyNames) object(lang i18n.Lang, ev *bpo.AuditEvent, before, after 
 		snap = before
 	}
 	switch ev.Entity {
-	case "criterion":
+	case bpo.EntityCriterion:
 		return n.criterionName(lang, ev.EntityID, snap)
-	case "participant":
+	case bpo.EntityParticipant:
 		return n.vendorName(ev.EntityID, snap)
-	case "assignment":
+	case bpo.EntityAssignment:
 		return n.userName(ev.EntityID, snap)
-	case "measurement":
+	case bpo.EntityMeasurement:
 		return joinNames(n.vendorName(idIn(snap, "vendor_id"), nil), n.criterionName(lang, ev.EntityID, snap))
-	case "rating":
+	case bpo.EntityRating:
 		return joinNames(n.vendorName(idIn(snap, "vendor_id"), nil), n.criterionName(lang, idIn(snap, "criterion_id"), nil))
-	case "scorecard":
+	case bpo.EntityScorecard:
 		name := n.vendorName(idIn(snap, "vendor_id"), nil)
 		if id := idIn(snap, "evaluator_id"); id != 0 {
 			name = joinNames(name, n.userName(id, nil))
@@ -83,7 +82,7 @@ func idIn(snap map[string]any, key string) int64 {
 
 // criterionName names a criterion, from the snapshot when it has been removed.
 func (n *historyNames) criterionName(lang i18n.Lang, id int64, snap map[string]any) string {
-	if c, ok := n.criteria[id]; ok {
+	if c := n.criteria.Criterion(id); c != nil {
 		return c.Name(string(lang))
 	}
 	for _, key := range []string{"name_" + string(lang), "name_en", "key", "criterion"} {
@@ -117,26 +116,6 @@ func (n *historyNames) userName(id int64, snap map[string]any) string {
 	return "#" + strconv.FormatInt(id, 10)
 }
 
-// hiddenFields are the snapshot fields of each entity that the history
-// does not list, since the object column already names them. The version
-// counter, in every snapshot, is not listed either.
-var hiddenFields = map[string][]string{
-	"participant": {"key", "name"},
-	"measurement": {"vendor_id", "criterion"},
-	"rating":      {"vendor_id", "criterion_id"},
-	"scorecard":   {"vendor_id", "evaluator_id"},
-	"assignment":  {"email"},
-}
-
-// fieldOrder lists fields in the order a reader expects; others follow by name.
-var fieldOrder = []string{
-	"title", "scope", "services", "due_date", "status", "stage", "reject_reason", "value", "justification",
-	"in_house", "vendor_id", "rationale", "key", "kind", "parent_id", "name_en", "name_fr", "weight", "position",
-	"min_rating", "unit", "better", "best", "worst", "limit", "guidance_en", "guidance_fr", "children",
-	"scale_min", "scale_max", "scale_levels", "aggregation", "award_threshold", "close_call_margin",
-	"conflicts", "draft_scorecards",
-}
-
 // changes is the readable difference between two snapshots: each field
 // whose value reads differently, before → after. A creation lists what was
 // set, a removal what was there.
@@ -144,13 +123,14 @@ func (n *historyNames) changes(lang i18n.Lang, entity string, before, after map[
 	var keys []string
 	for _, m := range []map[string]any{before, after} {
 		for k := range m {
-			if k != "version" && !slices.Contains(keys, k) && !slices.Contains(hiddenFields[entity], k) {
+			if f, _ := fieldRow(entity, k); !f.hidden && !slices.Contains(keys, k) {
 				keys = append(keys, k)
 			}
 		}
 	}
 	slices.SortFunc(keys, func(a, b string) int {
-		ia, ib := orderOf(a), orderOf(b)
+		_, ia := fieldRow(entity, a)
+		_, ib := fieldRow(entity, b)
 		if ia != ib {
 			return ia - ib
 		}
@@ -178,13 +158,6 @@ func (n *historyNames) changes(lang i18n.Lang, entity string, before, after map[
 	return out
 }
 
-func orderOf(field string) int {
-	if i := slices.Index(fieldOrder, field); i >= 0 {
-		return i
-	}
-	return len(fieldOrder)
-}
-
 func fieldLabel(lang i18n.Lang, entity, field string) string {
 	if key := "history.field." + entity + "." + field; i18n.Has(key) {
 		return i18n.T(lang, key)
@@ -204,81 +177,45 @@ func (n *historyNames) value(lang i18n.Lang, entity, field string, v any, snap m
 	if v == nil {
 		return "—"
 	}
-	switch field {
-	case "status":
-		if entity == "scorecard" {
-			return i18n.T(lang, "progress.state."+str(v))
-		}
-		return i18n.T(lang, "status."+str(v))
-	case "stage":
-		return i18n.T(lang, "stage."+str(v))
-	case "aggregation":
-		return i18n.T(lang, "aggregation."+str(v))
-	case "kind":
-		return i18n.T(lang, "criterion.kind."+str(v))
-	case "better":
-		return i18n.T(lang, "criterion.better."+str(v))
-	case "services":
-		return listOf(v, func(x any) string { return serviceName(lang, str(x)) })
-	case "vendor_id":
-		return n.vendorName(int64(num(v)), nil)
-	case "parent_id":
-		return n.criterionName(lang, int64(num(v)), nil)
-	case "due_date":
-		if t, err := time.Parse(time.RFC3339, str(v)); err == nil {
-			return i18n.Date(lang, t)
-		}
-	case "position":
-		return i18n.Number(lang, num(v)+1, -1)
-	case "scale_levels":
-		return listOf(v, func(x any) string {
-			m, _ := x.(map[string]any)
-			return str(m["label_"+string(lang)])
-		})
-	case "conflicts":
-		if list, _ := v.([]any); len(list) == 0 {
-			return i18n.T(lang, "evaluation.no_conflict")
-		}
-		return listOf(v, func(x any) string {
-			m, _ := x.(map[string]any)
-			return joinNote(n.vendorName(int64(num(m["vendor_id"])), nil), str(m["note"]))
-		})
-	case "justification":
-		if entity == "evaluation" {
-			return i18n.T(lang, "justification."+str(v))
-		}
-	case "value":
-		return n.ratingValue(lang, entity, v, snap)
-	case "in_house":
-		// A decision for a vendor says so with the vendor; "in-house: no" is noise.
-		if v == false {
-			return "—"
-		}
+	if f, _ := fieldRow(entity, field); f.text != nil {
+		return f.text(n, lang, v, snap)
 	}
 	return plain(lang, v)
 }
 
-// ratingValue reads a rating with its descriptor ("4 · Strong"), and a
-// measured figure with its unit.
-func (n *historyNames) ratingValue(lang i18n.Lang, entity string, v any, snap map[string]any) string {
+// conflictsText lists the vendors of a declaration, with their notes.
+func (n *historyNames) conflictsText(lang i18n.Lang, v any, _ map[string]any) string {
+	if list, _ := v.([]any); len(list) == 0 {
+		return i18n.T(lang, "evaluation.no_conflict")
+	}
+	return listOf(v, func(x any) string {
+		m, _ := x.(map[string]any)
+		return joinNote(n.vendorName(int64(num(m["vendor_id"])), nil), str(m["note"]))
+	})
+}
+
+// ratingText reads a rating with its descriptor ("4 · Strong"). Scales
+// other than 1–5 are described by their numbers only.
+func (n *historyNames) ratingText(lang i18n.Lang, v any, _ map[string]any) string {
 	text := plain(lang, v)
-	switch entity {
-	case "rating":
-		for _, l := range n.evaluation.ScaleLevels {
-			label := l.LabelEN
-			if lang == i18n.FR {
-				label = l.LabelFR
-			}
-			// Scales other than 1–5 are described by their numbers only.
-			if float64(l.Value) == num(v) && label != text {
-				return text + " · " + label
-			}
+	for _, l := range n.evaluation.ScaleLevels {
+		label := l.LabelEN
+		if lang == i18n.FR {
+			label = l.LabelFR
 		}
-	case "measurement":
-		for _, c := range n.criteria {
-			if c.Key == str(snap["criterion"]) && c.Unit != "" {
-				return text + " " + c.Unit
-			}
+		if float64(l.Value) == num(v) && label != text {
+			return text + " · " + label
+		}
+	}
+	return text
+}
+
+// figureText reads a measured figure with its criterion's unit.
+func (n *historyNames) figureText(lang i18n.Lang, v any, snap map[string]any) string {
+	text := plain(lang, v)
+	for _, c := range n.criteria.All() {
+		if c.Key == str(snap["criterion"]) && c.Unit != "" {
+			return text + " " + c.Unit
 		}
 	}
 	return text

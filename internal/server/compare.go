@@ -47,7 +47,7 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 		s.renderStatus(w, r, status, pages.CompareUpdate(view))
 		return
 	}
-	view.Flash = s.sessions.PopString(r.Context(), "flash")
+	view.Flash = s.popFlash(r)
 	s.renderStatus(w, r, status, pages.Compare(view))
 }
 
@@ -123,7 +123,7 @@ func compareView(lang i18n.Lang, d *bpo.EvaluationDetail, chosen []string, in *w
 	e := d.Evaluation
 	v := &pages.CompareView{EvaluationID: e.ID, Title: e.Title, Status: string(e.Status)}
 	v.Vendors, v.Notice = compareChoices(lang, d.Participants, chosen)
-	v.Sliders = weightSliders(lang, d.Criteria, in)
+	v.Sliders = weightSliders(lang, d.Tree(), in)
 	for _, c := range d.Criteria {
 		if w, ok := in.weight[c.ID]; ok && w != c.Weight {
 			v.WhatIf = true
@@ -200,21 +200,18 @@ func compareQuery(choices []pages.VendorChoice) string {
 // weightSliders lays out the weights as sliders: the categories, each with
 // its criteria (shown on expanding it), with the share of the total each
 // carries under the weights of in.
-func weightSliders(lang i18n.Lang, criteria []*bpo.Criterion, in *weightsInput) []pages.WeightSlider {
-	_, effective := weightShares(criteria, in.weight)
+func weightSliders(lang i18n.Lang, t *bpo.CriteriaTree, in *weightsInput) []pages.WeightSlider {
+	_, effective := t.Shares(in.weight)
 	var build func(parent int64) []pages.WeightSlider
 	build = func(parent int64) []pages.WeightSlider {
 		var out []pages.WeightSlider
-		for _, c := range criteria {
-			if parentOf(c) != parent {
-				continue
-			}
+		for _, c := range t.Children(parent) {
 			sl := pages.WeightSlider{ID: c.ID, Name: c.Name(string(lang)), Value: in.text[c.ID],
 				Share: percentText(lang, effective[c.ID]), Changed: in.weight[c.ID] != c.Weight}
 			if w, ok := in.weight[c.ID]; ok { // a slider takes the decimal point
 				sl.Value = formatWeight(w)
 			}
-			sl.Max, sl.Step = sliderRange(criteria, c)
+			sl.Max, sl.Step = sliderRange(t.Children(parent))
 			if c.Kind == bpo.KindGroup {
 				sl.Children = build(c.ID)
 			}
@@ -227,16 +224,14 @@ func weightSliders(lang i18n.Lang, criteria []*bpo.Criterion, in *weightsInput) 
 
 func formatWeight(w float64) string { return strconv.FormatFloat(w, 'f', -1, 64) }
 
-// sliderRange is a slider's range: up to 100, or twice the largest stored
-// weight among the siblings when weights are larger; whole steps when the
-// siblings' weights are whole numbers.
-func sliderRange(criteria []*bpo.Criterion, c *bpo.Criterion) (max, step string) {
+// sliderRange is the range of the sliders of siblings: up to 100, or twice
+// the largest stored weight among them when weights are larger; whole steps
+// when their weights are whole numbers.
+func sliderRange(siblings []*bpo.Criterion) (max, step string) {
 	top, whole := 100.0, true
-	for _, o := range criteria {
-		if parentOf(o) == parentOf(c) {
-			top = math.Max(top, 2*o.Weight)
-			whole = whole && o.Weight == math.Trunc(o.Weight)
-		}
+	for _, o := range siblings {
+		top = math.Max(top, 2*o.Weight)
+		whole = whole && o.Weight == math.Trunc(o.Weight)
 	}
 	step = "1"
 	if !whole {

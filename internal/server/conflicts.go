@@ -44,7 +44,7 @@ func (s *Server) showConflictsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	view := conflictsView(s.lang(r), d, mine)
 	view.Next = r.URL.Query().Get("next")
-	view.Flash = s.sessions.PopString(r.Context(), "flash")
+	view.Flash = s.popFlash(r)
 	s.render(w, r, pages.Conflicts(view))
 }
 

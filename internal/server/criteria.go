@@ -49,6 +49,20 @@ func (s *Server) criteriaPost(w http.ResponseWriter, r *http.Request) (*bpo.Eval
 	return d, form, true
 }
 
+// criterionPost is criteriaPost plus the criterion named in the path.
+func (s *Server) criterionPost(w http.ResponseWriter, r *http.Request) (*bpo.EvaluationDetail, *bpo.Criterion, url.Values, bool) {
+	d, form, ok := s.criteriaPost(w, r)
+	if !ok {
+		return nil, nil, nil, false
+	}
+	c, err := pathCriterion(r, d)
+	if err != nil {
+		s.Error(w, r, err)
+		return nil, nil, nil, false
+	}
+	return d, c, form, true
+}
+
 func criteriaURL(evaluationID int64) string {
 	return fmt.Sprintf("/evaluations/%d/criteria", evaluationID)
 }
@@ -62,7 +76,7 @@ func (s *Server) showCriteriaPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := s.criteriaView(r, d, nil, nil)
-	view.Flash = s.sessions.PopString(r.Context(), "flash")
+	view.Flash = s.popFlash(r)
 	s.render(w, r, pages.Criteria(view))
 }
 
@@ -108,17 +122,16 @@ func (s *Server) criteriaView(r *http.Request, d *bpo.EvaluationDetail, in *weig
 	}
 	errs := s.fieldErrors(r, err)
 	view.TopError = errs["group_0"]
-	view.Rows = criteriaRows(lang, d.Criteria, in, errs, bpo.ErrorCode(err) == bpo.ECONFLICT)
+	view.Rows = criteriaRows(lang, d.Tree(), in, errs, bpo.ErrorCode(err) == bpo.ECONFLICT)
 	return view
 }
 
 // criteriaRows lays the tree out as the editor's rows: each criterion with
 // its weight and shares, and after the last criterion of each group a row
 // to add one more to it.
-func criteriaRows(lang i18n.Lang, criteria []*bpo.Criterion, in *weightsInput, errs map[string]string, conflict bool) []pages.CriteriaRow {
-	weight := map[int64]float64{}
-	for _, c := range criteria {
-		weight[c.ID] = c.Weight
+func criteriaRows(lang i18n.Lang, t *bpo.CriteriaTree, in *weightsInput, errs map[string]string, conflict bool) []pages.CriteriaRow {
+	weight := t.Weights()
+	for _, c := range t.All() {
 		if in != nil && in.typed[c.ID] {
 			// A weight typed that does not parse has no share to show.
 			delete(weight, c.ID)
@@ -127,28 +140,28 @@ func criteriaRows(lang i18n.Lang, criteria []*bpo.Criterion, in *weightsInput, e
 			}
 		}
 	}
-	share, effective := weightShares(criteria, weight)
-	depth, children, siblings := treeShape(criteria)
+	share, effective := t.Shares(weight)
 	var rows []pages.CriteriaRow
 	var open []*bpo.Criterion // the groups whose add row is still to come, innermost last
 	closeGroups := func(level int) {
-		for len(open) > 0 && depth[open[len(open)-1].ID] >= level {
+		for len(open) > 0 && t.Depth(open[len(open)-1]) >= level {
 			g := open[len(open)-1]
 			open = open[:len(open)-1]
-			rows = append(rows, pages.CriteriaRow{Add: true, ParentID: g.ID, Depth: depth[g.ID] + 1, AddTo: g.Name(string(lang))})
+			rows = append(rows, pages.CriteriaRow{Add: true, ParentID: g.ID, Depth: t.Depth(g) + 1, AddTo: g.Name(string(lang))})
 		}
 	}
-	for _, c := range criteria {
-		closeGroups(depth[c.ID])
+	for _, c := range t.All() {
+		depth := t.Depth(c)
+		closeGroups(depth)
 		id := strconv.FormatInt(c.ID, 10)
-		sibs := siblings[parentOf(c)]
+		sibs := t.Children(bpo.ParentOf(c))
 		row := pages.CriteriaRow{
-			ID: c.ID, ParentID: parentOf(c), Depth: depth[c.ID], Key: c.Key, NameEN: c.NameEN, NameFR: c.NameFR,
+			ID: c.ID, ParentID: bpo.ParentOf(c), Depth: depth, Key: c.Key, NameEN: c.NameEN, NameFR: c.NameFR,
 			Kind: string(c.Kind), Weight: inputNumber(lang, c.Weight), Version: c.Version,
 			Share: percentText(lang, share[c.ID]), Effective: percentText(lang, effective[c.ID]),
 			Thresholds:  criterionThresholds(lang, c),
-			WeightError: errs["w_"+id], GroupError: errs["group_"+id], Children: children[c.ID],
-			First: sibs[0] == c.ID, Last: sibs[len(sibs)-1] == c.ID,
+			WeightError: errs["w_"+id], GroupError: errs["group_"+id], Children: t.Descendants(c.ID),
+			First: sibs[0] == c, Last: sibs[len(sibs)-1] == c,
 		}
 		if in != nil && in.typed[c.ID] {
 			row.Weight = in.text[c.ID]
@@ -163,22 +176,6 @@ func criteriaRows(lang i18n.Lang, criteria []*bpo.Criterion, in *weightsInput, e
 	}
 	closeGroups(0)
 	return rows
-}
-
-// treeShape gives each criterion's depth, each group's number of criteria
-// (at every level below it), and each parent's children in order.
-func treeShape(criteria []*bpo.Criterion) (depth map[int64]int, children map[int64]int, siblings map[int64][]int64) {
-	depth, children, siblings = map[int64]int{0: -1}, map[int64]int{}, map[int64][]int64{}
-	byID := map[int64]*bpo.Criterion{}
-	for _, c := range criteria {
-		byID[c.ID] = c
-		depth[c.ID] = depth[parentOf(c)] + 1
-		siblings[parentOf(c)] = append(siblings[parentOf(c)], c.ID)
-		for p := c.ParentID; p != nil && byID[*p] != nil; p = byID[*p].ParentID {
-			children[*p]++
-		}
-	}
-	return depth, children, siblings
 }
 
 // criterionThresholds sums up a criterion's unit, direction, anchors and

@@ -44,11 +44,7 @@ func newCriterionForm(d *bpo.EvaluationDetail, parent, kind string) (criterionFo
 
 // editCriterionForm is the form editing c.
 func editCriterionForm(d *bpo.EvaluationDetail, c *bpo.Criterion) criterionForm {
-	f := criterionForm{current: c, kind: c.Kind}
-	if c.ParentID != nil {
-		f.parent = d.Criterion(*c.ParentID)
-	}
-	return f
+	return criterionForm{current: c, kind: c.Kind, parent: d.Tree().Parent(c)}
 }
 
 func (s *Server) showNewCriterionPage(w http.ResponseWriter, r *http.Request) {
@@ -113,15 +109,11 @@ func (s *Server) showEditCriterionPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) updateCriterion(w http.ResponseWriter, r *http.Request) {
-	d, form, ok := s.criteriaPost(w, r)
+	d, c, form, ok := s.criterionPost(w, r)
 	if !ok {
 		return
 	}
-	c, err := pathCriterion(r, d)
-	var version int
-	if err == nil {
-		version, err = formVersion(form)
-	}
+	version, err := formVersion(form)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -177,15 +169,11 @@ func (s *Server) showCriterionConflict(w http.ResponseWriter, r *http.Request, f
 }
 
 func (s *Server) removeCriterion(w http.ResponseWriter, r *http.Request) {
-	d, form, ok := s.criteriaPost(w, r)
+	d, c, form, ok := s.criterionPost(w, r)
 	if !ok {
 		return
 	}
-	c, err := pathCriterion(r, d)
-	var version int
-	if err == nil {
-		version, err = formVersion(form)
-	}
+	version, err := formVersion(form)
 	if err == nil {
 		err = s.criteria.RemoveCriterion(r.Context(), c.ID, version)
 	}
@@ -195,30 +183,24 @@ func (s *Server) removeCriterion(w http.ResponseWriter, r *http.Request) {
 // moveCriterion moves a criterion one place up (delta -1) or down (delta 1)
 // among its siblings.
 func (s *Server) moveCriterion(w http.ResponseWriter, r *http.Request) {
-	d, form, ok := s.criteriaPost(w, r)
+	d, c, form, ok := s.criterionPost(w, r)
 	if !ok {
 		return
 	}
-	c, err := pathCriterion(r, d)
+	var err error
 	delta := 0
-	if err == nil {
-		switch form.Get("delta") {
-		case "-1":
-			delta = -1
-		case "1":
-			delta = 1
-		default:
-			err = errBadRequest
-		}
+	switch form.Get("delta") {
+	case "-1":
+		delta = -1
+	case "1":
+		delta = 1
+	default:
+		err = errBadRequest
 	}
 	if err == nil {
 		err = s.criteria.MoveCriterion(r.Context(), c.ID, delta)
 	}
-	anchor := ""
-	if c != nil {
-		anchor = criterionAnchor(c.ID)
-	}
-	s.criteriaDone(w, r, d.Evaluation.ID, nil, err, "criteria.moved", criteriaURL(d.Evaluation.ID)+anchor)
+	s.criteriaDone(w, r, d.Evaluation.ID, nil, err, "criteria.moved", criteriaURL(d.Evaluation.ID)+criterionAnchor(c.ID))
 }
 
 // criterionFormText is the form's text for a stored criterion.

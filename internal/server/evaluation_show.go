@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -40,10 +41,10 @@ func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (
 	v.Decision = decisionView(lang, d, s.userName(ctx))
 	rated := countRated(d.Criteria)
 	if !v.IsManager {
-		v.MyScorecards = myScorecards(u, d.Participants, d.Assignments, progress, rated)
+		v.MyScorecards = myScorecards(d.Assignment(u.ID), d.Participants, progress, rated)
 		return v, nil
 	}
-	v.Criteria = criterionRows(lang, d.Criteria)
+	v.Criteria = criterionRows(lang, d.Tree())
 	v.Participants = participantRows(lang, d.Participants)
 	v.Evaluators = evaluatorRows(lang, d.Assignments, d.Participants)
 	v.Matrix = progressMatrix(d.Participants, d.Assignments, progress, rated)
@@ -101,10 +102,8 @@ func decisionView(lang i18n.Lang, d *bpo.EvaluationDetail, userName func(int64) 
 		return view
 	}
 	view.VendorID = *dec.VendorID
-	for _, p := range d.Participants {
-		if p.VendorID == view.VendorID {
-			view.Text = i18n.T(lang, "decision.selected", p.Name)
-		}
+	if p := d.Participant(view.VendorID); p != nil {
+		view.Text = i18n.T(lang, "decision.selected", p.Name)
 	}
 	return view
 }
@@ -137,32 +136,21 @@ func countRated(criteria []*bpo.Criterion) int {
 
 // criterionRows flattens the tree with each node's share of its siblings and
 // its effective weight (the product of the shares along its path).
-func criterionRows(lang i18n.Lang, criteria []*bpo.Criterion) []pages.CriterionRow {
-	siblingSum := map[int64]float64{} // by parent id, 0 for the top level
-	parentOf := func(c *bpo.Criterion) int64 {
-		if c.ParentID == nil {
-			return 0
+func criterionRows(lang i18n.Lang, t *bpo.CriteriaTree) []pages.CriterionRow {
+	share, effective := t.Shares(t.Weights())
+	zeroIfNaN := func(v float64) float64 {
+		if math.IsNaN(v) {
+			return 0 // a group whose weights sum to 0 gives nothing to its criteria
 		}
-		return *c.ParentID
+		return v
 	}
-	for _, c := range criteria {
-		siblingSum[parentOf(c)] += c.Weight
-	}
-	effective := map[int64]float64{0: 1}
-	depth := map[int64]int{0: -1}
-	rows := make([]pages.CriterionRow, 0, len(criteria))
-	for _, c := range criteria {
-		share := 0.0
-		if sum := siblingSum[parentOf(c)]; sum > 0 {
-			share = c.Weight / sum
-		}
-		effective[c.ID] = effective[parentOf(c)] * share
-		depth[c.ID] = depth[parentOf(c)] + 1
+	rows := make([]pages.CriterionRow, 0, len(t.All()))
+	for _, c := range t.All() {
 		rows = append(rows, pages.CriterionRow{
-			Depth: depth[c.ID], Key: c.Key, Name: c.Name(string(lang)),
+			Depth: t.Depth(c), Key: c.Key, Name: c.Name(string(lang)),
 			Kind: i18n.T(lang, "criterion.kind."+string(c.Kind)), Group: c.Kind == bpo.KindGroup,
-			Weight: i18n.Number(lang, c.Weight, 0), Share: i18n.Percent(lang, share, 1),
-			Effective: i18n.Percent(lang, effective[c.ID], 1), Thresholds: thresholds(lang, c),
+			Weight: i18n.Number(lang, c.Weight, 0), Share: i18n.Percent(lang, zeroIfNaN(share[c.ID]), 1),
+			Effective: i18n.Percent(lang, zeroIfNaN(effective[c.ID]), 1), Thresholds: thresholds(lang, c),
 		})
 	}
 	return rows
@@ -228,7 +216,7 @@ func (s *Server) showEvaluation(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	view.Flash = s.sessions.PopString(r.Context(), "flash")
+	view.Flash = s.popFlash(r)
 	s.render(w, r, pages.EvaluationShow(*view))
 }
 

@@ -85,8 +85,8 @@ func restart(t *testing.T, c *localpg.Cluster, away time.Duration, whileAway fun
 // faultLoad is a load of autosaves and page reads against an app, each
 // answer sorted by what it says about the saves.
 type faultLoad struct {
-	f       *evalFixture
-	e       *evaluator
+	f *evalFixture
+	e *evaluator
 
 	mu         sync.Mutex
 	acked      map[string][]autosave // by criterion: the saves answered 200

@@ -18,7 +18,8 @@ const historyPerPage = 50
 
 // historyKinds are the kinds of change the history can be filtered by: the
 // audit log's entities within an evaluation, in the order of the filter.
-var historyKinds = []string{"evaluation", "criterion", "participant", "measurement", "assignment", "rating", "scorecard"}
+var historyKinds = []string{bpo.EntityEvaluation, bpo.EntityCriterion, bpo.EntityParticipant, bpo.EntityMeasurement,
+	bpo.EntityAssignment, bpo.EntityRating, bpo.EntityScorecard}
 
 // showHistory lists an evaluation's audit log, newest first, filtered by
 // person (?actor=ID) and kind of change (?kind=entity). Managers only.
@@ -94,7 +95,7 @@ func historyFilter(q url.Values) (bpo.AuditFilter, int, error) {
 // vendors and people, including those removed since.
 type historyNames struct {
 	evaluation *bpo.Evaluation
-	criteria   map[int64]*bpo.Criterion
+	criteria   *bpo.CriteriaTree
 	vendors    map[int64]string
 	users      map[int64]*bpo.User
 	assigned   []*bpo.Assignment
@@ -105,16 +106,13 @@ func (s *Server) historyNames(ctx context.Context, id int64) (*historyNames, err
 	if err != nil {
 		return nil, err
 	}
-	e, criteria, parts, assigned := d.Evaluation, d.Criteria, d.Participants, d.Assignments
+	e, parts, assigned := d.Evaluation, d.Participants, d.Assignments
 	users, err := s.users.FindUsers(ctx)
 	if err != nil {
 		return nil, err
 	}
-	n := &historyNames{evaluation: e, criteria: map[int64]*bpo.Criterion{}, vendors: map[int64]string{},
+	n := &historyNames{evaluation: e, criteria: d.Tree(), vendors: map[int64]string{},
 		users: map[int64]*bpo.User{}, assigned: assigned}
-	for _, c := range criteria {
-		n.criteria[c.ID] = c
-	}
 	for _, p := range parts {
 		n.vendors[p.VendorID] = p.Name
 	}

@@ -55,13 +55,9 @@ func progressMatrix(parts []*bpo.Participant, assignments []*bpo.Assignment, pro
 	return m
 }
 
-func myScorecards(u *bpo.User, parts []*bpo.Participant, assignments []*bpo.Assignment, progress []*bpo.ScorecardProgress, rated int) []pages.MyScorecardRow {
-	var mine *bpo.Assignment
-	for _, a := range assignments {
-		if u != nil && a.UserID == u.ID {
-			mine = a
-		}
-	}
+// myScorecards are an evaluator's scorecards on the evaluation page, from
+// their assignment (nil: none).
+func myScorecards(mine *bpo.Assignment, parts []*bpo.Participant, progress []*bpo.ScorecardProgress, rated int) []pages.MyScorecardRow {
 	if mine == nil {
 		return nil
 	}

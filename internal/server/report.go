@@ -116,17 +116,17 @@ func (s *Server) weightChanges(ctx context.Context, e *bpo.Evaluation) ([]report
 		return nil, nil
 	}
 	var out []report.WeightChange
-	f := bpo.AuditFilter{Entity: "criterion", Limit: 500}
+	f := bpo.AuditFilter{Entity: bpo.EntityCriterion, Limit: 500}
 	for {
 		events, total, err := s.audit.FindEvaluationHistory(ctx, e.ID, f)
 		if err != nil {
 			return nil, err
 		}
 		for _, ev := range events {
-			if ev.Action != "weight" || ev.At.Before(*e.OpenedAt) {
+			if ev.Action != bpo.ActionWeight || ev.At.Before(*e.OpenedAt) {
 				continue
 			}
-			var before, after struct{ Weight float64 }
+			var before, after bpo.WeightSnapshot
 			if json.Unmarshal(ev.Before, &before) != nil || json.Unmarshal(ev.After, &after) != nil {
 				return nil, fmt.Errorf("weight change %d: unreadable snapshot", ev.ID)
 			}

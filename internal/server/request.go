@@ -118,10 +118,20 @@ func (s *Server) evaluationPost(w http.ResponseWriter, r *http.Request) (id int6
 
 // evaluationForm is evaluationPost plus the form's version field.
 func (s *Server) evaluationForm(w http.ResponseWriter, r *http.Request) (id int64, form url.Values, version int, ok bool) {
-	if id, form, ok = s.evaluationPost(w, r); !ok {
-		return 0, nil, 0, false
+	return s.pathForm(w, r, "evaluationID")
+}
+
+// pathForm reads the id that param names in the path, the submitted form
+// and its version field: the opening of every versioned change. It answers
+// the request itself when one of them is missing or malformed.
+func (s *Server) pathForm(w http.ResponseWriter, r *http.Request, param string) (id int64, form url.Values, version int, ok bool) {
+	id, err := pathID(r, param)
+	if err == nil {
+		form, err = parseForm(r)
 	}
-	version, err := formVersion(form)
+	if err == nil {
+		version, err = formVersion(form)
+	}
 	if err != nil {
 		s.Error(w, r, err)
 		return 0, nil, 0, false

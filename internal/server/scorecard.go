@@ -119,7 +119,7 @@ func (s *Server) showScorecard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	view := s.scorecardView(r, sc)
-	view.Flash = s.sessions.PopString(r.Context(), "flash")
+	view.Flash = s.popFlash(r)
 	s.render(w, r, pages.Scorecard(view))
 }
 

@@ -111,3 +111,13 @@ func yesNo(lang i18n.Lang, b bool) string {
 	}
 	return i18n.T(lang, "common.no")
 }
+
+// popFlash is the one-time notice left by the change just made, in the
+// reader's language, or "". Sessions keep its catalog key; view models get
+// the text (see the package doc of web/pages).
+func (s *Server) popFlash(r *http.Request) string {
+	if key := s.sessions.PopString(r.Context(), "flash"); key != "" {
+		return i18n.T(s.lang(r), key)
+	}
+	return ""
+}

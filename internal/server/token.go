@@ -75,7 +75,7 @@ func (s *Server) showTokens(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	view.Flash = s.sessions.PopString(r.Context(), "flash")
+	view.Flash = s.popFlash(r)
 	s.render(w, r, pages.TokenList(*view))
 }
 

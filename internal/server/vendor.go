@@ -71,15 +71,24 @@ func (s *Server) showVendorList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, pages.VendorList(view))
 }
 
-func (s *Server) showVendor(w http.ResponseWriter, r *http.Request) {
+// pathVendor loads the vendor named in the path, answering the request
+// itself when there is none.
+func (s *Server) pathVendor(w http.ResponseWriter, r *http.Request) (*bpo.Vendor, bool) {
 	id, err := pathID(r, "vendorID")
-	if err != nil {
-		s.Error(w, r, err)
-		return
+	var v *bpo.Vendor
+	if err == nil {
+		v, err = s.vendors.FindVendorByID(r.Context(), id)
 	}
-	v, err := s.vendors.FindVendorByID(r.Context(), id)
 	if err != nil {
 		s.Error(w, r, err)
+		return nil, false
+	}
+	return v, true
+}
+
+func (s *Server) showVendor(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.pathVendor(w, r)
+	if !ok {
 		return
 	}
 	lang := s.lang(r)
@@ -97,7 +106,7 @@ func (s *Server) showVendor(w http.ResponseWriter, r *http.Request) {
 		Headcount: headcountText(lang, v.Headcount),
 		Updated:   i18n.DateTime(lang, v.UpdatedAt),
 		CanEdit:   bpo.CanEditVendors(bpo.UserFromContext(r.Context())),
-		Flash:     s.sessions.PopString(r.Context(), "flash"),
+		Flash:     s.popFlash(r),
 	}))
 }
 
@@ -106,14 +115,8 @@ func (s *Server) showNewVendorPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) showEditVendorPage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "vendorID")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	v, err := s.vendors.FindVendorByID(r.Context(), id)
-	if err != nil {
-		s.Error(w, r, err)
+	v, ok := s.pathVendor(w, r)
+	if !ok {
 		return
 	}
 	s.render(w, r, pages.VendorForm(s.vendorFormView(r, v.ID, v.Name, v.Version, vendorInputOf(v), nil)))
@@ -144,22 +147,12 @@ func (s *Server) createVendor(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) updateVendor(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "vendorID")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	form, err := parseForm(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	version, err := formVersion(form)
-	if err != nil {
-		s.Error(w, r, err)
+	id, form, version, ok := s.pathForm(w, r, "vendorID")
+	if !ok {
 		return
 	}
 	in, problems := decodeVendorForm(form)
+	var err error
 	if err = problems.Err(); err == nil {
 		_, err = s.vendors.UpdateVendor(r.Context(), id, version, in)
 	}
@@ -200,19 +193,8 @@ func (s *Server) archiveVendor(w http.ResponseWriter, r *http.Request)   { s.set
 func (s *Server) unarchiveVendor(w http.ResponseWriter, r *http.Request) { s.setArchived(w, r, false) }
 
 func (s *Server) setArchived(w http.ResponseWriter, r *http.Request, archived bool) {
-	id, err := pathID(r, "vendorID")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	form, err := parseForm(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	version, err := formVersion(form)
-	if err != nil {
-		s.Error(w, r, err)
+	id, _, version, ok := s.pathForm(w, r, "vendorID")
+	if !ok {
 		return
 	}
 	if _, err := s.vendors.SetVendorArchived(r.Context(), id, version, archived); err != nil {

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -84,62 +83,12 @@ func decodeWeights(lang i18n.Lang, form url.Values, t *bpo.CriteriaTree) (*weigh
 			in.changes = append(in.changes, bpo.WeightChange{CriterionID: c.ID, Version: version, Weight: v})
 		}
 	}
-	in.checkGroupSums(t.All())
+	for _, p := range t.ZeroGroups(in.weight) {
+		key := "criteria.error.group_zero"
+		if p == 0 {
+			key = "criteria.error.top_zero"
+		}
+		in.problems.Add("group_"+strconv.FormatInt(p, 10), key)
+	}
 	return in, nil
-}
-
-// checkGroupSums refuses a sibling group whose weights, all readable, sum to 0.
-func (in *weightsInput) checkGroupSums(criteria []*bpo.Criterion) {
-	sum, readable, order := map[int64]float64{}, map[int64]bool{}, []int64{}
-	for _, c := range criteria {
-		p := parentOf(c)
-		if _, seen := readable[p]; !seen {
-			readable[p] = true
-			order = append(order, p)
-		}
-		w, ok := in.weight[c.ID]
-		readable[p] = readable[p] && ok
-		sum[p] += w
-	}
-	for _, p := range order {
-		if readable[p] && sum[p] <= 0 {
-			key := "criteria.error.group_zero"
-			if p == 0 {
-				key = "criteria.error.top_zero"
-			}
-			in.problems.Add("group_"+strconv.FormatInt(p, 10), key)
-		}
-	}
-}
-
-// parentOf is a criterion's parent id, 0 at the top level.
-func parentOf(c *bpo.Criterion) int64 {
-	if c.ParentID == nil {
-		return 0
-	}
-	return *c.ParentID
-}
-
-// weightShares computes every criterion's share of its sibling group and of
-// the total score from weight (by id). A share is NaN where a sibling's
-// weight is unreadable or the group's weights sum to 0.
-func weightShares(criteria []*bpo.Criterion, weight map[int64]float64) (share, effective map[int64]float64) {
-	sum := map[int64]float64{}
-	for _, c := range criteria {
-		w, ok := weight[c.ID]
-		if !ok {
-			w = math.NaN()
-		}
-		sum[parentOf(c)] += w
-	}
-	share, effective = map[int64]float64{}, map[int64]float64{0: 1}
-	for _, c := range criteria { // tree order: a parent comes before its children
-		p := parentOf(c)
-		sh := math.NaN()
-		if w, ok := weight[c.ID]; ok && sum[p] > 0 {
-			sh = w / sum[p]
-		}
-		share[c.ID], effective[c.ID] = sh, effective[p]*sh
-	}
-	return share, effective
 }

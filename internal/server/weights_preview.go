@@ -63,12 +63,9 @@ func weightsPreview(lang i18n.Lang, d *bpo.EvaluationDetail, in *weightsInput) *
 		p.Problems = previewProblems(lang, d, in.problems)
 		return p
 	}
-	stored := map[int64]float64{}
-	for _, c := range d.Criteria {
-		stored[c.ID] = c.Weight
-	}
-	_, now := weightShares(d.Criteria, stored)
-	_, after := weightShares(d.Criteria, in.weight)
+	t := d.Tree()
+	_, now := t.Shares(t.Weights())
+	_, after := t.Shares(in.weight)
 	for _, c := range d.Criteria {
 		if a, b := percentText(lang, now[c.ID]), percentText(lang, after[c.ID]); a != b {
 			p.Shares = append(p.Shares, pages.ShareChange{Name: c.Name(string(lang)), Now: a, After: b})

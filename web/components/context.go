@@ -48,5 +48,5 @@ func CurrentUser(ctx context.Context) *bpo.User { return bpo.UserFromContext(ctx
 type Page struct {
 	Title string // already translated
 	Nav   string // which top-level section is current: "dashboard", "vendors", …
-	Flash string // an i18n key of a one-time notice, or ""
+	Flash string // a one-time notice, translated, or ""
 }

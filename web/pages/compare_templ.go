@@ -21,7 +21,7 @@ type CompareView struct {
 	EvaluationID   int64
 	Title          string
 	Status         string
-	Flash          string // message key of a change just saved
+	Flash          string // the notice of a change just saved, translated
 	Vendors        []VendorChoice
 	Notice         string // the choice in the URL was not usable
 	Sliders        []WeightSlider

@@ -20,7 +20,7 @@ type ConflictsView struct {
 	Vendors         []ConflictChoice
 	None            bool
 	Error           string // translated, for the form as a whole
-	Flash           string // i18n key
+	Flash           string // translated
 }
 
 // ConflictChoice is one vendor of the evaluation in the declaration.

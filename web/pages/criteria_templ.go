@@ -22,7 +22,7 @@ type CriteriaView struct {
 	EvaluationID    int64
 	EvaluationTitle string
 	Status          string // draft, open or closed
-	Flash           string // i18n key
+	Flash           string // translated
 	Alert           string // a refused change, translated
 	Decimal         string // the decimal separator of the page's language, for criteria.js
 	PercentSuffix   string // what follows a percentage: "%" or " %"

@@ -23,7 +23,7 @@ type EvaluationListView struct {
 type EvaluationRow struct {
 	ID         int64
 	Title      string
-	Status     string // the key: draft, open, closed
+	Status     string // a code: draft, open, closed
 	Due        string
 	Vendors    int
 	Evaluators int

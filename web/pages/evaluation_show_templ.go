@@ -47,7 +47,7 @@ type EvaluationView struct {
 
 // RecommendationView is the engine's recommendation in words.
 type RecommendationView struct {
-	Decision string // the key: award, close_call, no_award, incomplete
+	Decision string // a code: award, close_call, no_award, incomplete
 	Title    string
 	Reasons  []string
 }
@@ -82,7 +82,7 @@ type ParticipantRow struct {
 	VendorID int64
 	Name     string
 	Country  string
-	Stage    string // key
+	Stage    string // a code
 	Reason   string
 	Version  int
 }

@@ -26,7 +26,7 @@ type ScorecardView struct {
 	Notice          string  // translated: why the scorecard cannot be changed
 	Policy          string  // translated justification policy
 	Problems        []Issue // why submitting was refused
-	Flash           string  // i18n key
+	Flash           string  // translated
 	Summary         ScorecardSummary
 	Groups          []RatingGroup
 }

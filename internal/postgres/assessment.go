@@ -92,16 +92,6 @@ func (s *AssessmentService) FindAssessmentForEvaluation(ctx context.Context, eva
 	return findAssessment(ctx, s.db.Pool, "WHERE a.evaluation_id = $1", evaluationID)
 }
 
-// assessmentSnapshot is the audit log's picture of an assessment.
-func assessmentSnapshot(in bpo.AssessmentInput, version int) map[string]any {
-	acts := make([]map[string]any, len(in.Activities))
-	for i, a := range in.Activities {
-		acts[i] = map[string]any{"name": a.Name, "cx": a.CXInfluence, "differentiation": a.Differentiation,
-			"risk": a.Risk, "codifiability": a.Codifiability, "verdict": bpo.Suitable(a).Verdict}
-	}
-	return map[string]any{"title": in.Title, "evaluation_id": in.EvaluationID, "activities": acts, "version": version}
-}
-
 // CreateAssessment implements bpo.AssessmentService.
 func (s *AssessmentService) CreateAssessment(ctx context.Context, in bpo.AssessmentInput) (*bpo.Assessment, error) {
 	if err := requireManager(ctx); err != nil {
@@ -123,7 +113,7 @@ func (s *AssessmentService) CreateAssessment(ctx context.Context, in bpo.Assessm
 		if err := insertActivities(ctx, tx, id, in.Activities); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, now, in.EvaluationID, "assessment", id, "create", nil, assessmentSnapshot(in, 1))
+		return appendAudit(ctx, tx, now, in.EvaluationID, bpo.EntityAssessment, id, bpo.ActionCreate, nil, bpo.SnapshotOfAssessment(in, 1))
 	})
 	if err != nil {
 		return nil, err
@@ -161,7 +151,7 @@ func (s *AssessmentService) UpdateAssessment(ctx context.Context, id int64, vers
 		if err := insertActivities(ctx, tx, id, in.Activities); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, now, in.EvaluationID, "assessment", id, "update", nil, assessmentSnapshot(in, version+1))
+		return appendAudit(ctx, tx, now, in.EvaluationID, bpo.EntityAssessment, id, bpo.ActionUpdate, nil, bpo.SnapshotOfAssessment(in, version+1))
 	})
 	if err != nil {
 		return nil, err

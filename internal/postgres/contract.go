@@ -200,8 +200,8 @@ func (s *ContractService) CreateContract(ctx context.Context, in bpo.ContractInp
 		if err != nil {
 			return err
 		}
-		return auditEval(ctx, tx, now, in.EvaluationID, "contract", id, "create", nil, map[string]any{
-			"vendor_id": in.VendorID, "start": in.Start.Format(time.DateOnly), "length": in.Length, "kpis": kpis})
+		return auditEval(ctx, tx, now, in.EvaluationID, bpo.EntityContract, id, bpo.ActionCreate, nil, bpo.ContractSnapshot{
+			VendorID: in.VendorID, Start: in.Start.Format(time.DateOnly), Length: in.Length, KPIs: kpis})
 	})
 	if err != nil {
 		return nil, err
@@ -334,15 +334,6 @@ func lockedContract(ctx context.Context, tx pgx.Tx, id int64, version int) (*bpo
 	return c, nil
 }
 
-// kpiSnapshot is the audit log's picture of a contract's KPIs.
-func kpiSnapshot(kpis []*bpo.KPI) []map[string]any {
-	out := make([]map[string]any, len(kpis))
-	for i, k := range kpis {
-		out[i] = map[string]any{"key": k.Key, "name": k.NameEN, "better": k.Better, "target": k.Target, "weight": k.Weight}
-	}
-	return out
-}
-
 // UpdateKPIs implements bpo.ContractService. A KPI's key never changes:
 // the figures entered under it keep their meaning.
 func (s *ContractService) UpdateKPIs(ctx context.Context, id int64, version int, kpis []bpo.KPIInput) (*bpo.Contract, error) {
@@ -376,9 +367,8 @@ func (s *ContractService) UpdateKPIs(ctx context.Context, id int64, version int,
 		if err != nil {
 			return err
 		}
-		return auditEval(ctx, tx, now, c.EvaluationID, "contract", id, "kpis",
-			map[string]any{"kpis": kpiSnapshot(c.KPIs), "version": c.Version},
-			map[string]any{"kpis": kpiSnapshot(after.KPIs), "version": after.Version})
+		return auditEval(ctx, tx, now, c.EvaluationID, bpo.EntityContract, id, bpo.ActionKPIs,
+			bpo.SnapshotOfKPIs(c), bpo.SnapshotOfKPIs(after))
 	})
 	if err != nil {
 		return nil, err

@@ -10,17 +10,6 @@ import (
 	"github.com/bpoeval/bpoeval/internal/bpo"
 )
 
-// actualSnapshot is the audit log's picture of a period's figures, by KPI key.
-func actualSnapshot(c *bpo.Contract, p *bpo.Period) map[string]any {
-	figures := map[string]any{}
-	for _, a := range p.Actuals {
-		if k := c.KPI(a.KPIID); k != nil {
-			figures[k.Key] = map[string]any{"value": a.Value, "comment": a.Comment}
-		}
-	}
-	return map[string]any{"period": p.Start.Format(time.DateOnly), "actuals": figures, "version": p.Version}
-}
-
 // SaveActuals implements bpo.ContractService.
 func (s *ContractService) SaveActuals(ctx context.Context, id int64, period int, version int, in []bpo.ActualInput) (*bpo.Contract, error) {
 	if err := requireManager(ctx); err != nil {
@@ -62,8 +51,8 @@ func (s *ContractService) SaveActuals(ctx context.Context, id int64, period int,
 		if err != nil {
 			return err
 		}
-		return auditEval(ctx, tx, now, c.EvaluationID, "contract", id, "actuals",
-			actualSnapshot(c, before), actualSnapshot(after, after.PeriodAt(period)))
+		return auditEval(ctx, tx, now, c.EvaluationID, bpo.EntityContract, id, bpo.ActionActuals,
+			bpo.SnapshotOfActuals(c, before), bpo.SnapshotOfActuals(after, after.PeriodAt(period)))
 	})
 	if err != nil {
 		return nil, err
@@ -88,9 +77,9 @@ func (s *ContractService) EndContract(ctx context.Context, id int64, version int
 			updated_at = $2 WHERE id = $1`, id, now); err != nil {
 			return fmt.Errorf("end contract: %w", err)
 		}
-		return auditEval(ctx, tx, now, c.EvaluationID, "contract", id, "end",
-			map[string]any{"status": c.Status, "version": c.Version},
-			map[string]any{"status": bpo.ContractEnded, "ended_on": now.Format(time.DateOnly), "version": c.Version + 1})
+		return auditEval(ctx, tx, now, c.EvaluationID, bpo.EntityContract, id, bpo.ActionEnd,
+			bpo.ContractStatusSnapshot{Status: c.Status, Version: c.Version},
+			bpo.ContractStatusSnapshot{Status: bpo.ContractEnded, EndedOn: now.Format(time.DateOnly), Version: c.Version + 1})
 	})
 	if err != nil {
 		return nil, err
@@ -150,7 +139,7 @@ func (s *ContractService) AcknowledgeWarning(ctx context.Context, evaluationID i
 		if _, _, err := loadEvaluation(ctx, tx, evaluationID, lockShare); err != nil {
 			return err
 		}
-		return auditEval(ctx, tx, now, evaluationID, "participant", w.VendorID, "acknowledge_warning", nil, map[string]any{
-			"vendor_id": w.VendorID, "contract_id": w.ContractID, "standing": w.Standing.Score, "band": w.Standing.Band})
+		return auditEval(ctx, tx, now, evaluationID, bpo.EntityParticipant, w.VendorID, bpo.ActionAcknowledgeWarning, nil,
+			bpo.WarningSnapshot{VendorID: w.VendorID, ContractID: w.ContractID, Standing: w.Standing.Score, Band: w.Standing.Band})
 	})
 }

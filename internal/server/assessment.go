@@ -46,7 +46,7 @@ func (s *Server) showAssessment(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := s.lang(r)
 	view := pages.AssessmentShowView{ID: a.ID, Title: a.Title, EvaluationID: a.EvaluationID, Evaluation: a.EvaluationTitle,
-		Rows: activityRows(lang, a.Activities), Flash: s.sessions.PopString(r.Context(), "flash")}
+		Rows: activityRows(lang, a.Activities), Flash: s.popFlash(r)}
 	s.render(w, r, pages.AssessmentShow(view))
 }
 
@@ -112,9 +112,9 @@ func (s *Server) renderAssessmentForm(w http.ResponseWriter, r *http.Request, st
 	}
 	errs := s.fieldErrors(r, err)
 	v := pages.AssessmentFormView{ID: id, Version: version,
-		Title: components.Field{Name: "title", Label: i18n.T(lang, "assessment.title"), Value: in.Title, Required: true, Max: bpo.AssessmentTitleMax, Error: errs["title"]},
-		Evaluation: components.Field{Name: "evaluation", Label: i18n.T(lang, "assessment.evaluation"), Error: errs["evaluation"],
-			Options: []components.Option{{Value: "", Label: "—"}}}}
+		Title:      components.Field{Name: "title", Label: i18n.T(lang, "assessment.title"), Value: in.Title, Required: true, Max: bpo.AssessmentTitleMax, Error: errs["title"]},
+		Evaluation: components.Field{Name: "evaluation", Label: i18n.T(lang, "assessment.evaluation"), Error: errs["evaluation"]},
+	}
 	if in.EvaluationID != nil {
 		v.Evaluation.Value = strconv.FormatInt(*in.EvaluationID, 10)
 	}

@@ -60,8 +60,7 @@ func (s *Server) contractNewView(r *http.Request, evaluationID int64, in bpo.Con
 		Start:  components.Field{Name: "start", Label: i18n.T(lang, "contract.start"), Type: "date", Value: start, Required: true, Error: errs["start"]},
 		Length: components.Field{Name: "length", Label: i18n.T(lang, "contract.length"), Value: string(in.Length), Error: errs["length"],
 			Options: []components.Option{{Value: "monthly", Label: i18n.T(lang, "contract.length.monthly")}, {Value: "quarterly", Label: i18n.T(lang, "contract.length.quarterly")}}},
-		Owner: components.Field{Name: "owner", Label: i18n.T(lang, "contract.owner"), Error: errs["owner"], Help: i18n.T(lang, "contract.owner_help"),
-			Options: []components.Option{{Value: "", Label: "—"}}},
+		Owner: components.Field{Name: "owner", Label: i18n.T(lang, "contract.owner"), Error: errs["owner"], Help: i18n.T(lang, "contract.owner_help")},
 	}
 	if in.OwnerID != nil {
 		v.Owner.Value = strconv.FormatInt(*in.OwnerID, 10)

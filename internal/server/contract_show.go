@@ -35,7 +35,7 @@ func (s *Server) showContractList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := s.lang(r)
-	view := pages.ContractListView{Flash: s.sessions.PopString(r.Context(), "flash")}
+	view := pages.ContractListView{Flash: s.popFlash(r)}
 	for _, c := range list {
 		view.Rows = append(view.Rows, s.contractRow(lang, c))
 	}
@@ -86,7 +86,7 @@ func (s *Server) showContract(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := s.contractView(r.Context(), s.lang(r), c)
-	view.Flash = s.sessions.PopString(r.Context(), "flash")
+	view.Flash = s.popFlash(r)
 	s.render(w, r, pages.ContractShow(*view))
 }
 

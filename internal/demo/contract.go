@@ -121,3 +121,21 @@ func demoComment(key string, month int) string {
 	}
 	return ""
 }
+
+// assessment is the suitability check that prepared the payroll
+// evaluation: payroll and its helpdesk outsourced under close oversight,
+// pay policy kept in-house.
+func (l *loader) assessment(ev *bpo.Evaluation) error {
+	_, err := l.svc.Assessments.CreateAssessment(l.manager, bpo.AssessmentInput{
+		Title: "Payroll: what to outsource", EvaluationID: &ev.ID,
+		Activities: []bpo.Activity{
+			{Name: "Monthly payroll run", CXInfluence: 2, Differentiation: 1, Risk: 5, Codifiability: 5},
+			{Name: "Payroll helpdesk for employees", CXInfluence: 4, Differentiation: 2, Risk: 3, Codifiability: 4},
+			{Name: "Year-end statements", CXInfluence: 1, Differentiation: 1, Risk: 3, Codifiability: 5},
+			{Name: "Pay policy and executive compensation", CXInfluence: 3, Differentiation: 4, Risk: 5, Codifiability: 2},
+		}})
+	if err != nil {
+		return fmt.Errorf("assessment: %w", err)
+	}
+	return nil
+}

@@ -28,7 +28,7 @@ func TestDemoContract(t *testing.T) {
 	svc := demo.Services{Users: postgres.NewUserService(db), Vendors: postgres.NewVendorService(db),
 		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
 		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
-		Contracts: contracts}
+		Contracts: contracts, Assessments: postgres.NewAssessmentService(db)}
 	if _, err := demo.Load(ctx, svc, demo.Small); err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +66,17 @@ func TestDemoContract(t *testing.T) {
 	st := c.StandingAt(today)
 	if st == nil || st.Band != bpo.BandAverage || math.Abs(st.Score-(35.6*12+37*11+100*35)/58) > 1e-9 {
 		t.Errorf("standing %+v, want Average 74.73", st)
+	}
+	a, err := svc.Assessments.FindAssessmentForEvaluation(bpo.NewContextWithUser(ctx, manager), c.EvaluationID)
+	if err != nil || len(a.Activities) != 4 {
+		t.Fatalf("the payroll evaluation's assessment: %v, %v", a, err)
+	}
+	verdicts := map[bpo.Verdict]int{}
+	for _, act := range a.Activities {
+		verdicts[bpo.Suitable(*act).Verdict]++
+	}
+	if verdicts[bpo.VerdictOutsource] != 1 || verdicts[bpo.VerdictOversight] != 2 || verdicts[bpo.VerdictInHouse] != 1 {
+		t.Errorf("verdicts %v", verdicts)
 	}
 	for months := 1; months <= 7; months++ {
 		if st := c.StandingAt(today.AddDate(0, months, 0)); st == nil || st.Band != bpo.BandAverage {

@@ -44,8 +44,10 @@ type Services struct {
 	Criteria     bpo.CriterionService
 	Participants bpo.ParticipantService
 	Scorecards   bpo.ScorecardService
-	// Contracts, when set, also loads the contract of the closed evaluation.
-	Contracts bpo.ContractService
+	// Contracts, when set, also loads the contract of the closed evaluation;
+	// Assessments, the suitability assessment that prepared it.
+	Contracts   bpo.ContractService
+	Assessments bpo.AssessmentService
 }
 
 // Load adds the demo logins and vendors that are missing, and the demo

@@ -243,6 +243,11 @@ func (l *loader) closedEvaluation() error {
 	if err != nil {
 		return fmt.Errorf("decision: %w", err)
 	}
+	if l.svc.Assessments != nil {
+		if err := l.assessment(ev); err != nil {
+			return err
+		}
+	}
 	if l.svc.Contracts != nil {
 		return l.contract(ev)
 	}

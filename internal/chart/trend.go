@@ -104,14 +104,15 @@ func trendRange(t Trend) (lo, hi float64) {
 	if hi <= 0 {
 		return 0, 1
 	}
-	step := niceStep(hi * 1.1 / trendTicks)
+	step := niceStep(hi * 1.05 / trendTicks)
 	return 0, step * trendTicks
 }
 
-// niceStep rounds a tick step up to 1, 2, 2.5 or 5 times a power of ten.
+// niceStep rounds a tick step up to a round number: 1, 1.5, 2, 2.5, 3,
+// 4, 5, 6 or 8 times a power of ten.
 func niceStep(raw float64) float64 {
 	p := math.Pow(10, math.Floor(math.Log10(raw)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+	for _, m := range []float64{1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10} {
 		if m*p >= raw {
 			return m * p
 		}

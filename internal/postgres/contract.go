@@ -289,14 +289,23 @@ func prefillKPIs(ctx context.Context, tx pgx.Tx, contractID, evaluationID, vendo
 			n = byID[*n.parent]
 		}
 	}
+	children := map[int64][]node{} // in position order, as read
+	for _, n := range nodes {
+		children[parentOf(n)] = append(children[parentOf(n)], n)
+	}
 	var list []bpo.KPIInput
 	var promised []*float64
-	for _, n := range nodes {
-		if n.kind == string(bpo.KindMeasured) && n.in.Better != "" && n.promised != nil {
-			n.in.Target, n.in.Weight = max(*n.promised, 0), math.Round(effective(n)*1000)/10
-			list, promised = append(list, n.in), append(promised, n.promised)
+	var walk func(parent int64) // the tree's order, as the evaluation shows it
+	walk = func(parent int64) {
+		for _, n := range children[parent] {
+			if n.kind == string(bpo.KindMeasured) && n.in.Better != "" && n.promised != nil {
+				n.in.Target, n.in.Weight = max(*n.promised, 0), math.Round(effective(n)*1000)/10
+				list, promised = append(list, n.in), append(promised, n.promised)
+			}
+			walk(n.id)
 		}
 	}
+	walk(0)
 	for _, t := range bpo.TemplateKPIs() {
 		if !slices.ContainsFunc(list, func(k bpo.KPIInput) bool { return k.Key == t.Key }) {
 			list, promised = append(list, t), append(promised, nil)

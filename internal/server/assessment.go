@@ -54,15 +54,22 @@ func (s *Server) showAssessment(w http.ResponseWriter, r *http.Request) {
 func activityRows(lang i18n.Lang, acts []*bpo.Activity) []pages.ActivityRow {
 	rows := make([]pages.ActivityRow, len(acts))
 	for i, a := range acts {
-		su := bpo.Suitable(*a)
-		reasons := make([]string, len(su.Reasons))
-		for j, m := range su.Reasons {
-			reasons[j] = tr(lang, m)
-		}
+		verdict, reasons := suitability(lang, a)
 		rows[i] = pages.ActivityRow{Name: a.Name, CXInfluence: a.CXInfluence, Differentiation: a.Differentiation,
-			Risk: a.Risk, Codifiability: a.Codifiability, Verdict: string(su.Verdict), Reasons: strings.Join(reasons, " ")}
+			Risk: a.Risk, Codifiability: a.Codifiability, Verdict: string(verdict), Reasons: strings.Join(reasons, " ")}
 	}
 	return rows
+}
+
+// suitability is an activity's place by the suitability rule and its
+// reasons in lang.
+func suitability(lang i18n.Lang, a *bpo.Activity) (bpo.Verdict, []string) {
+	su := bpo.Suitable(*a)
+	reasons := make([]string, len(su.Reasons))
+	for i, m := range su.Reasons {
+		reasons[i] = tr(lang, m)
+	}
+	return su.Verdict, reasons
 }
 
 func (s *Server) assessmentInPath(w http.ResponseWriter, r *http.Request) (*bpo.Assessment, bool) {

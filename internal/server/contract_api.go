@@ -123,14 +123,10 @@ func (s *Server) apiShowAssessment(w http.ResponseWriter, r *http.Request) {
 	lang := apiLang(r)
 	out := apiAssessment{ID: a.ID, Title: a.Title, Evaluation: a.EvaluationID, Activities: []apiActivity{}}
 	for _, act := range a.Activities {
-		su := bpo.Suitable(*act)
-		reasons := make([]string, len(su.Reasons))
-		for i, m := range su.Reasons {
-			reasons[i] = tr(lang, m)
-		}
+		verdict, reasons := suitability(lang, act)
 		out.Activities = append(out.Activities, apiActivity{Name: act.Name, CXInfluence: act.CXInfluence,
 			Differentiation: act.Differentiation, Risk: act.Risk, Codifiability: act.Codifiability,
-			Verdict: string(su.Verdict), Reasons: reasons})
+			Verdict: string(verdict), Reasons: reasons})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

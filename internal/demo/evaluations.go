@@ -231,17 +231,23 @@ func (l *loader) closedEvaluation() error {
 	if err := l.score(ev, team, criteria, closedVendors); err != nil {
 		return err
 	}
+	portLouis := l.vendors["Port-Louis BPO Centre"].ID
+	if err := shortlistVendor(l.manager, l.svc, ev.ID, portLouis); err != nil {
+		return err
+	}
+	if ev, err = l.svc.Evaluations.FindEvaluationByID(l.manager, ev.ID); err != nil {
+		return err
+	}
 	if ev, err = l.svc.Evaluations.SetEvaluationStatus(l.manager, ev.ID, ev.Version, bpo.StatusClosed); err != nil {
 		return fmt.Errorf("close: %w", err)
 	}
-	ev, err = l.svc.Evaluations.RecordDecision(l.manager, ev.ID, ev.Version, bpo.DecisionInput{
-		VendorID: l.vendors["Port-Louis BPO Centre"].ID,
-		Rationale: "Port-Louis leads on the scorecards and is the only bidder with a bilingual payroll team " +
-			"that already runs French withholding tax. Deccan is cheaper but its French is not good enough " +
+	err = recordDecision(l.manager, l.svc, ev, portLouis,
+		"Port-Louis leads on the scorecards and is the only bidder with a bilingual payroll team "+
+			"that already runs French withholding tax. Deccan is cheaper but its French is not good enough "+
 			"for the employee helpdesk; Wisła is the strongest on service levels but 40 % more expensive.",
-	})
+		"The lead is narrow on the weighted score, but only Port-Louis can run French withholding tax from day one.")
 	if err != nil {
-		return fmt.Errorf("decision: %w", err)
+		return err
 	}
 	if l.svc.Assessments != nil {
 		if err := l.assessment(ev); err != nil {

@@ -8,8 +8,8 @@ import (
 	"github.com/bpoeval/bpoeval/internal/postgres"
 )
 
-// awarded is a closed evaluation whose first vendor was selected, with the
-// vendor's ASA figure of 18 s.
+// awarded is a closed evaluation whose first vendor was awarded the
+// contract (and so selected), with the vendor's ASA figure of 18 s.
 func (e *env) awarded(title string) *fixture {
 	e.t.Helper()
 	ctx := as(e.manager)
@@ -17,13 +17,22 @@ func (e *env) awarded(title string) *fixture {
 	if err := e.participants.SetMeasurement(ctx, f.ev.ID, f.vendors[0].ID, f.crit["asa"].ID, ptr(18.0)); err != nil {
 		e.t.Fatal(err)
 	}
-	ev, err := e.evaluations.SetEvaluationStatus(ctx, f.ev.ID, f.ev.Version, bpo.StatusClosed)
+	p, err := e.participants.SetStage(ctx, f.ev.ID, f.vendors[0].ID, 1, bpo.StageShortlisted, "")
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if f.ev, err = e.evaluations.RecordDecision(ctx, ev.ID, ev.Version, bpo.DecisionInput{VendorID: f.vendors[0].ID, Rationale: "Best value"}); err != nil {
+	ev, err := e.evaluations.FindEvaluationByID(ctx, f.ev.ID)
+	if err == nil {
+		ev, err = e.evaluations.SetEvaluationStatus(ctx, ev.ID, ev.Version, bpo.StatusClosed)
+	}
+	if err == nil {
+		_, err = e.decisions.RecordDecision(ctx, ev.ID, bpo.DecisionInput{Version: ev.Version, Outcome: bpo.OutcomeAward,
+			VendorID: f.vendors[0].ID, Rationale: "Best value", Snapshot: snapshot(e.t, "award", p.Key, []string{p.Key})})
+	}
+	if err != nil {
 		e.t.Fatal(err)
 	}
+	f.ev = ev
 	return f
 }
 

@@ -112,8 +112,8 @@ func (r *report) signOff() {
 	d.y += 4
 	blocks := []signBlock{{r.t("report.signoff.prepared"), r.data.PreparedBy.Name,
 		r.roleName(r.data.PreparedBy.Role), r.day(r.data.GeneratedAt)}}
-	if dec := r.data.Evaluation.Decision; dec != nil {
-		blocks = append(blocks, signBlock{r.t("report.signoff.decided"), r.data.DecidedBy, "", r.day(dec.DecidedAt)})
+	if c := r.current(); c != nil {
+		blocks = append(blocks, signBlock{r.t("report.signoff.decided"), c.RecordedByName, "", r.day(c.RecordedAt)})
 	}
 	d.signBlocks(blocks)
 }

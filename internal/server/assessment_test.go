@@ -74,9 +74,8 @@ func TestAssessmentPages(t *testing.T) {
 // activities are in scope and why.
 func TestReportCoverStatesTheScope(t *testing.T) {
 	a := newApp(t)
-	svc := demo.Services{Users: a.users, Vendors: a.vendors, Evaluations: a.evaluations,
-		Criteria: a.criteria, Participants: a.participants, Scorecards: a.scorecards,
-		Contracts: postgres.NewContractService(a.db), Assessments: postgres.NewAssessmentService(a.db)}
+	svc := a.demoServices()
+	svc.Contracts, svc.Assessments = postgres.NewContractService(a.db), postgres.NewAssessmentService(a.db)
 	if _, err := demo.Load(context.Background(), svc, demo.Small); err != nil {
 		t.Fatal(err)
 	}

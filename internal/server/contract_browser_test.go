@@ -23,7 +23,14 @@ func TestBrowserContractToWarning(t *testing.T) {
 	ctx0 := a.adminCtx()
 	e := a.newEvaluator("browser-contract@eval.test")
 	f := a.openEvaluation("Browser contract", 2, e)
-	if _, err := a.evaluations.SetEvaluationStatus(ctx0, f.ev.ID, f.ev.Version, bpo.StatusClosed); err != nil {
+	_, err := a.participants.SetStage(ctx0, f.ev.ID, f.vendors[0].ID, 1, bpo.StageShortlisted, "")
+	if err == nil {
+		f.ev, err = a.evaluations.FindEvaluationByID(ctx0, f.ev.ID)
+	}
+	if err == nil {
+		_, err = a.evaluations.SetEvaluationStatus(ctx0, f.ev.ID, f.ev.Version, bpo.StatusClosed)
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	next, err := a.evaluations.CreateEvaluation(ctx0, func() bpo.EvaluationInput {
@@ -44,9 +51,12 @@ func TestBrowserContractToWarning(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(a.srv.URL+f.path("")),
 		chromedp.WaitVisible(css("[data-testid=decision-form]")),
-		chromedp.Click(css(`#decision input[name=vendor][value="`+vid+`"]`)),
+		chromedp.Click(css("[data-testid=decision-form] input[value='"+vid+"']")),
 		chromedp.SendKeys(css("#rationale"), "Best value for the helpdesk."),
-		chromedp.Submit(css("#rationale")),
+		chromedp.SendKeys(css("#departure_reason"), "No scorecard was submitted: chosen on the site visit."),
+		chromedp.Click(css("[data-testid=decision-review]")),
+		chromedp.WaitVisible(css("[data-testid=decision-confirm]")),
+		chromedp.Click(css("[data-testid=confirm]")),
 		chromedp.WaitVisible(css("[data-testid=start-contract]")),
 	)
 	if err != nil {

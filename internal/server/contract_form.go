@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -132,23 +133,40 @@ func (s *Server) createContract(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/contracts/%d", c.ID), http.StatusSeeOther)
 }
 
-// selection is the vendor's score and rank in the evaluation, nil when the
-// evaluation cannot be scored (no submitted scorecards).
+// selection is the vendor's score and rank in the result stored with the
+// recorded award (the engine's result when the decision was made), else
+// as the engine scores the evaluation now; nil when neither can say.
 func (s *Server) selection(r *http.Request, evaluationID, vendorID int64) (*float64, *int) {
 	d, err := s.loadEvaluation(r.Context(), evaluationID, evalmodel.Parts)
-	if err != nil || d.Participant(vendorID) == nil || len(d.Ratings) == 0 {
-		return nil, nil
-	}
-	_, res, err := evalmodel.Score(d, i18n.EN, nil)
-	if err != nil {
+	if err != nil || d.Participant(vendorID) == nil {
 		return nil, nil
 	}
 	key := d.Participant(vendorID).Key
-	for _, v := range res.Vendors {
-		if v.Key == key {
-			score, rank := v.Score, v.Rank
-			return &score, &rank
+	var res struct {
+		Vendors []struct {
+			Key   string  `json:"key"`
+			Rank  *int    `json:"rank"`
+			Score float64 `json:"score"`
+		} `json:"vendors"`
+	}
+	if snap, err := s.decisions.FindDecisionSnapshot(r.Context(), evaluationID); err == nil && json.Unmarshal(snap.Result, &res) == nil {
+		for _, v := range res.Vendors {
+			if v.Key == key {
+				score := v.Score
+				return &score, v.Rank
+			}
 		}
+	}
+	if len(d.Ratings) == 0 {
+		return nil, nil
+	}
+	_, now, err := evalmodel.Score(d, i18n.EN, nil)
+	if err != nil {
+		return nil, nil
+	}
+	if v := now.Vendor(key); v != nil {
+		score, rank := v.Score, v.Rank
+		return &score, &rank
 	}
 	return nil, nil
 }

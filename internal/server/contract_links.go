@@ -12,17 +12,17 @@ import (
 	"github.com/bpoeval/bpoeval/web/pages"
 )
 
-// addContractLinks links a closed evaluation's page to its selected
-// vendors' contracts, or offers to start them, and links any evaluation
-// to its suitability assessment. The selection is the participants'
-// "selected" stage, which recording the award sets.
+// addContractLinks links a closed evaluation's page to the contract of the
+// vendor its recorded decision awarded, or offers to start it, and links
+// any evaluation to its suitability assessment.
 func (s *Server) addContractLinks(ctx context.Context, lang i18n.Lang, v *pages.EvaluationView, d *bpo.EvaluationDetail) error {
 	if a, err := s.assessments.FindAssessmentForEvaluation(ctx, d.Evaluation.ID); err == nil {
 		v.Assessment = &pages.ContractLink{Label: a.Title, URL: fmt.Sprintf("/assessments/%d", a.ID)}
 	} else if bpo.ErrorCode(err) != bpo.ENOTFOUND {
 		return err
 	}
-	if d.Evaluation.Status != bpo.StatusClosed {
+	award := awarded(d)
+	if award == nil {
 		return nil
 	}
 	id := d.Evaluation.ID
@@ -30,18 +30,25 @@ func (s *Server) addContractLinks(ctx context.Context, lang i18n.Lang, v *pages.
 	if err != nil {
 		return err
 	}
-	for _, p := range d.Participants {
-		if p.Stage != bpo.StageSelected {
-			continue
+	link := pages.ContractLink{Label: i18n.T(lang, "contract.offer", award.VendorName), Offer: true,
+		URL: fmt.Sprintf("/evaluations/%d/contracts/new?vendor=%d", id, *award.VendorID)}
+	for _, c := range list {
+		if c.VendorID == *award.VendorID {
+			link = pages.ContractLink{Label: i18n.T(lang, "contract.open", c.VendorName), URL: fmt.Sprintf("/contracts/%d", c.ID)}
 		}
-		link := pages.ContractLink{Label: i18n.T(lang, "contract.offer", p.Name), Offer: true,
-			URL: fmt.Sprintf("/evaluations/%d/contracts/new?vendor=%d", id, p.VendorID)}
-		for _, c := range list {
-			if c.VendorID == p.VendorID {
-				link = pages.ContractLink{Label: i18n.T(lang, "contract.open", p.Name), URL: fmt.Sprintf("/contracts/%d", c.ID)}
-			}
-		}
-		v.Contracts = append(v.Contracts, link)
+	}
+	v.Contracts = append(v.Contracts, link)
+	return nil
+}
+
+// awarded is the recorded decision of a closed evaluation when it awards
+// the contract to a vendor, else nil.
+func awarded(d *bpo.EvaluationDetail) *bpo.DecisionRecord {
+	if d.Evaluation.Status != bpo.StatusClosed || d.Decision == nil || d.Decision.Current == nil {
+		return nil
+	}
+	if c := d.Decision.Current; c.Outcome == bpo.OutcomeAward && c.VendorID != nil {
+		return c
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/evalmodel"
 	"github.com/bpoeval/bpoeval/internal/postgres"
 )
 
@@ -24,17 +25,41 @@ func (a *app) awardedEvaluation(title string) *evalFixture {
 	e := a.newEvaluator(strings.ToLower(strings.ReplaceAll(title, " ", "-")) + "@eval.test")
 	f := a.openEvaluation(title, 2, e)
 	v := 18.0
-	if err := a.participants.SetMeasurement(ctx, f.ev.ID, f.vendors[0].ID, f.byKey["asa"].ID, &v); err != nil {
-		a.t.Fatal(err)
-	}
-	ev, err := a.evaluations.SetEvaluationStatus(ctx, f.ev.ID, f.ev.Version, bpo.StatusClosed)
+	err := a.participants.SetMeasurement(ctx, f.ev.ID, f.vendors[0].ID, f.byKey["asa"].ID, &v)
 	if err == nil {
-		f.ev, err = a.evaluations.RecordDecision(ctx, ev.ID, ev.Version, bpo.DecisionInput{VendorID: f.vendors[0].ID, Rationale: "Best"})
+		_, err = a.participants.SetStage(ctx, f.ev.ID, f.vendors[0].ID, 1, bpo.StageShortlisted, "")
+	}
+	if err == nil {
+		f.ev, err = a.evaluations.FindEvaluationByID(ctx, f.ev.ID)
+	}
+	if err == nil {
+		f.ev, err = a.evaluations.SetEvaluationStatus(ctx, f.ev.ID, f.ev.Version, bpo.StatusClosed)
 	}
 	if err != nil {
 		a.t.Fatal(err)
 	}
+	a.award(f.ev, f.vendors[0].ID)
 	return f
+}
+
+// award records the decision to award vendorID the contract, as the
+// decision form does, departing from whatever the engine recommends.
+func (a *app) award(ev *bpo.Evaluation, vendorID int64) {
+	a.t.Helper()
+	ctx := a.adminCtx()
+	d, err := a.evaluations.FindEvaluationDetail(ctx, ev.ID, evalmodel.Parts)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	snap, _, err := evalmodel.Snapshot(d)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	_, err = a.decisions.RecordDecision(ctx, ev.ID, bpo.DecisionInput{Version: d.Evaluation.Version, Outcome: bpo.OutcomeAward,
+		VendorID: vendorID, Rationale: "Best value", DepartureReason: "Chosen on the site visit.", Snapshot: snap})
+	if err != nil {
+		a.t.Fatalf("award: %v", err)
+	}
 }
 
 func monthsAgo(n int) time.Time {

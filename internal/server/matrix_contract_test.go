@@ -112,19 +112,15 @@ func (f *matrixFixture) closed(t *testing.T) bool {
 	return e.Status == bpo.StatusClosed
 }
 
-// award records the decision that selects the fixture's second vendor,
-// once.
+// award records the decision that awards the fixture's second vendor the
+// contract (the closed fixture shortlisted it), once.
 func (f *matrixFixture) award(t *testing.T) {
 	t.Helper()
-	ctx := f.m.adminCtx()
-	e, err := f.m.evaluations.FindEvaluationByID(ctx, f.ev.ID)
+	st, err := f.m.decisions.FindDecision(f.m.adminCtx(), f.ev.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.Decision != nil {
-		return
-	}
-	if _, err := f.m.evaluations.RecordDecision(ctx, e.ID, e.Version, bpo.DecisionInput{VendorID: f.vendors[1].ID, Rationale: "Matrix"}); err != nil {
-		t.Fatalf("award: %v", err)
+	if st.Current == nil {
+		f.m.award(f.ev, f.vendors[1].ID)
 	}
 }

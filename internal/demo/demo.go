@@ -48,7 +48,7 @@ type Services struct {
 	// Assessments, the suitability assessment that prepared it.
 	Contracts   bpo.ContractService
 	Assessments bpo.AssessmentService
-	Decisions    bpo.DecisionService
+	Decisions   bpo.DecisionService
 }
 
 // Load adds the demo logins and vendors that are missing, and the demo

@@ -56,5 +56,6 @@ func demoServices(db *postgres.DB) demo.Services {
 		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
 		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
 		Moderation: postgres.NewModerationService(db), Pairwise: postgres.NewPairwiseService(db),
-		Decisions: postgres.NewDecisionService(db)}
+		Decisions: postgres.NewDecisionService(db),
+		Contracts: postgres.NewContractService(db), Assessments: postgres.NewAssessmentService(db)}
 }

@@ -76,6 +76,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Tokens:       postgres.NewTokenService(db),
 		Moderation:   postgres.NewModerationService(db),
 		Pairwise:     postgres.NewPairwiseService(db),
+		Contracts:    postgres.NewContractService(db),
+		Assessments:  postgres.NewAssessmentService(db),
 		SignIns:      postgres.NewSignInService(db),
 		Accounts:     postgres.NewAccountService(db),
 		Sessions:     store,

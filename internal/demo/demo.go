@@ -46,7 +46,11 @@ type Services struct {
 	Scorecards   bpo.ScorecardService
 	Moderation   bpo.ModerationService
 	Pairwise     bpo.PairwiseService
-	Decisions    bpo.DecisionService
+	// Contracts, when set, also loads the contract of the closed evaluation;
+	// Assessments, the suitability assessment that prepared it.
+	Contracts   bpo.ContractService
+	Assessments bpo.AssessmentService
+	Decisions   bpo.DecisionService
 }
 
 // Load adds the demo logins and vendors that are missing, and the demo

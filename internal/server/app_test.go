@@ -110,6 +110,8 @@ func newHandler(db *postgres.DB, cfg config.Config, log io.Writer) http.Handler 
 		Tokens:       postgres.NewTokenService(db),
 		Moderation:   postgres.NewModerationService(db),
 		Pairwise:     postgres.NewPairwiseService(db),
+		Contracts:    postgres.NewContractService(db),
+		Assessments:  postgres.NewAssessmentService(db),
 		SignIns:      postgres.NewSignInService(db),
 		Accounts:     postgres.NewAccountService(db),
 		Sessions:     postgres.NewSessionStore(db, server.SessionIdleTimeout, server.SessionCodec),

@@ -60,6 +60,9 @@ func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (
 	if v.Moderation, err = s.moderationSummary(ctx, lang, e); err != nil {
 		return nil, err
 	}
+	if err := s.addContractLinks(ctx, lang, v, d); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 

@@ -185,6 +185,26 @@ var routeTable = map[string]routeCase{
 	"GET /api/v1/evaluations/{evaluationID}/result":               {want: managers(200)},
 	"GET /api/v1/evaluations/{evaluationID}/decision":             {want: managers(200)},
 	"GET /api/v1/evaluations/{evaluationID}/decision/model":       {want: managers(200), state: stateDecided},
+	"GET /api/v1/contracts":                                       {want: managers(200)},
+	"GET /api/v1/contracts/{contractID}":                          {want: managers(200)},
+	"GET /api/v1/assessments/{assessmentID}":                      {want: managers(200)},
+
+	// Contracts after the award and suitability assessments: managers only.
+	"GET /evaluations/{evaluationID}/contracts/new": {want: managers(200), query: "vendor={selectedVendorID}", state: stateClosed},
+	"POST /evaluations/{evaluationID}/contracts":    {want: managers(303), form: "vendor={selectedVendorID}&start=2026-01-01&length=monthly", state: stateClosed},
+	"GET /contracts":                                {want: managers(200)},
+	"GET /contracts/{contractID}":                   {want: managers(200)},
+	"POST /contracts/{contractID}/kpis":             {want: managers(303), form: "target_{kpiID}=25&weight_{kpiID}=40&better_{kpiID}=lower&version={contractVersion}"},
+	"POST /contracts/{contractID}/end":              {want: managers(303), form: "version={contractVersion}"},
+	"GET /contracts/{contractID}/periods/{period}":  {want: managers(200)},
+	"POST /contracts/{contractID}/periods/{period}": {want: managers(303), form: "actual_{kpiID}=21&comment_{kpiID}=ok&version={periodVersion}"},
+	"GET /contracts/{contractID}/review.pdf":        {want: managers(200)},
+	"GET /assessments":                              {want: managers(200)},
+	"GET /assessments/new":                          {want: managers(200)},
+	"POST /assessments":                             {want: managers(303), form: "title={unique}&name_0=Collections&cx_0=2&differentiation_0=1&risk_0=2&codifiability_0=5"},
+	"GET /assessments/{assessmentID}":               {want: managers(200)},
+	"GET /assessments/{assessmentID}/edit":          {want: managers(200)},
+	"POST /assessments/{assessmentID}":              {want: managers(303), form: "title={unique}&name_0=Payroll&cx_0=1&differentiation_0=1&risk_0=5&codifiability_0=5&version={assessmentVersion}"},
 
 	"GET /evaluations/{evaluationID}/compare":         {want: managers(200), query: "vendor={vendorKey}&vendor={otherVendorKey}"},
 	"GET /evaluations/{evaluationID}/compare/ratings": {want: managers(200), query: "vendor={otherVendorKey}&criterion=policies"},
@@ -320,6 +340,9 @@ type matrixFixture struct {
 	// foreignName names its object instead.
 	foreign     *matrixFixture
 	foreignName string
+	// contract and assessment are made when a request first names them.
+	contract   *bpo.Contract
+	assessment *bpo.Assessment
 }
 
 func (m *matrixApp) fixture(t *testing.T, state evalState) *matrixFixture {
@@ -535,6 +558,9 @@ func (f *matrixFixture) value(t *testing.T, name string, caller role) string {
 		return f.roundVersion(t, name, caller)
 	case "accountID":
 		return itoa(f.accountID)
+	}
+	if v, ok := f.contractValue(t, name); ok {
+		return v
 	}
 	t.Fatalf("no fixture value for {%s}: add one to matrixFixture.value", name)
 	return ""
@@ -783,6 +809,7 @@ func TestUnroutedRequestsAreRefused(t *testing.T) {
 		methods[pattern] = append(methods[pattern], method)
 	}
 	f := m.fixture(t, stateOpen)
+	f.makeNamed(t)
 	before := m.fingerprint(t)
 	tried := 0
 	for pattern, ms := range methods {

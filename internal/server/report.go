@@ -57,13 +57,18 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
 // is written: more at once than there are cores would not finish sooner,
 // only hold more memory.
 func (s *Server) writeReport(ctx context.Context, b *bytes.Buffer, data *report.Data) error {
+	return s.inReportSlot(ctx, func() error { return report.Write(b, data) })
+}
+
+// inReportSlot runs write once a report slot is free.
+func (s *Server) inReportSlot(ctx context.Context, write func() error) error {
 	select {
 	case s.reportSlots <- struct{}{}:
 		defer func() { <-s.reportSlots }()
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return report.Write(b, data)
+	return write()
 }
 
 // reportData gathers what the report says: the evaluation with its
@@ -97,6 +102,11 @@ func (s *Server) reportData(ctx context.Context, lang i18n.Lang, id int64) (*rep
 		return nil, err
 	}
 	if data.Decision, err = s.decisions.FindDecision(ctx, id); err != nil {
+		return nil, err
+	}
+	if a, err := s.assessments.FindAssessmentForEvaluation(ctx, id); err == nil {
+		data.Scope = a.Activities
+	} else if bpo.ErrorCode(err) != bpo.ENOTFOUND {
 		return nil, err
 	}
 	return data, nil

@@ -32,6 +32,8 @@ type Deps struct {
 	Tokens       bpo.TokenService
 	Moderation   bpo.ModerationService
 	Pairwise     bpo.PairwiseService
+	Contracts    bpo.ContractService
+	Assessments  bpo.AssessmentService
 	SignIns      bpo.SignInService
 	Accounts     bpo.AccountService
 	// Passwords bounds the argon2id computations; nil means one per core
@@ -61,6 +63,8 @@ type Server struct {
 	tokens       bpo.TokenService
 	moderation   bpo.ModerationService
 	pairwise     bpo.PairwiseService
+	contracts    bpo.ContractService
+	assessments  bpo.AssessmentService
 	signIns      bpo.SignInService
 	accounts     bpo.AccountService
 	passwords    *password.Limiter
@@ -109,6 +113,7 @@ func New(d Deps) *Server {
 		evaluations: d.Evaluations, criteria: d.Criteria, participants: d.Participants,
 		scorecards: d.Scorecards, decisions: d.Decisions, audit: d.Audit, tokens: d.Tokens,
 		moderation: d.Moderation, pairwise: d.Pairwise,
+		contracts: d.Contracts, assessments: d.Assessments,
 		signIns: d.SignIns, accounts: d.Accounts, passwords: d.Passwords,
 		sessions: sm, ping: d.Ping, unavailable: d.Unavailable, metrics: d.Metrics, now: d.Now,
 		reportSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),

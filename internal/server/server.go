@@ -40,6 +40,10 @@ type Deps struct {
 	Decisions    bpo.DecisionService
 	Audit        bpo.AuditService
 	Tokens       bpo.TokenService
+	Moderation   bpo.ModerationService
+	Pairwise     bpo.PairwiseService
+	Contracts    bpo.ContractService
+	Assessments  bpo.AssessmentService
 	SignIns      bpo.SignInService
 	Accounts     bpo.AccountService
 	// Passwords bounds the argon2id computations; nil means one per core
@@ -67,6 +71,10 @@ type Server struct {
 	decisions    bpo.DecisionService
 	audit        bpo.AuditService
 	tokens       bpo.TokenService
+	moderation   bpo.ModerationService
+	pairwise     bpo.PairwiseService
+	contracts    bpo.ContractService
+	assessments  bpo.AssessmentService
 	signIns      bpo.SignInService
 	accounts     bpo.AccountService
 	passwords    *password.Limiter
@@ -114,6 +122,8 @@ func New(d Deps) *Server {
 		cfg: d.Config, log: d.Logger, users: d.Users, vendors: d.Vendors,
 		evaluations: d.Evaluations, criteria: d.Criteria, participants: d.Participants,
 		scorecards: d.Scorecards, decisions: d.Decisions, audit: d.Audit, tokens: d.Tokens,
+		moderation: d.Moderation, pairwise: d.Pairwise,
+		contracts: d.Contracts, assessments: d.Assessments,
 		signIns: d.SignIns, accounts: d.Accounts, passwords: d.Passwords,
 		sessions: sm, ping: d.Ping, unavailable: d.Unavailable, metrics: d.Metrics, now: d.Now,
 		reportSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),

@@ -32,7 +32,13 @@ func (s *Server) showVendor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := s.lang(r)
+	warnings, contracts, err := s.vendorContracts(r.Context(), lang, v.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	s.render(w, r, pages.VendorShow(pages.VendorShowView{
+		Warnings: warnings, Contracts: contracts,
 		Vendor:    v,
 		Country:   i18n.CountryName(lang, v.Country),
 		Services:  mapNames(lang, v.Services, serviceName),

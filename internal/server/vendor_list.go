@@ -57,6 +57,10 @@ func (s *Server) showVendorList(w http.ResponseWriter, r *http.Request) {
 	page := pageNumber(q)
 	f.Offset, f.Limit = (page-1)*vendorsPerPage, vendorsPerPage
 	vendors, total, err := s.vendors.FindVendors(r.Context(), f)
+	var warnings map[int64][]string
+	if err == nil {
+		warnings, err = s.vendorWarnings(r.Context(), lang)
+	}
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -84,7 +88,7 @@ func (s *Server) showVendorList(w http.ResponseWriter, r *http.Request) {
 			ID: v.ID, Name: v.Name, Country: i18n.CountryName(lang, v.Country),
 			Services:  strings.Join(mapNames(lang, v.Services, serviceName), ", "),
 			Languages: strings.Join(mapNames(lang, v.Languages, i18n.LanguageName), ", "),
-			Headcount: headcountText(lang, v.Headcount), Archived: v.Archived,
+			Headcount: headcountText(lang, v.Headcount), Archived: v.Archived, Warnings: warnings[v.ID],
 		})
 	}
 	s.render(w, r, pages.VendorList(view))

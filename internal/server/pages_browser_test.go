@@ -5,8 +5,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/bpoeval/bpoeval/internal/demo"
 )
 
 // TestBrowserMainPagesAtEveryWidth walks the main pages of the demo as a
@@ -28,20 +26,7 @@ func TestBrowserMainPagesAtEveryWidth(t *testing.T) {
 		{"history", evaluationPath(open, "/history")},
 		{"criteria", evaluationPath(open, "/criteria")},
 	}
-	signIn := func(email string) {
-		t.Helper()
-		err := chromedp.Do(ctx,
-			chromedp.Navigate(a.srv.URL+"/login"),
-			chromedp.WaitVisible(css("#email")),
-			chromedp.SendKeys(css("#email"), email),
-			chromedp.SendKeys(css("#password"), demo.Password),
-			chromedp.Submit(css("#password")),
-			chromedp.WaitVisible(css("[data-testid=whoami]")),
-		)
-		if err != nil {
-			t.Fatalf("sign in as %s: %v", email, err)
-		}
-	}
+	signIn := func(email string) { t.Helper(); browserSignInAs(t, ctx, a.srv.URL, email) }
 	visit := func(lang, name, path string) {
 		t.Helper()
 		for _, width := range []int64{1400, 390} {

@@ -183,7 +183,7 @@ func TestComparePage(t *testing.T) {
 		if got := text(d, "[data-testid=unmoderated-count]"); !strings.Contains(got, "0") {
 			t.Errorf("unmoderated count %q, want 0", got)
 		}
-		cell := d.Find("[data-testid=consensus-cell]").Closest("td").Find("[data-testid=drill]").AttrOr("hx-get", "")
+		cell := d.Find("[data-testid=consensus-cell]").Closest("td").Find("[data-testid=drill]").AttrOr("data-hx-get", "")
 		consensus := mgr.get(cell).doc(t)
 		if !strings.Contains(text(consensus, "[data-testid=drilldown-consensus]"), "4") ||
 			!strings.Contains(text(consensus, "[data-testid=drilldown-consensus-reason]"), "tone briefing") ||

@@ -34,6 +34,7 @@ func (s *Server) Handler() http.Handler {
 		})
 	})
 
+	r.Get("/api/v1/openapi.json", s.showOpenAPI)
 	// The API also takes personal tokens, in place of the session.
 	r.Group(func(r chi.Router) {
 		r.Use(s.tokenOrSession, s.requireUser, s.requireManager)

@@ -166,6 +166,7 @@ var routeTable = map[string]routeCase{
 	"GET /evaluations/{evaluationID}/compare/ratings": {want: managers(200), query: "vendor={otherVendorKey}&criterion=policies"},
 	"GET /evaluations/{evaluationID}/report.pdf":      {want: managers(200)},
 	"GET /evaluations/{evaluationID}/scores.csv":      {want: managers(200)},
+	"GET /evaluations/{evaluationID}/evaluation.xlsx": {want: managers(200)},
 	// API tokens: every user manages their own; another user's token is not
 	// found, even for an admin. {tokenID} is a fresh token of the owner's.
 	"GET /account/tokens":                   {want: signedIn(200)},

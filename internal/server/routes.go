@@ -94,6 +94,7 @@ func (s *Server) managerRoutes(r chi.Router) {
 	r.Get("/evaluations/{evaluationID}/compare/ratings", s.showCompareRatings)
 	r.Get("/evaluations/{evaluationID}/scores.csv", s.exportScores)
 	r.Get("/evaluations/{evaluationID}/report.pdf", s.showReport)
+	r.Get("/evaluations/{evaluationID}/evaluation.xlsx", s.exportWorkbook)
 
 	r.Get("/evaluations/{evaluationID}/criteria", s.showCriteriaPage)
 	r.Get("/evaluations/{evaluationID}/criteria/new", s.showNewCriterionPage)

@@ -157,7 +157,7 @@ var routeTable = map[string]routeCase{
 	"POST /evaluations/{evaluationID}/criteria/{criterionID}/move":     {want: managers(303), form: "delta=1", state: stateDraft},
 	"POST /evaluations/{evaluationID}/weights":                         {want: managers(303), form: "w_{criterionID}=25&v_{criterionID}={criterionVersion}"},
 	"POST /evaluations/{evaluationID}/weights/preview":                 {want: managers(200), form: "w_{criterionID}=25&v_{criterionID}={criterionVersion}", htmx: true},
-	"GET /api/v1/openapi.json":                                        {want: public(200)},
+	"GET /api/v1/openapi.json":                                         {want: public(200)},
 	"GET /api/v1/evaluations":                                          {want: managers(200)},
 	"GET /api/v1/evaluations/{evaluationID}/model":                     {want: managers(200)},
 	"GET /api/v1/evaluations/{evaluationID}/result":                    {want: managers(200)},

@@ -93,4 +93,3 @@ func nodeTool(t *testing.T, name string) string {
 	}
 	return bin
 }
-

@@ -62,6 +62,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	store := postgres.NewSessionStore(db, server.SessionIdleTimeout, server.SessionCodec)
 	go store.Clean(ctx, 10*time.Minute, func(err error) { log.Warn("session cleanup", "error", err) })
+	outbox := postgres.NewOutboxService(db)
+	sender, err := newMailSender(cfg, outbox, log)
+	if err != nil {
+		return usageError("bpoeval serve: %v", err)
+	}
+	go sender.Run(ctx)
 	srv := server.New(server.Deps{
 		Config:       cfg,
 		Logger:       log,
@@ -73,6 +79,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Scorecards:   postgres.NewScorecardService(db),
 		Audit:        postgres.NewAuditService(db),
 		Tokens:       postgres.NewTokenService(db),
+		Outbox:       outbox,
 		Sessions:     store,
 		Ping:         db.Ping,
 		Unavailable:  postgres.Unavailable,

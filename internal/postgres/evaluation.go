@@ -409,9 +409,15 @@ func (s *EvaluationService) SetEvaluationStatus(ctx context.Context, id int64, v
 		if after, err = pgx.CollectExactlyOneRow(rows, scanEvaluation); err != nil {
 			return fmt.Errorf("set evaluation status: %w", err)
 		}
-		return auditEval(ctx, tx, now, id, bpo.EntityEvaluation, id, action,
+		if err := auditEval(ctx, tx, now, id, bpo.EntityEvaluation, id, action,
 			bpo.StatusSnapshot{Status: before.Status, Version: before.Version},
-			bpo.StatusSnapshot{Status: after.Status, Version: after.Version})
+			bpo.StatusSnapshot{Status: after.Status, Version: after.Version}); err != nil {
+			return err
+		}
+		if action == bpo.ActionOpen {
+			return queueScoringOpened(ctx, tx, now, after)
+		}
+		return nil
 	})
 	return after, err
 }
@@ -468,7 +474,10 @@ func (s *EvaluationService) RecordDecision(ctx context.Context, id int64, versio
 		if after, err = pgx.CollectExactlyOneRow(rows, scanEvaluation); err != nil {
 			return fmt.Errorf("record decision: %w", err)
 		}
-		return auditEval(ctx, tx, now, id, bpo.EntityEvaluation, id, bpo.ActionDecide, bpo.SnapshotOfDecision(before), bpo.SnapshotOfDecision(after))
+		if err := auditEval(ctx, tx, now, id, bpo.EntityEvaluation, id, bpo.ActionDecide, bpo.SnapshotOfDecision(before), bpo.SnapshotOfDecision(after)); err != nil {
+			return err
+		}
+		return queueDecision(ctx, tx, now, after)
 	})
 	return after, err
 }

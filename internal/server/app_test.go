@@ -104,6 +104,7 @@ func newHandler(db *postgres.DB, cfg config.Config, log io.Writer) http.Handler 
 		Scorecards:   postgres.NewScorecardService(db),
 		Audit:        postgres.NewAuditService(db),
 		Tokens:       postgres.NewTokenService(db),
+		Outbox:       postgres.NewOutboxService(db),
 		Sessions:     postgres.NewSessionStore(db, server.SessionIdleTimeout, server.SessionCodec),
 		Ping:         db.Ping,
 		Unavailable:  postgres.Unavailable,

@@ -172,6 +172,10 @@ var routeTable = map[string]routeCase{
 	"GET /account/tokens":                   {want: signedIn(200)},
 	"POST /account/tokens":                  {want: signedIn(201), form: "name={unique}"},
 	"POST /account/tokens/{tokenID}/revoke": {want: signedIn(404).but(303, owner)},
+	// E-mail: every user sets their own reminders; the outbox is the admins'.
+	"GET /account/email":  {want: signedIn(200)},
+	"POST /account/email": {want: signedIn(303), form: "reminders=0&reminders=1"},
+	"GET /admin/outbox":   {want: signedIn(403).but(200, admin)},
 }
 
 // allMethods are the methods chi routes; a route answering all of them is

@@ -63,6 +63,9 @@ func (s *Server) userRoutes(r chi.Router) {
 	r.Get("/account/tokens", s.showTokens)
 	r.Post("/account/tokens", s.createToken)
 	r.Post("/account/tokens/{tokenID}/revoke", s.revokeToken)
+	r.Get("/account/email", s.showMailPreferences)
+	r.Post("/account/email", s.saveMailPreferences)
+	r.Get("/admin/outbox", s.showOutbox) // administrators: the service refuses others
 }
 
 // managerRoutes are for managers and administrators only: the vendor

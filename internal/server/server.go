@@ -28,6 +28,7 @@ type Deps struct {
 	Scorecards   bpo.ScorecardService
 	Audit        bpo.AuditService
 	Tokens       bpo.TokenService
+	Outbox       bpo.OutboxService
 	Sessions     scs.Store                   // where sessions live: postgres.SessionStore, which also reads the user
 	Ping         func(context.Context) error // reports whether the database answers
 	// Unavailable reports whether an error means the database was away
@@ -49,6 +50,7 @@ type Server struct {
 	scorecards   bpo.ScorecardService
 	audit        bpo.AuditService
 	tokens       bpo.TokenService
+	outbox       bpo.OutboxService
 	sessions     *scs.SessionManager
 	ping         func(context.Context) error
 	unavailable  func(error) bool
@@ -89,7 +91,7 @@ func New(d Deps) *Server {
 	s := &Server{
 		cfg: d.Config, log: d.Logger, users: d.Users, vendors: d.Vendors,
 		evaluations: d.Evaluations, criteria: d.Criteria, participants: d.Participants,
-		scorecards: d.Scorecards, audit: d.Audit, tokens: d.Tokens,
+		scorecards: d.Scorecards, audit: d.Audit, tokens: d.Tokens, outbox: d.Outbox,
 		sessions: sm, ping: d.Ping, unavailable: d.Unavailable, metrics: d.Metrics, now: d.Now,
 		reportSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
-
-	"github.com/bpoeval/bpoeval/internal/i18n"
 )
 
 // xlsxType is the media type of an Excel workbook.
@@ -17,18 +15,9 @@ const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 // its numbers are those of /api/v1/…/result. Managers only: it quotes
 // every evaluator's ratings.
 func (s *Server) exportWorkbook(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.evaluationInPath(w, r)
+	id, lang, ok := s.documentRequest(w, r)
 	if !ok {
 		return
-	}
-	lang := s.lang(r)
-	if q := r.URL.Query().Get("lang"); q != "" {
-		l, ok := i18n.Parse(q)
-		if !ok {
-			s.Error(w, r, errBadRequest)
-			return
-		}
-		lang = l
 	}
 	data, err := s.reportData(r.Context(), lang, id)
 	var b bytes.Buffer

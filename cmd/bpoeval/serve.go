@@ -80,6 +80,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Audit:        postgres.NewAuditService(db),
 		Tokens:       postgres.NewTokenService(db),
 		Outbox:       outbox,
+		Identities:   postgres.NewIdentityService(db),
 		Sessions:     store,
 		Ping:         db.Ping,
 		Unavailable:  postgres.Unavailable,

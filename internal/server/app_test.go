@@ -105,6 +105,7 @@ func newHandler(db *postgres.DB, cfg config.Config, log io.Writer) http.Handler 
 		Audit:        postgres.NewAuditService(db),
 		Tokens:       postgres.NewTokenService(db),
 		Outbox:       postgres.NewOutboxService(db),
+		Identities:   postgres.NewIdentityService(db),
 		Sessions:     postgres.NewSessionStore(db, server.SessionIdleTimeout, server.SessionCodec),
 		Ping:         db.Ping,
 		Unavailable:  postgres.Unavailable,

@@ -109,13 +109,16 @@ type routeCase struct {
 // routeTable says who may use each route. Keys are "METHOD pattern", or
 // "* pattern" for a route that answers every method.
 var routeTable = map[string]routeCase{
-	"GET /healthz":           {want: public(200)},
-	"GET /metrics":           {want: public(200)}, // the test client is on loopback: see TestMetricsOnlyOnLoopback
-	"* /static/*":            {want: public(200)},
-	"GET /login":             {want: public(303).but(200, anonymous)},
-	"POST /login":            {want: public(401), form: "email={unique}%40example.test&password=not+the+password"},
-	"POST /logout":           {want: public(303)},
-	"POST /preferences/lang": {want: public(303), form: "lang=fr"},
+	"GET /healthz": {want: public(200)},
+	"GET /metrics": {want: public(200)}, // the test client is on loopback: see TestMetricsOnlyOnLoopback
+	"* /static/*":  {want: public(200)},
+	"GET /login":   {want: public(303).but(200, anonymous)},
+	"POST /login":  {want: public(401), form: "email={unique}%40example.test&password=not+the+password"},
+	"POST /logout": {want: public(303)},
+	// Single sign-on is off in the matrix's app: see TestSingleSignOn.
+	"GET /login/oidc":          {want: public(404)},
+	"GET /login/oidc/callback": {want: public(404)},
+	"POST /preferences/lang":   {want: public(303), form: "lang=fr"},
 
 	"GET /":                              {want: signedIn(200)},
 	"GET /vendors":                       {want: signedIn(200)},

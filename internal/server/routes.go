@@ -24,6 +24,8 @@ func (s *Server) Handler() http.Handler {
 		r.Use(s.loadSession)
 		r.Get("/login", s.showLoginPage)
 		r.Post("/login", s.login)
+		r.Get("/login/oidc", s.startOIDC)
+		r.Get("/login/oidc/callback", s.oidcCallback)
 		r.Post("/logout", s.logout)
 		r.Post("/preferences/lang", s.saveLang)
 

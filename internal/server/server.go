@@ -29,6 +29,7 @@ type Deps struct {
 	Audit        bpo.AuditService
 	Tokens       bpo.TokenService
 	Outbox       bpo.OutboxService
+	Identities   bpo.IdentityService
 	Sessions     scs.Store                   // where sessions live: postgres.SessionStore, which also reads the user
 	Ping         func(context.Context) error // reports whether the database answers
 	// Unavailable reports whether an error means the database was away
@@ -51,6 +52,8 @@ type Server struct {
 	audit        bpo.AuditService
 	tokens       bpo.TokenService
 	outbox       bpo.OutboxService
+	identities   bpo.IdentityService
+	sso          sso
 	sessions     *scs.SessionManager
 	ping         func(context.Context) error
 	unavailable  func(error) bool
@@ -91,7 +94,7 @@ func New(d Deps) *Server {
 	s := &Server{
 		cfg: d.Config, log: d.Logger, users: d.Users, vendors: d.Vendors,
 		evaluations: d.Evaluations, criteria: d.Criteria, participants: d.Participants,
-		scorecards: d.Scorecards, audit: d.Audit, tokens: d.Tokens, outbox: d.Outbox,
+		scorecards: d.Scorecards, audit: d.Audit, tokens: d.Tokens, outbox: d.Outbox, identities: d.Identities,
 		sessions: sm, ping: d.Ping, unavailable: d.Unavailable, metrics: d.Metrics, now: d.Now,
 		reportSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}

@@ -14,9 +14,10 @@ run: build
 build:
 	$(GO) build -o $(BIN) ./cmd/bpoeval
 
-## test: every test, with the race detector, against a real PostgreSQL
+## test: every test, with the race detector, against a real PostgreSQL; the server's
+## package takes over go test's default 10 minutes under the race detector on 2 cores
 test:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 ## generate: regenerate templ components
 generate:

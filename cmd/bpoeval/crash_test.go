@@ -53,11 +53,18 @@ type serverProcess struct {
 var listening = regexp.MustCompile(`bpoeval listening on http://(\S+)`)
 
 // startServer starts `bpoeval serve` on addr (127.0.0.1:0 for any port)
-// over the database, and waits until it listens.
-func startServer(t *testing.T, dbURL, addr string) *serverProcess {
+// over the database, with more environment variables if given, and waits
+// until it listens.
+func startServer(t *testing.T, dbURL, addr string, env ...string) *serverProcess {
 	t.Helper()
-	p := &serverProcess{cmd: osexec.Command(os.Args[0]), done: make(chan struct{}), log: &syncWriter{}}
-	p.cmd.Env = append(os.Environ(), serveChildEnv+"=1", "DATABASE_URL="+dbURL, "BPOEVAL_ADDR="+addr)
+	return startProcess(t, osexec.Command(os.Args[0]), dbURL, addr, append([]string{serveChildEnv + "=1"}, env...)...)
+}
+
+// startProcess starts cmd, a `bpoeval serve`, as startServer does.
+func startProcess(t *testing.T, cmd *osexec.Cmd, dbURL, addr string, env ...string) *serverProcess {
+	t.Helper()
+	p := &serverProcess{cmd: cmd, done: make(chan struct{}), log: &syncWriter{}}
+	p.cmd.Env = append(append(os.Environ(), "DATABASE_URL="+dbURL, "BPOEVAL_ADDR="+addr), env...)
 	p.cmd.Stderr = p.log
 	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {

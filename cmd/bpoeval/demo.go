@@ -54,5 +54,6 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 func demoServices(db *postgres.DB) demo.Services {
 	return demo.Services{Users: postgres.NewUserService(db), Vendors: postgres.NewVendorService(db),
 		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
-		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db)}
+		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
+		Decisions: postgres.NewDecisionService(db)}
 }

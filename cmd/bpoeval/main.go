@@ -51,6 +51,8 @@ commands:
   migrate up | down N | version      manage the database schema
   user add --email E --name N --role admin|manager|evaluator
                                      create a user (password from stdin, or generated)
+  user disable [--enable] --email E  disable an account (its sessions and tokens stop), or enable it
+  user set-password --email E        set a password (from stdin, or generated); sessions and tokens end
   demo [--size small|large]          load the demo data set
   score [--format json|text] [--lang en|fr] [FILE]
                                      score an evaluation model (JSON) offline

@@ -9,9 +9,9 @@ import (
 	"github.com/bpoeval/bpoeval/internal/postgres"
 )
 
-func runMigrate(_ context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	const usageText = "usage: bpoeval migrate up | down N | version"
-	url := getenv("DATABASE_URL")
+	runtime, url := getenv("DATABASE_URL"), migrationsURL(getenv)
 	if url == "" {
 		return usageError("bpoeval migrate: DATABASE_URL is not set")
 	}
@@ -25,7 +25,9 @@ func runMigrate(_ context.Context, args []string, getenv func(string) string, st
 	defer mg.Close()
 	switch {
 	case args[0] == "up" && len(args) == 1:
-		err = mg.Up()
+		if err = mg.Up(); err == nil && runtime != "" {
+			err = postgres.GrantRuntime(ctx, url, runtime)
+		}
 	case args[0] == "down" && len(args) == 2:
 		n, convErr := strconv.Atoi(args[1])
 		if convErr != nil || n < 1 {

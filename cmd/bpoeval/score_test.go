@@ -172,6 +172,13 @@ func TestScoreRefusesBadInput(t *testing.T) {
 			want: "criteria[0].weight: duplicate key \"weight\"\n" +
 				"vendor: unknown field\n",
 		},
+		"AnalysisOptions": {
+			stdin: `{"criteria": [{"key": "q", "weight": 1}, {"key": "fcr", "weight": 1, "metric": {"better": "higher"}}],
+			  "options": {"cost_criterion": "fcr", "robustness": {"samples": 100001, "spread": 1}}}`,
+			want: "options.cost_criterion: \"fcr\" is better when higher; a cost criterion must be better when lower\n" +
+				"options.robustness.samples: 100001 is outside 0–100000\n" +
+				"options.robustness.spread: 1 is outside [0, 1): a weight moves by a factor between 1 − spread and 1 + spread, which must stay above 0\n",
+		},
 		"Empty": {
 			want: "the input is empty; expected a JSON object\n",
 		},

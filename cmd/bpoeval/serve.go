@@ -40,7 +40,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log := newLogger(cfg.LogFormat, stderr)
 
-	if err := postgres.Migrate(cfg.DatabaseURL); err != nil {
+	if err := postgres.MigrateAs(ctx, cfg.Migrations(), cfg.DatabaseURL); err != nil {
 		return err
 	}
 	db, err := postgres.Open(ctx, cfg.DatabaseURL)
@@ -77,10 +77,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Criteria:     postgres.NewCriterionService(db),
 		Participants: postgres.NewParticipantService(db),
 		Scorecards:   postgres.NewScorecardService(db),
+		Decisions:    postgres.NewDecisionService(db),
 		Audit:        postgres.NewAuditService(db),
 		Tokens:       postgres.NewTokenService(db),
 		Outbox:       outbox,
 		Identities:   postgres.NewIdentityService(db),
+		SignIns:      postgres.NewSignInService(db),
+		Accounts:     postgres.NewAccountService(db),
 		Sessions:     store,
 		Ping:         db.Ping,
 		Unavailable:  postgres.Unavailable,

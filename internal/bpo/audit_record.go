@@ -1,7 +1,6 @@
 package bpo
 
 import (
-	"encoding/json"
 	"time"
 )
 
@@ -12,6 +11,7 @@ const (
 	EntityParticipant = "participant"
 	EntityMeasurement = "measurement"
 	EntityAssignment  = "assignment"
+	EntityDecision    = "decision"
 	EntityRating      = "rating"
 	EntityScorecard   = "scorecard"
 	EntityVendor      = "vendor"
@@ -21,22 +21,25 @@ const (
 
 // The actions of the audit log: AuditEvent.Action.
 const (
-	ActionCreate    = "create"
-	ActionUpdate    = "update"
-	ActionDelete    = "delete"
-	ActionWeight    = "weight"    // a criterion's weight alone
-	ActionMove      = "move"      // a criterion among its siblings
-	ActionOpen      = "open"      // an evaluation, draft → open
-	ActionClose     = "close"     // an evaluation, open → closed
-	ActionDecide    = "decide"    // an evaluation's decision recorded
-	ActionStage     = "stage"     // a participant's stage
-	ActionSet       = "set"       // a measured figure
-	ActionDeclare   = "declare"   // an evaluator's conflicts of interest
-	ActionSubmit    = "submit"    // a scorecard
-	ActionReopen    = "reopen"    // a scorecard
-	ActionArchive   = "archive"   // a vendor
-	ActionUnarchive = "unarchive" // a vendor
-	ActionRevoke    = "revoke"    // an API token
+	ActionCreate        = "create"
+	ActionUpdate        = "update"
+	ActionDelete        = "delete"
+	ActionWeight        = "weight"         // a criterion's weight alone
+	ActionMove          = "move"           // a criterion among its siblings
+	ActionOpen          = "open"           // an evaluation, draft → open
+	ActionClose         = "close"          // an evaluation, open → closed
+	ActionDecide        = "decide"         // an evaluation's decision, as recorded before decisions had rows of their own
+	ActionRecord        = "record"         // a decision recorded
+	ActionChange        = "change"         // a decision replaced by another, with a reason
+	ActionStage         = "stage"          // a participant's stage
+	ActionSet           = "set"            // a measured figure
+	ActionDeclare       = "declare"        // an evaluator's conflicts of interest
+	ActionDeclareVendor = "declare_vendor" // an evaluator's declaration for one vendor, later
+	ActionSubmit        = "submit"         // a scorecard
+	ActionReopen        = "reopen"         // a scorecard
+	ActionArchive       = "archive"        // a vendor
+	ActionUnarchive     = "unarchive"      // a vendor
+	ActionRevoke        = "revoke"         // an API token
 )
 
 // The snapshots below are what the audit log keeps before and after a
@@ -58,6 +61,9 @@ type EvaluationSnapshot struct {
 	Justification   JustificationPolicy `json:"justification"`
 	Version         int                 `json:"version"`
 	ScaleLevels     []LevelSnapshot     `json:"scale_levels"`
+	// The options of the decision analyses.
+	CostCriterionID  *int64  `json:"cost_criterion_id"`
+	RobustnessSpread float64 `json:"robustness_spread"`
 }
 
 // LevelSnapshot is one point of an evaluation's scale.
@@ -74,7 +80,8 @@ func SnapshotOfEvaluation(e *Evaluation) EvaluationSnapshot {
 	return EvaluationSnapshot{Title: e.Title, Scope: e.Scope, Services: e.Services, DueDate: e.DueDate,
 		Status: e.Status, ScaleMin: e.ScaleMin, ScaleMax: e.ScaleMax, Aggregation: e.Aggregation,
 		AwardThreshold: e.AwardThreshold, CloseCallMargin: e.CloseCallMargin, Justification: e.Justification,
-		Version: e.Version, ScaleLevels: SnapshotOfLevels(e.ScaleLevels)}
+		Version: e.Version, ScaleLevels: SnapshotOfLevels(e.ScaleLevels),
+		CostCriterionID: e.Analysis.CostCriterionID, RobustnessSpread: e.Analysis.RobustnessSpread}
 }
 
 // SnapshotOfLevels is a scale's descriptors as the audit log keeps them.
@@ -90,41 +97,44 @@ func SnapshotOfLevels(levels []ScaleLevel) []LevelSnapshot {
 type StatusSnapshot struct {
 	Status  EvaluationStatus `json:"status"`
 	Version int              `json:"version"`
+	// Pending counts, at closing, the scorecards expected and not submitted.
+	Pending *int `json:"pending_scorecards,omitempty"`
 }
 
-// DecisionSnapshot is an evaluation's decision (decide). Before the first
-// decision it is stored as {"decision": null}.
-type DecisionSnapshot struct {
-	Decided   bool
-	InHouse   bool
-	VendorID  *int64
-	Rationale string
-	Version   int
+// DecisionRecordSnapshot is a recorded decision (record, change: the
+// decision replaced is the before of a change, with the reason for it).
+type DecisionRecordSnapshot struct {
+	Outcome           Outcome `json:"outcome"`
+	VendorID          *int64  `json:"vendor_id"`
+	VendorKey         string  `json:"vendor_key,omitempty"`
+	Rationale         string  `json:"rationale"`
+	Recommendation    string  `json:"recommendation,omitempty"`
+	RecommendedVendor string  `json:"recommended_vendor,omitempty"`
+	Departs           bool    `json:"departs_from_recommendation"`
+	DepartureReason   string  `json:"departure_reason,omitempty"`
+	ModelSHA256       string  `json:"model_sha256,omitempty"`
+	ChangeReason      string  `json:"change_reason,omitempty"`
 }
 
-// SnapshotOfDecision is e's decision as the audit log keeps it.
-func SnapshotOfDecision(e *Evaluation) DecisionSnapshot {
-	s := DecisionSnapshot{Version: e.Version}
-	if d := e.Decision; d != nil {
-		s.Decided, s.InHouse, s.VendorID, s.Rationale = true, d.InHouse, d.VendorID, d.Rationale
+// SnapshotOfDecision is d as the audit log keeps it.
+func SnapshotOfDecision(d *DecisionRecord) DecisionRecordSnapshot {
+	s := DecisionRecordSnapshot{Outcome: d.Outcome, VendorID: d.VendorID, VendorKey: d.VendorKey, Rationale: d.Rationale,
+		Departs: d.Departs, DepartureReason: d.DepartureReason, ModelSHA256: d.ModelSHA256, ChangeReason: d.ChangeReason}
+	if r := d.Recommendation; r != nil {
+		s.Recommendation, s.RecommendedVendor = r.Decision, r.Vendor
 	}
 	return s
 }
 
-// MarshalJSON writes the stored format: either no decision, or one.
-func (s DecisionSnapshot) MarshalJSON() ([]byte, error) {
-	if !s.Decided {
-		return json.Marshal(struct {
-			Decision *struct{} `json:"decision"`
-			Version  int       `json:"version"`
-		}{nil, s.Version})
-	}
-	return json.Marshal(struct {
-		InHouse   bool   `json:"in_house"`
-		VendorID  *int64 `json:"vendor_id"`
-		Rationale string `json:"rationale"`
-		Version   int    `json:"version"`
-	}{s.InHouse, s.VendorID, s.Rationale, s.Version})
+// VendorDeclarationSnapshot is an evaluator's declaration for one vendor
+// after their first declaration (declare_vendor).
+type VendorDeclarationSnapshot struct {
+	VendorID  int64  `json:"vendor_id"`
+	Conflict  bool   `json:"conflict"`
+	Note      string `json:"note,omitempty"`
+	Late      bool   `json:"late_vendor"`         // the vendor was added after the first declaration
+	Withdrawn int    `json:"withdrawn_ratings"`   // ratings withdrawn from scoring by the conflict
+	Submitted bool   `json:"scorecard_submitted"` // whether the scorecard withdrawn had been submitted
 }
 
 // CriterionSnapshot is a criterion in full (create, update, delete).
@@ -270,8 +280,9 @@ type UserSnapshot struct {
 
 // TokenSnapshot is a personal API token (create).
 type TokenSnapshot struct {
-	Name   string `json:"name"`
-	Prefix string `json:"prefix"`
+	Name      string     `json:"name"`
+	Prefix    string     `json:"prefix"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"` // nil in rows from before tokens expired
 }
 
 // RevocationSnapshot is when a token was revoked (revoke): nil before.

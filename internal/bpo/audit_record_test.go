@@ -18,9 +18,12 @@ func TestSnapshotJSON(t *testing.T) {
 		v    any
 		want string
 	}{
-		"NoDecision": {bpo.SnapshotOfDecision(&bpo.Evaluation{Version: 3}), `{"decision":null,"version":3}`},
-		"Decision": {bpo.SnapshotOfDecision(&bpo.Evaluation{Version: 4, Decision: &bpo.Decision{VendorID: &vendor, Rationale: "Best"}}),
-			`{"in_house":false,"vendor_id":6,"rationale":"Best","version":4}`},
+		"InHouse": {bpo.SnapshotOfDecision(&bpo.DecisionRecord{Outcome: bpo.OutcomeInHouse, Rationale: "Budget"}),
+			`{"outcome":"in_house","vendor_id":null,"rationale":"Budget","departs_from_recommendation":false}`},
+		"Award": {bpo.SnapshotOfDecision(&bpo.DecisionRecord{Outcome: bpo.OutcomeAward, VendorID: &vendor, VendorKey: "acme",
+			Rationale: "Best", Recommendation: &bpo.Recommendation{Decision: "close_call", Vendor: "acme"}, Departs: true,
+			DepartureReason: "References", ModelSHA256: "ab"}),
+			`{"outcome":"award","vendor_id":6,"vendor_key":"acme","rationale":"Best","recommendation":"close_call","recommended_vendor":"acme","departs_from_recommendation":true,"departure_reason":"References","model_sha256":"ab"}`},
 		"Submit":       {bpo.ScorecardSnapshot{VendorID: 6, Status: bpo.ScorecardDraft, Version: 3}, `{"vendor_id":6,"status":"draft","version":3}`},
 		"Reopen":       {bpo.ScorecardSnapshot{VendorID: 6, EvaluatorID: 7, Status: bpo.ScorecardSubmitted, Version: 2}, `{"vendor_id":6,"evaluator_id":7,"status":"submitted","version":2}`},
 		"Assign":       {bpo.AssignmentSnapshot{Email: "a@x.test"}, `{"email":"a@x.test"}`},

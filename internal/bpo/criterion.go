@@ -148,7 +148,11 @@ type CriterionService interface {
 	MoveCriterion(ctx context.Context, id int64, delta int) error
 
 	// SetWeights changes several weights at once, each at its version, in one
-	// transaction: all are saved or none (ECONFLICT if any is stale).
+	// transaction: all are saved or none (ECONFLICT if any is stale). Once
+	// the evaluation is open, EINVALID (field group_<parent id>, group_0 for
+	// the top level) when a group of siblings would weigh 0 in all, checked
+	// with the whole group locked so that concurrent saves cannot empty it
+	// together; UpdateCriterion holds a weight to the same rule.
 	SetWeights(ctx context.Context, evaluationID int64, weights []WeightChange) error
 }
 

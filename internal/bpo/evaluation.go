@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -43,6 +42,7 @@ type Evaluation struct {
 	AwardThreshold  float64
 	CloseCallMargin float64
 	Justification   JustificationPolicy
+	Analysis        AnalysisOptions
 	Decision        *Decision
 	CreatedBy       int64
 	Version         int
@@ -63,34 +63,6 @@ func (e *Evaluation) NeedsJustification(value int) bool {
 	return false
 }
 
-// Decision is what the manager recorded when the evaluation closed.
-type Decision struct {
-	InHouse   bool   // keep the work in-house: no vendor selected
-	VendorID  *int64 // the selected vendor, when not in-house
-	Rationale string
-	DecidedBy int64
-	DecidedAt time.Time
-}
-
-// DecisionInput is what the manager records when scoring is closed.
-type DecisionInput struct {
-	InHouse   bool
-	VendorID  int64 // the selected vendor; 0 with InHouse
-	Rationale string
-}
-
-// Validate checks a decision on its own; that the vendor takes part is the
-// service's check.
-func (in *DecisionInput) Validate() error {
-	var p Problems
-	if in.InHouse == (in.VendorID != 0) {
-		p.Add("choice", "error.decision.choice")
-	}
-	in.Rationale = strings.TrimSpace(in.Rationale)
-	checkText(&p, "rationale", in.Rationale, 5000, true, true)
-	return p.Err()
-}
-
 // EvaluationInput is what the evaluation set-up form edits.
 type EvaluationInput struct {
 	Title           string
@@ -107,7 +79,26 @@ type EvaluationInput struct {
 	// points (one per point, lowest first). nil keeps them, or picks the
 	// defaults when the scale itself changes.
 	ScaleLevels []ScaleLevel
+	// Analysis, when not nil, sets the options of the decision analyses;
+	// nil keeps them. A new evaluation takes the template's price as its
+	// cost criterion whatever is asked (its criteria do not exist yet), and
+	// the default spread unless one is given.
+	Analysis *AnalysisOptions
 }
+
+// AnalysisOptions tune the decision analyses of the comparison and the
+// report (scoring rules 13 and 14).
+type AnalysisOptions struct {
+	// CostCriterionID is the measured criterion, lower is better, plotted
+	// as the cost against the rest of the score; nil for none.
+	CostCriterionID *int64
+	// RobustnessSpread is how far, as a share, each weight moves when the
+	// robustness analysis draws plausible weightings: 0…1 (excluded).
+	RobustnessSpread float64
+}
+
+// DefaultRobustnessSpread is the spread of a new evaluation: ±25%.
+const DefaultRobustnessSpread = 0.25
 
 // Validate returns EINVALID with a message per offending field.
 func (in *EvaluationInput) Validate() error {
@@ -141,6 +132,11 @@ func (in *EvaluationInput) Validate() error {
 	if in.ScaleLevels != nil && !p.Has("scale_max") {
 		checkLevels(&p, in.ScaleLevels, in.ScaleMin, in.ScaleMax)
 	}
+	// That the cost criterion is a measured "lower" criterion of this
+	// evaluation is the service's check, which sees the criteria.
+	if a := in.Analysis; a != nil && !(a.RobustnessSpread >= 0 && a.RobustnessSpread < 1) {
+		p.Add("robustness_spread", "error.evaluation.spread")
+	}
 	return p.Err()
 }
 
@@ -167,7 +163,7 @@ func checkLevels(p *Problems, levels []ScaleLevel, lo, hi int) {
 // NewEvaluationInput is a blank evaluation with the product's defaults.
 func NewEvaluationInput() EvaluationInput {
 	return EvaluationInput{ScaleMin: 1, ScaleMax: 5, Aggregation: "mean", AwardThreshold: 60,
-		CloseCallMargin: 3, Justification: JustifyExtremes}
+		CloseCallMargin: 3, Justification: JustifyExtremes, Analysis: &AnalysisOptions{RobustnessSpread: DefaultRobustnessSpread}}
 }
 
 // EvaluationFilter selects evaluations for lists.
@@ -182,8 +178,10 @@ type EvaluationSummary struct {
 	Evaluation
 	Vendors    int // vendors not rejected
 	Evaluators int
-	Expected   int // scorecards expected: vendors × evaluators, less declared conflicts
-	Submitted  int // scorecards submitted
+	// Expected is the scorecards expected: vendors × evaluators, less
+	// declared conflicts; for an evaluator, their own only.
+	Expected  int
+	Submitted int // scorecards submitted; for an evaluator, their own only
 }
 
 // Progress is the share of expected scorecards submitted, 0…1.
@@ -207,8 +205,9 @@ type EvaluationService interface {
 
 	// FindEvaluationDetail returns the evaluation with its criteria (tree
 	// order) and vendors, plus the parts asked for, in one round trip.
-	// ENOTFOUND as FindEvaluationByID; EFORBIDDEN for measurements or ratings
-	// (with or without justifications) unless the caller is a manager.
+	// ENOTFOUND as FindEvaluationByID; EFORBIDDEN for measurements, ratings
+	// (with or without justifications) or the decision record unless the
+	// caller is a manager.
 	FindEvaluationDetail(ctx context.Context, id int64, parts EvaluationParts) (*EvaluationDetail, error)
 
 	// FindEvaluations lists the visible evaluations, newest first, and the total.
@@ -217,13 +216,6 @@ type EvaluationService interface {
 	// UpdateEvaluation changes the evaluation at version; ECONFLICT if stale.
 	// The scale and options are frozen once the evaluation is open (EINVALID).
 	UpdateEvaluation(ctx context.Context, id int64, version int, in EvaluationInput) (*Evaluation, error)
-
-	// RecordDecision records the decision of a closed evaluation (EINVALID
-	// while it is not closed, or for a vendor that is rejected or not taking
-	// part): the selected vendor's stage becomes selected, or the work stays
-	// in-house. A decision can be recorded again, at version, to correct it;
-	// every recording is audited with before and after.
-	RecordDecision(ctx context.Context, id int64, version int, in DecisionInput) (*Evaluation, error)
 
 	// SetEvaluationStatus moves draft → open (EINVALID unless the criteria are
 	// valid and there are vendors and evaluators) or open → closed.
@@ -239,6 +231,8 @@ const (
 	WithMeasurements                               // measured figures: managers only
 	WithRatings                                    // ratings of submitted scorecards, values only: managers only
 	WithJustifications                             // the same with their justifications and times
+	WithProgress                                   // every scorecard's status: an evaluator's own only
+	WithDecision                                   // the decision record: managers only
 )
 
 // EvaluationDetail is an evaluation with what pages and the scoring model are
@@ -251,6 +245,8 @@ type EvaluationDetail struct {
 	Assignments  []*Assignment
 	Measurements []*Measurement
 	Ratings      []*SubmittedRating
+	Progress     []*ScorecardProgress // as ScorecardService.FindProgress
+	Decision     *DecisionState       // as DecisionService.FindDecision
 }
 
 // Tree is the detail's criteria as a tree.

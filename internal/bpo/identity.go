@@ -16,7 +16,7 @@ type IdentityService interface {
 	// SignInWithIdentity returns the account of id: the one linked to the
 	// provider's subject, else the one with id's e-mail, which it links,
 	// else a new account with role and a password nobody knows, from
-	// newPassword (the password and its hash). Each link and new account
+	// newPassword (the password and its hash, or why it could not be made). Each link and new account
 	// is audited.
-	SignInWithIdentity(ctx context.Context, id Identity, role Role, newPassword func() (string, string)) (*User, error)
+	SignInWithIdentity(ctx context.Context, id Identity, role Role, newPassword func() (string, string, error)) (*User, error)
 }

@@ -3,6 +3,7 @@ package bpo
 import (
 	"context"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -56,7 +57,18 @@ type Assignment struct {
 	Name          string
 	Email         string
 	COIDeclaredAt *time.Time // nil until the evaluator has declared
-	Conflicts     []Conflict
+	// Declared lists the vendors the evaluator's declarations cover: every
+	// vendor taking part at the first declaration, and each vendor added
+	// later once declared for on its own.
+	Declared  []int64
+	Conflicts []Conflict
+}
+
+// DeclaredFor reports whether the evaluator has declared, conflict or not,
+// for vendorID: a vendor added after their declaration needs one of its own
+// before they may rate it.
+func (a *Assignment) DeclaredFor(vendorID int64) bool {
+	return slices.Contains(a.Declared, vendorID)
 }
 
 // HasConflict reports whether the evaluator declared a conflict with vendorID.
@@ -72,8 +84,12 @@ func (a *Assignment) HasConflict(vendorID int64) bool {
 // Conflict is a declared conflict of interest with one vendor; it bars the
 // evaluator from scoring that vendor.
 type Conflict struct {
-	VendorID int64
-	Note     string
+	VendorID   int64
+	Note       string
+	DeclaredAt time.Time
+	// Withdrawn counts the evaluator's ratings of the vendor made before the
+	// conflict was declared: kept, but withdrawn from scoring.
+	Withdrawn int
 }
 
 // ParticipantService manages who takes part in an evaluation: the vendors,

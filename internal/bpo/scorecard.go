@@ -54,6 +54,17 @@ type ScorecardService interface {
 	// declaration is final: a second one returns EINVALID.
 	DeclareConflicts(ctx context.Context, evaluationID int64, conflicts []Conflict) error
 
+	// DeclareVendor adds to the caller's declaration for one vendor: a
+	// vendor added after it (with a conflict or none), or a conflict found
+	// later with a vendor declared without one. A later conflict withdraws
+	// the caller's ratings of that vendor from scoring, submitted or not:
+	// they are kept, and the audit event counts them; withdrawn is their
+	// number. EINVALID before the first declaration, once the evaluation is
+	// closed, when the vendor is already declared for and no conflict is
+	// declared, or when a conflict with it is already declared; ENOTFOUND
+	// for a vendor not taking part.
+	DeclareVendor(ctx context.Context, evaluationID, vendorID int64, conflict bool, note string) (withdrawn int, err error)
+
 	// FindScorecard returns the caller's scorecard for a vendor, empty (ID 0)
 	// if not started. Managers may pass another evaluatorID.
 	FindScorecard(ctx context.Context, evaluationID, vendorID, evaluatorID int64) (*Scorecard, error)
@@ -165,9 +176,12 @@ type MyScorecard struct {
 	EvaluationTitle string
 	DueDate         *time.Time
 	Declared        bool // false: the conflict-of-interest declaration comes first, and there is no vendor yet
-	VendorID        int64
-	VendorName      string
-	Status          ScorecardStatus // "" when not started
-	Rated           int             // rated criteria with a rating
-	Total           int             // rated criteria of the evaluation
+	// VendorDeclared is false for a vendor added after the declaration:
+	// the evaluator declares for it before rating it.
+	VendorDeclared bool
+	VendorID       int64
+	VendorName     string
+	Status         ScorecardStatus // "" when not started
+	Rated          int             // rated criteria with a rating
+	Total          int             // rated criteria of the evaluation
 }

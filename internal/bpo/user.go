@@ -35,6 +35,7 @@ type User struct {
 	PasswordHash string // argon2id, PHC format
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	DisabledAt   *time.Time // a disabled account cannot sign in; nil when enabled
 }
 
 // NewUser is what creating a user account takes.
@@ -82,14 +83,4 @@ type UserService interface {
 
 	// SetUserLang saves the interface language of user id ("" to follow the browser).
 	SetUserLang(ctx context.Context, id int64, lang string) error
-
-	// LoginFailures counts the failed sign-ins since a time, for the account
-	// (by e-mail) and for the client address.
-	LoginFailures(ctx context.Context, email, addr string, since time.Time) (byEmail, byAddr int, err error)
-
-	// RecordLoginFailure notes a failed sign-in.
-	RecordLoginFailure(ctx context.Context, email, addr string) error
-
-	// ClearLoginFailures forgets an account's failures after a successful sign-in.
-	ClearLoginFailures(ctx context.Context, email string) error
 }

@@ -60,12 +60,11 @@ func StackedBars(c Chart) *Drawing {
 }
 
 // barLabel writes a vendor's name before its bar, centred on it, on two
-// smaller lines when it does not fit on one.
+// lines when it does not fit on one.
 func (d *Drawing) barLabel(name string, y float64) {
 	size := fontSize
 	lines := fit(name, size, barsLabelW, 1, false)
 	if lines[0] != name {
-		size = 10
 		lines = fit(name, size, barsLabelW, 2, false)
 	}
 	lh := size * 1.2

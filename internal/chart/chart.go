@@ -144,11 +144,13 @@ var categoryPalette = append(append([]string(nil), palette...), "#999999", "#555
 var dashes = [][]float64{nil, {6, 3}, {2, 2}, {8, 3, 2, 3}, {1, 3}}
 
 const (
-	ink      = "#222222"
-	grid     = "#bbbbbb"
-	faint    = "#666666"
+	ink   = "#222222"
+	grid  = "#bbbbbb"
+	faint = "#666666"
+	// No text is smaller than 12 units: the pages show a drawing at least
+	// its own width (640 px) wide, so labels are at least 12 px.
 	fontSize = 12.0
-	small    = 10.0
+	small    = 12.0
 )
 
 // seriesColor, seriesDash and the marker of series i.

@@ -42,7 +42,8 @@ func Radar(c Chart) *Drawing {
 			}
 			d.add(ring)
 		}
-		d.add(&Text{X: cx + 3, Y: cy - r - 2, Text: strconv.Itoa(int(k)), Size: 9, Anchor: Start, Fill: faint, Class: "tick"})
+		// Inside the ring, below its top: above it is the top axis's label.
+		d.add(&Text{X: cx + 3, Y: cy - r + small + 1, Text: strconv.Itoa(int(k)), Size: small, Anchor: Start, Fill: faint, Class: "tick"})
 	}
 	for i := range n {
 		p := at(i, radarRadius)

@@ -4,19 +4,25 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 )
 
 // Config holds every setting of the server.
 type Config struct {
-	DatabaseURL   string // DATABASE_URL, a postgres:// URL
-	Addr          string // BPOEVAL_ADDR, host:port to listen on
-	SecureCookies bool   // BPOEVAL_SECURE_COOKIES; default true unless Addr is loopback
-	LogFormat     string // BPOEVAL_LOG_FORMAT: text or json
-	MetricsPublic bool   // BPOEVAL_METRICS_PUBLIC: serve /metrics beyond loopback
-	BodyLimit     int64  // BPOEVAL_BODY_LIMIT: largest request body in bytes
-	Integrations         // mail, single sign-on, base URL: see integrations.go
+	DatabaseURL string // DATABASE_URL, a postgres:// URL, as the runtime role
+	MigrateURL  string // BPOEVAL_MIGRATE_URL: migrations as the schema's owner; "" means DATABASE_URL
+	// TrustedProxies (BPOEVAL_TRUSTED_PROXIES, comma-separated CIDRs) are
+	// the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are
+	// believed; from anyone else those headers are ignored.
+	TrustedProxies []netip.Prefix
+	Addr           string // BPOEVAL_ADDR, host:port to listen on
+	SecureCookies  bool   // BPOEVAL_SECURE_COOKIES; default true unless Addr is loopback
+	LogFormat      string // BPOEVAL_LOG_FORMAT: text or json
+	MetricsPublic  bool   // BPOEVAL_METRICS_PUBLIC: serve /metrics beyond loopback
+	BodyLimit      int64  // BPOEVAL_BODY_LIMIT: largest request body in bytes
+	Integrations          // mail, single sign-on, base URL: see integrations.go
 }
 
 // Load reads the configuration through getenv and checks it. Flags may
@@ -24,6 +30,7 @@ type Config struct {
 func Load(getenv func(string) string) (Config, error) {
 	c := Config{
 		DatabaseURL: getenv("DATABASE_URL"),
+		MigrateURL:  getenv("BPOEVAL_MIGRATE_URL"),
 		Addr:        getenv("BPOEVAL_ADDR"),
 		LogFormat:   getenv("BPOEVAL_LOG_FORMAT"),
 		BodyLimit:   1 << 20,
@@ -38,6 +45,9 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("BPOEVAL_LOG_FORMAT: %q is neither text nor json", c.LogFormat)
 	}
 	var err error
+	if c.TrustedProxies, err = prefixes(getenv("BPOEVAL_TRUSTED_PROXIES")); err != nil {
+		return c, err
+	}
 	if c.MetricsPublic, err = boolEnv(getenv, "BPOEVAL_METRICS_PUBLIC", false); err != nil {
 		return c, err
 	}
@@ -78,6 +88,36 @@ func IsLoopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// prefixes parses a comma-separated list of CIDRs; a bare address is a
+// prefix of its full length.
+func prefixes(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil {
+				return nil, fmt.Errorf("BPOEVAL_TRUSTED_PROXIES: %q is not a CIDR such as 10.0.0.0/8", f)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// Migrations is the URL migrations run as: the owner's, else the runtime's.
+func (c Config) Migrations() string {
+	if c.MigrateURL != "" {
+		return c.MigrateURL
+	}
+	return c.DatabaseURL
 }
 
 func boolEnv(getenv func(string) string, name string, def bool) (bool, error) {

@@ -44,6 +44,7 @@ type Services struct {
 	Criteria     bpo.CriterionService
 	Participants bpo.ParticipantService
 	Scorecards   bpo.ScorecardService
+	Decisions    bpo.DecisionService
 }
 
 // Load adds the demo logins and vendors that are missing, and the demo

@@ -44,6 +44,7 @@ func TestLoad(t *testing.T) {
 		Users: postgres.NewUserService(db), Vendors: postgres.NewVendorService(db),
 		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
 		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
+		Decisions: postgres.NewDecisionService(db),
 	}
 	if loaded, err := demo.Load(ctx, svc, demo.Small); err != nil || !loaded {
 		t.Fatalf("first load: loaded %v, %v", loaded, err)
@@ -260,6 +261,7 @@ func TestLoadLarge(t *testing.T) {
 		Users: postgres.NewUserService(db), Vendors: postgres.NewVendorService(db),
 		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
 		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
+		Decisions: postgres.NewDecisionService(db),
 	}
 	if loaded, err := demo.Load(ctx, svc, demo.Large); err != nil || !loaded {
 		t.Fatalf("first load: loaded %v, %v", loaded, err)

@@ -231,19 +231,21 @@ func (l *loader) closedEvaluation() error {
 	if err := l.score(ev, team, criteria, closedVendors); err != nil {
 		return err
 	}
+	portLouis := l.vendors["Port-Louis BPO Centre"].ID
+	if err := shortlistVendor(l.manager, l.svc, ev.ID, portLouis); err != nil {
+		return err
+	}
+	if ev, err = l.svc.Evaluations.FindEvaluationByID(l.manager, ev.ID); err != nil {
+		return err
+	}
 	if ev, err = l.svc.Evaluations.SetEvaluationStatus(l.manager, ev.ID, ev.Version, bpo.StatusClosed); err != nil {
 		return fmt.Errorf("close: %w", err)
 	}
-	_, err = l.svc.Evaluations.RecordDecision(l.manager, ev.ID, ev.Version, bpo.DecisionInput{
-		VendorID: l.vendors["Port-Louis BPO Centre"].ID,
-		Rationale: "Port-Louis leads on the scorecards and is the only bidder with a bilingual payroll team " +
-			"that already runs French withholding tax. Deccan is cheaper but its French is not good enough " +
+	return recordDecision(l.manager, l.svc, ev, portLouis,
+		"Port-Louis leads on the scorecards and is the only bidder with a bilingual payroll team "+
+			"that already runs French withholding tax. Deccan is cheaper but its French is not good enough "+
 			"for the employee helpdesk; Wisła is the strongest on service levels but 40 % more expensive.",
-	})
-	if err != nil {
-		return fmt.Errorf("decision: %w", err)
-	}
-	return nil
+		"The lead is narrow on the weighted score, but only Port-Louis can run French withholding tax from day one.")
 }
 
 // setUp creates a draft evaluation from the default template, changes the

@@ -629,16 +629,22 @@ func (l *largeLoader) otherEvaluation(k int) error {
 	if status == bpo.StatusOpen {
 		return nil
 	}
+	best := slices.MaxFunc(cs, func(a, b contender) int { return cmp.Compare(a.quality, b.quality) })
+	vendorID, rationale := best.vendor.ID, fmt.Sprintf(pick(rng, rationales), best.vendor.Name)
+	if best.quality < 3 {
+		vendorID, rationale = 0, "No bidder reached the threshold on quality: the work stays in-house and the market will be consulted again next year."
+	} else if err := shortlistVendor(l.manager, l.svc, ev.ID, vendorID); err != nil {
+		return fmt.Errorf("%s: %w", in.Title, err)
+	}
+	if ev, err = l.svc.Evaluations.FindEvaluationByID(l.manager, ev.ID); err != nil {
+		return err
+	}
 	if ev, err = l.svc.Evaluations.SetEvaluationStatus(l.manager, ev.ID, ev.Version, bpo.StatusClosed); err != nil {
 		return fmt.Errorf("%s: close: %w", in.Title, err)
 	}
-	best := slices.MaxFunc(cs, func(a, b contender) int { return cmp.Compare(a.quality, b.quality) })
-	d := bpo.DecisionInput{VendorID: best.vendor.ID, Rationale: fmt.Sprintf(pick(rng, rationales), best.vendor.Name)}
-	if best.quality < 3 {
-		d = bpo.DecisionInput{InHouse: true, Rationale: "No bidder reached the threshold on quality: the work stays in-house and the market will be consulted again next year."}
-	}
-	if _, err := l.svc.Evaluations.RecordDecision(l.manager, ev.ID, ev.Version, d); err != nil {
-		return fmt.Errorf("%s: decision: %w", in.Title, err)
+	if err := recordDecision(l.manager, l.svc, ev, vendorID, rationale,
+		"The steering committee weighed the bidders' references above the weighted score."); err != nil {
+		return fmt.Errorf("%s: %w", in.Title, err)
 	}
 	return nil
 }

@@ -36,7 +36,26 @@ func Build(d *bpo.EvaluationDetail, lang i18n.Lang, weights map[int64]float64) (
 		Vendors:  []scoring.Vendor{},
 	}
 	addVendors(m, d)
+	addAnalysis(m, d)
 	return m, nil
+}
+
+// addAnalysis passes the options of the decision analyses. The cost
+// criterion is passed only while it is a measured criterion where lower is
+// better: a manager may have changed it since, and the engine would refuse
+// the whole model for an option of one chart.
+func addAnalysis(m *scoring.Model, d *bpo.EvaluationDetail) {
+	a := d.Evaluation.Analysis
+	spread := a.RobustnessSpread
+	m.Options.Robustness = &scoring.Robustness{Spread: &spread}
+	if a.CostCriterionID == nil {
+		return
+	}
+	for _, c := range d.Criteria {
+		if c.ID == *a.CostCriterionID && c.Kind == bpo.KindMeasured && c.Better == string(scoring.Lower) {
+			m.Options.CostCriterion = c.Key
+		}
+	}
 }
 
 // addVendors adds the vendors still in the running with their ratings and

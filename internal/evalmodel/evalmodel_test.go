@@ -146,3 +146,36 @@ func randomDetail(rng *rand.Rand) *bpo.EvaluationDetail {
 	}
 	return d
 }
+
+// TestBuildAnalysisOptions: the cost criterion and the robustness spread go
+// into the model's options; a cost criterion that is no longer a measured
+// "lower" criterion is left out rather than making the model unscorable.
+func TestBuildAnalysisOptions(t *testing.T) {
+	price := int64(2)
+	d := &bpo.EvaluationDetail{
+		Evaluation: &bpo.Evaluation{ScaleMin: 1, ScaleMax: 5, Aggregation: "mean", AwardThreshold: 60, CloseCallMargin: 3,
+			Analysis: bpo.AnalysisOptions{CostCriterionID: &price, RobustnessSpread: 0.4}},
+		Criteria: []*bpo.Criterion{
+			{ID: 1, Key: "quality", Kind: bpo.KindRated, NameEN: "Quality", NameFR: "Qualité", Weight: 60},
+			{ID: 2, Key: "price", Kind: bpo.KindMeasured, NameEN: "Price", NameFR: "Prix", Weight: 40, Unit: "EUR", Better: "lower"},
+		},
+	}
+	m, err := evalmodel.Build(d, i18n.EN, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Options.CostCriterion != "price" || m.Options.Robustness == nil || *m.Options.Robustness.Spread != 0.4 || m.Options.Robustness.Samples != nil {
+		t.Errorf("options = %+v, want price and a spread of 0.4 (default samples)", m.Options)
+	}
+	if _, err := scoring.Evaluate(m); err != nil {
+		t.Fatal(err)
+	}
+	d.Criteria[1].Better = "higher"
+	if m, _ = evalmodel.Build(d, i18n.EN, nil); m.Options.CostCriterion != "" {
+		t.Errorf("a cost criterion turned higher is passed: %q", m.Options.CostCriterion)
+	}
+	d.Evaluation.Analysis.CostCriterionID = nil
+	if m, _ = evalmodel.Build(d, i18n.EN, nil); m.Options.CostCriterion != "" {
+		t.Errorf("no cost criterion, but %q is passed", m.Options.CostCriterion)
+	}
+}

@@ -3,6 +3,7 @@ package mail_test
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -183,6 +184,30 @@ func (e *env) submit(s *scenario, u *bpo.User, i int) *bpo.Scorecard {
 	return sc
 }
 
+// snapshot is the scoring model and result a decision is recorded with,
+// recommending the first vendor.
+func (e *env) snapshot(s *scenario) bpo.DecisionSnapshot {
+	e.t.Helper()
+	ps, err := e.participants.FindParticipants(as(e.manager), s.ev.ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	key := ""
+	var vendors []map[string]any
+	for _, p := range ps {
+		if p.VendorID == s.vendors[0].ID {
+			key = p.Key
+		}
+		vendors = append(vendors, map[string]any{"key": p.Key, "eligible": true})
+	}
+	result, err := json.Marshal(map[string]any{"vendors": vendors,
+		"recommendation": map[string]any{"decision": "award", "vendor": key}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return bpo.DecisionSnapshot{Model: []byte(`{"criteria": [], "vendors": []}`), Result: result}
+}
+
 // parsed is a received message, read as a mail reader would.
 type parsed struct {
 	to, subject, messageID, key string
@@ -335,12 +360,22 @@ func TestMailPerEvent(t *testing.T) {
 	if _, err := e.scorecards.ReopenScorecard(as(e.manager), s.ev.ID, sc.ID, sc.Version); err != nil {
 		t.Fatal(err)
 	}
-	ev, err := e.evaluations.FindEvaluationByID(as(e.manager), s.ev.ID)
+	ps, err := e.participants.FindParticipants(as(e.manager), s.ev.ID)
+	for _, p := range ps {
+		if err == nil && p.VendorID == s.vendors[0].ID {
+			_, err = e.participants.SetStage(as(e.manager), s.ev.ID, p.VendorID, p.Version, bpo.StageShortlisted, "")
+		}
+	}
+	var ev *bpo.Evaluation
+	if err == nil {
+		ev, err = e.evaluations.FindEvaluationByID(as(e.manager), s.ev.ID)
+	}
 	if err == nil {
 		ev, err = e.evaluations.SetEvaluationStatus(as(e.manager), ev.ID, ev.Version, bpo.StatusClosed)
 	}
 	if err == nil {
-		_, err = e.evaluations.RecordDecision(as(e.manager), ev.ID, ev.Version, bpo.DecisionInput{VendorID: s.vendors[0].ID, Rationale: "Best value"})
+		_, err = postgres.NewDecisionService(e.db).RecordDecision(as(e.manager), ev.ID, bpo.DecisionInput{Version: ev.Version,
+			Outcome: bpo.OutcomeAward, VendorID: s.vendors[0].ID, Rationale: "Best value", Snapshot: e.snapshot(s)})
 	}
 	if err != nil {
 		t.Fatal(err)

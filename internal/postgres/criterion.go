@@ -110,6 +110,9 @@ func (s *CriterionService) CreateCriterion(ctx context.Context, evaluationID int
 				return err
 			}
 		}
+		if err := checkTreeLimits(ctx, tx, evaluationID, 0, in.ParentID); err != nil {
+			return err
+		}
 		rows, _ := tx.Query(ctx, `
 			INSERT INTO criteria AS c (evaluation_id, parent_id, key, kind, name_en, name_fr, guidance_en, guidance_fr,
 				weight, position, min_rating, unit, better, best, worst, "limit")
@@ -199,6 +202,17 @@ func (s *CriterionService) UpdateCriterion(ctx context.Context, id int64, versio
 		if err := s.checkReshape(ctx, tx, e, before, &in); err != nil {
 			return err
 		}
+		// As in SetWeights: once scoring has started, a weight may not
+		// empty its group.
+		if e.Status != bpo.StatusDraft && in.Weight != before.Weight {
+			group, err := lockSiblingGroups(ctx, tx, e.ID, []int64{id})
+			if err != nil {
+				return err
+			}
+			if err := checkGroupSums(group, map[int64]float64{id: in.Weight}); err != nil {
+				return err
+			}
+		}
 		position := before.Position
 		moved := !equalPtr(in.ParentID, before.ParentID)
 		if moved {
@@ -243,6 +257,9 @@ func (s *CriterionService) checkReshape(ctx context.Context, tx pgx.Tx, e *bpo.E
 	}
 	if in.ParentID != nil && !equalPtr(in.ParentID, c.ParentID) {
 		if err := checkParent(ctx, tx, e.ID, c.ID, *in.ParentID); err != nil {
+			return err
+		}
+		if err := checkTreeLimits(ctx, tx, e.ID, c.ID, in.ParentID); err != nil {
 			return err
 		}
 	}
@@ -369,23 +386,26 @@ func (s *CriterionService) SetWeights(ctx context.Context, evaluationID int64, w
 		ids[i] = w.CriterionID
 	}
 	return s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		if _, err := setUpEvaluation(ctx, tx, evaluationID, lockShare); err != nil {
+		e, err := setUpEvaluation(ctx, tx, evaluationID, lockShare)
+		if err != nil {
 			return err
 		}
 		// Rows are locked in id order, as any concurrent SetWeights on the
-		// same evaluation locks them, so that two of them cannot deadlock.
-		rows, _ := tx.Query(ctx, `SELECT `+criterionColumns+` FROM criteria c
-			WHERE c.evaluation_id = $1 AND c.id = ANY($2) ORDER BY c.id FOR NO KEY UPDATE`, evaluationID, ids)
-		found, err := pgx.CollectRows(rows, scanCriterion)
+		// same evaluation locks them, so that two of them cannot deadlock;
+		// the whole sibling group of each, so that its sum is checked on
+		// the weights as they are.
+		group, err := lockSiblingGroups(ctx, tx, evaluationID, ids)
 		if err != nil {
 			return fmt.Errorf("set weights: %w", err)
 		}
-		if len(found) != len(ids) {
-			return bpo.Errorf(bpo.ENOTFOUND, "error.criterion.not_found")
-		}
-		byID := make(map[int64]*bpo.Criterion, len(found))
-		for _, c := range found {
+		byID := make(map[int64]*bpo.Criterion, len(group))
+		for _, c := range group {
 			byID[c.ID] = c
+		}
+		for _, id := range ids {
+			if byID[id] == nil {
+				return bpo.Errorf(bpo.ENOTFOUND, "error.criterion.not_found")
+			}
 		}
 		var p bpo.Problems
 		var changed []bpo.WeightChange
@@ -402,6 +422,17 @@ func (s *CriterionService) SetWeights(ctx context.Context, evaluationID int64, w
 		}
 		if err := p.Err(); err != nil {
 			return err
+		}
+		// Once scoring has started, the engine must be able to score the
+		// tree after every save (a draft is checked when it opens).
+		if e.Status != bpo.StatusDraft {
+			next := make(map[int64]float64, len(changed))
+			for _, w := range changed {
+				next[w.CriterionID] = w.Weight
+			}
+			if err := checkGroupSums(group, next); err != nil {
+				return err
+			}
 		}
 		for _, w := range changed {
 			before := byID[w.CriterionID]

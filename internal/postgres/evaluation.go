@@ -40,8 +40,9 @@ const (
 
 const evaluationColumns = `e.id, e.title, e.scope, e.services, e.due_date, e.status, e.scale_min, e.scale_max,
 	e.scale_levels, e.aggregation, e.award_threshold, e.close_call_margin, e.justification,
-	e.decision_in_house, e.decision_vendor_id, e.decision_rationale, e.decided_by, e.decided_at,
-	e.created_by, e.version, e.created_at, e.updated_at, e.opened_at, e.closed_at`
+	(` + currentDecisionSQL + `),
+	e.created_by, e.version, e.created_at, e.updated_at, e.opened_at, e.closed_at,
+	e.cost_criterion_id, e.robustness_spread`
 
 // storedLevel is a scale level as stored in evaluations.scale_levels: the
 // shape the audit log keeps, whose JSON names never change, so that
@@ -53,28 +54,21 @@ type storedLevel = bpo.LevelSnapshot
 func evaluationDest(e *bpo.Evaluation) ([]any, func()) {
 	var (
 		levels    []storedLevel
-		inHouse   *bool
-		vendorID  *int64
-		rationale string
-		decidedBy *int64
-		decidedAt *time.Time
+		decision  *storedDecision
 		createdBy *int64
 	)
 	dest := []any{&e.ID, &e.Title, &e.Scope, &e.Services, &e.DueDate, &e.Status, &e.ScaleMin, &e.ScaleMax,
 		&levels, &e.Aggregation, &e.AwardThreshold, &e.CloseCallMargin, &e.Justification,
-		&inHouse, &vendorID, &rationale, &decidedBy, &decidedAt,
+		&decision,
 		&createdBy, &e.Version, &e.CreatedAt, &e.UpdatedAt, &e.OpenedAt, &e.ClosedAt}
+	dest = append(dest, &e.Analysis.CostCriterionID, &e.Analysis.RobustnessSpread)
 	return dest, func() {
 		e.ScaleLevels = make([]bpo.ScaleLevel, len(levels))
 		for i, l := range levels {
 			e.ScaleLevels[i] = bpo.ScaleLevel(l)
 		}
-		if decidedAt != nil {
-			e.Decision = &bpo.Decision{InHouse: inHouse != nil && *inHouse, VendorID: vendorID,
-				Rationale: rationale, DecidedAt: *decidedAt}
-			if decidedBy != nil {
-				e.Decision.DecidedBy = *decidedBy
-			}
+		if decision != nil {
+			e.Decision = decision.domain()
 		}
 		if createdBy != nil {
 			e.CreatedBy = *createdBy
@@ -194,6 +188,9 @@ func (s *EvaluationService) CreateEvaluation(ctx context.Context, in bpo.Evaluat
 		if err := seedCriteria(ctx, tx, e.ID, bpo.DefaultCriteria()); err != nil {
 			return err
 		}
+		if e, err = createAnalysis(ctx, tx, e.ID, in.Analysis); err != nil {
+			return err
+		}
 		return auditEval(ctx, tx, now, e.ID, bpo.EntityEvaluation, e.ID, bpo.ActionCreate, nil, bpo.SnapshotOfEvaluation(e))
 	})
 	return e, err
@@ -271,6 +268,9 @@ func (s *EvaluationService) FindEvaluations(ctx context.Context, f bpo.Evaluatio
 		AND (@all OR EXISTS (SELECT 1 FROM assignments a WHERE a.evaluation_id = e.id AND a.user_id = @user))`
 	args := pgx.NamedArgs{"status": string(f.Status), "all": bpo.IsManager(u), "user": u.ID,
 		"limit": f.Limit, "offset": f.Offset}
+	// An evaluator's counts are of their own scorecards only: the
+	// evaluation's would tell them when colleagues submit and how many
+	// conflicts they declared, which independence forbids.
 	// One round trip for the page: the counts are correlated sub-selects
 	// over indexed keys, evaluated for the page's rows only, and the total
 	// rides along as a window count.
@@ -279,12 +279,15 @@ func (s *EvaluationService) FindEvaluations(ctx context.Context, f bpo.Evaluatio
 			(SELECT count(*) FROM participants p WHERE p.evaluation_id = e.id AND p.stage <> 'rejected'),
 			(SELECT count(*) FROM assignments a WHERE a.evaluation_id = e.id),
 			(SELECT count(*) FROM participants p JOIN assignments a ON a.evaluation_id = p.evaluation_id
-				WHERE p.evaluation_id = e.id AND p.stage <> 'rejected'
+				WHERE p.evaluation_id = e.id AND p.stage <> 'rejected' AND (@all OR a.user_id = @user)
 				AND NOT EXISTS (SELECT 1 FROM conflicts c
 					WHERE c.evaluation_id = e.id AND c.user_id = a.user_id AND c.vendor_id = p.vendor_id)),
 			(SELECT count(*) FROM scorecards sc JOIN participants p
 					ON p.evaluation_id = sc.evaluation_id AND p.vendor_id = sc.vendor_id
-				WHERE sc.evaluation_id = e.id AND sc.status = 'submitted' AND p.stage <> 'rejected'),
+				WHERE sc.evaluation_id = e.id AND sc.status = 'submitted' AND p.stage <> 'rejected'
+				AND (@all OR sc.evaluator_id = @user)
+				AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.evaluation_id = e.id
+					AND c.user_id = sc.evaluator_id AND c.vendor_id = sc.vendor_id)),
 			count(*) OVER ()
 		FROM evaluations e WHERE `+where+`
 		ORDER BY e.created_at DESC, e.id DESC LIMIT @limit OFFSET @offset`, args)
@@ -355,6 +358,11 @@ func (s *EvaluationService) UpdateEvaluation(ctx context.Context, id int64, vers
 		if after, err = pgx.CollectExactlyOneRow(rows, scanEvaluation); err != nil {
 			return fmt.Errorf("update evaluation: %w", err)
 		}
+		if in.Analysis != nil {
+			if after, err = updateAnalysis(ctx, tx, id, *in.Analysis); err != nil {
+				return err
+			}
+		}
 		return auditEval(ctx, tx, now, id, bpo.EntityEvaluation, id, bpo.ActionUpdate, bpo.SnapshotOfEvaluation(before), bpo.SnapshotOfEvaluation(after))
 	})
 	return after, err
@@ -397,11 +405,14 @@ func (s *EvaluationService) SetEvaluationStatus(ctx context.Context, id int64, v
 			return err
 		}
 		stamp := "closed_at"
+		var pending *int // scorecards still expected at closing
 		if action == bpo.ActionOpen {
 			if err := checkReadyToOpen(ctx, tx, id); err != nil {
 				return err
 			}
 			stamp = "opened_at"
+		} else if pending, err = pendingScorecards(ctx, tx, id); err != nil {
+			return err
 		}
 		rows, _ := tx.Query(ctx, `
 			UPDATE evaluations AS e SET status = $2, `+stamp+` = $3, version = version + 1, updated_at = $3
@@ -411,75 +422,33 @@ func (s *EvaluationService) SetEvaluationStatus(ctx context.Context, id int64, v
 		}
 		if err := auditEval(ctx, tx, now, id, bpo.EntityEvaluation, id, action,
 			bpo.StatusSnapshot{Status: before.Status, Version: before.Version},
-			bpo.StatusSnapshot{Status: after.Status, Version: after.Version}); err != nil {
+			bpo.StatusSnapshot{Status: after.Status, Version: after.Version, Pending: pending}); err != nil {
 			return err
 		}
 		if action == bpo.ActionOpen {
 			return queueScoringOpened(ctx, tx, now, after)
 		}
 		return nil
+
 	})
 	return after, err
 }
 
-// RecordDecision implements bpo.EvaluationService.
-func (s *EvaluationService) RecordDecision(ctx context.Context, id int64, version int, in bpo.DecisionInput) (*bpo.Evaluation, error) {
-	if err := requireManager(ctx); err != nil {
-		return nil, err
+// pendingScorecards counts the scorecards expected and not submitted: one
+// per vendor in the running and evaluator without a declared conflict.
+func pendingScorecards(ctx context.Context, tx pgx.Tx, id int64) (*int, error) {
+	var n int
+	err := tx.QueryRow(ctx, `
+		SELECT count(*) FROM participants p JOIN assignments a ON a.evaluation_id = p.evaluation_id
+		WHERE p.evaluation_id = $1 AND p.stage <> 'rejected'
+			AND NOT EXISTS (SELECT 1 FROM conflicts c
+				WHERE c.evaluation_id = $1 AND c.user_id = a.user_id AND c.vendor_id = p.vendor_id)
+			AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.evaluation_id = $1
+				AND s.vendor_id = p.vendor_id AND s.evaluator_id = a.user_id AND s.status = 'submitted')`, id).Scan(&n)
+	if err != nil {
+		return nil, fmt.Errorf("count pending scorecards: %w", err)
 	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	var after *bpo.Evaluation
-	err := s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		before, _, err := loadEvaluation(ctx, tx, id, lockUpdate)
-		if err != nil {
-			return err
-		}
-		if before.Version != version {
-			return bpo.Errorf(bpo.ECONFLICT, "error.evaluation.stale")
-		}
-		if before.Status != bpo.StatusClosed {
-			return bpo.Errorf(bpo.EINVALID, "error.decision.not_closed")
-		}
-		var vendorID *int64
-		if !in.InHouse {
-			vendorID = &in.VendorID
-		}
-		// Only one vendor can be selected: an earlier choice goes back to the
-		// shortlist, and the new one (if any) must be taking part, not rejected.
-		if _, err := tx.Exec(ctx, `
-			UPDATE participants SET stage = 'shortlisted', version = version + 1
-			WHERE evaluation_id = $1 AND stage = 'selected'`, id); err != nil {
-			return fmt.Errorf("record decision: %w", err)
-		}
-		if vendorID != nil {
-			tag, err := tx.Exec(ctx, `
-				UPDATE participants SET stage = 'selected', version = version + 1
-				WHERE evaluation_id = $1 AND vendor_id = $2 AND stage <> 'rejected'`, id, *vendorID)
-			if err != nil {
-				return fmt.Errorf("record decision: %w", err)
-			}
-			if tag.RowsAffected() == 0 {
-				var p bpo.Problems
-				p.Add("choice", "error.decision.vendor")
-				return p.Err()
-			}
-		}
-		actor := bpo.UserFromContext(ctx).ID
-		rows, _ := tx.Query(ctx, `
-			UPDATE evaluations AS e SET decision_in_house = $2, decision_vendor_id = $3, decision_rationale = $4,
-				decided_by = $5, decided_at = $6, version = version + 1, updated_at = $6
-			WHERE id = $1 RETURNING `+evaluationColumns, id, in.InHouse, vendorID, in.Rationale, actor, now)
-		if after, err = pgx.CollectExactlyOneRow(rows, scanEvaluation); err != nil {
-			return fmt.Errorf("record decision: %w", err)
-		}
-		if err := auditEval(ctx, tx, now, id, bpo.EntityEvaluation, id, bpo.ActionDecide, bpo.SnapshotOfDecision(before), bpo.SnapshotOfDecision(after)); err != nil {
-			return err
-		}
-		return queueDecision(ctx, tx, now, after)
-	})
-	return after, err
+	return &n, nil
 }
 
 // checkReadyToOpen lists everything that keeps an evaluation from being

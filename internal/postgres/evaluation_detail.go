@@ -21,7 +21,7 @@ func (s *EvaluationService) FindEvaluationDetail(ctx context.Context, id int64, 
 	if u == nil {
 		return nil, forbiddenUnless(false)
 	}
-	if parts&(bpo.WithMeasurements|bpo.WithRatings|bpo.WithJustifications) != 0 {
+	if parts&(bpo.WithMeasurements|bpo.WithRatings|bpo.WithJustifications|bpo.WithDecision) != 0 {
 		if err := requireManager(ctx); err != nil {
 			return nil, err
 		}
@@ -50,11 +50,21 @@ func (s *EvaluationService) FindEvaluationDetail(ctx context.Context, id int64, 
 	case parts&bpo.WithRatings != 0:
 		queueList(&b, ratingValuesSQL, scanRatingValue, &d.Ratings, id, false)
 	}
+	if parts&bpo.WithProgress != 0 {
+		queueList(&b, progressSQL, scanProgress, &d.Progress, id, progressOf(u))
+	}
+	var decisions []*bpo.DecisionRecord
+	if parts&bpo.WithDecision != 0 {
+		queueList(&b, decisionsSQL, scanDecision, &decisions, id)
+	}
 	if err := s.db.Pool.SendBatch(ctx, &b).Close(); err != nil {
 		return nil, fmt.Errorf("find evaluation detail: %w", err)
 	}
 	if visible != nil {
 		return nil, visible
+	}
+	if parts&bpo.WithDecision != 0 {
+		d.Decision = decisionState(decisions)
 	}
 	return &d, nil
 }

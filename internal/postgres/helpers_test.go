@@ -26,6 +26,7 @@ type env struct {
 	participants *postgres.ParticipantService
 	scorecards   *postgres.ScorecardService
 	audit        *postgres.AuditService
+	decisions    *postgres.DecisionService
 	manager      *bpo.User
 }
 
@@ -48,7 +49,7 @@ func newEnv(t *testing.T) *env {
 		users: postgres.NewUserService(db), vendors: postgres.NewVendorService(db),
 		evaluations: postgres.NewEvaluationService(db), criteria: postgres.NewCriterionService(db),
 		participants: postgres.NewParticipantService(db), scorecards: postgres.NewScorecardService(db),
-		audit: postgres.NewAuditService(db)}
+		audit: postgres.NewAuditService(db), decisions: postgres.NewDecisionService(db)}
 	e.manager = e.user("manager", bpo.RoleManager)
 	return e
 }

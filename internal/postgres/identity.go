@@ -29,7 +29,7 @@ type identitySnapshot struct {
 // SignInWithIdentity implements bpo.IdentityService. Accounts are matched
 // by subject first: an e-mail address the provider later gives to someone
 // else does not carry the account over, once linked.
-func (s *IdentityService) SignInWithIdentity(ctx context.Context, id bpo.Identity, role bpo.Role, newPassword func() (string, string)) (*bpo.User, error) {
+func (s *IdentityService) SignInWithIdentity(ctx context.Context, id bpo.Identity, role bpo.Role, newPassword func() (string, string, error)) (*bpo.User, error) {
 	var u *bpo.User
 	err := s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
 		rows, _ := tx.Query(ctx, `SELECT `+userColumns+` FROM users WHERE id =
@@ -62,8 +62,11 @@ func (s *IdentityService) SignInWithIdentity(ctx context.Context, id bpo.Identit
 	return u, err
 }
 
-func createIdentityUser(ctx context.Context, tx pgx.Tx, now time.Time, id bpo.Identity, role bpo.Role, newPassword func() (string, string)) (*bpo.User, error) {
-	plain, hash := newPassword()
+func createIdentityUser(ctx context.Context, tx pgx.Tx, now time.Time, id bpo.Identity, role bpo.Role, newPassword func() (string, string, error)) (*bpo.User, error) {
+	plain, hash, err := newPassword()
+	if err != nil {
+		return nil, err
+	}
 	n := bpo.NewUser{Email: id.Email, Name: id.Name, Role: role, Password: plain}
 	if n.Name == "" {
 		n.Name = id.Email

@@ -96,24 +96,25 @@ func queueReopened(ctx context.Context, tx pgx.Tx, now time.Time, evaluationID, 
 }
 
 // queueDecision tells the evaluation's manager (who set it up; every
-// manager when nobody did) that a decision was recorded.
-func queueDecision(ctx context.Context, tx pgx.Tx, now time.Time, e *bpo.Evaluation) error {
+// manager when nobody did) that decision decisionID was recorded, for
+// vendor ("" when the work stays in-house).
+func queueDecision(ctx context.Context, tx pgx.Tx, now time.Time, evaluationID, decisionID int64, vendor string) error {
+	e, _, err := loadEvaluation(ctx, tx, evaluationID, lockNone)
+	if err != nil {
+		return err
+	}
 	rows, _ := tx.Query(ctx, `
 		SELECT u.id FROM users u, evaluations e WHERE e.id = $1
 			AND (u.id = e.created_by OR (e.created_by IS NULL AND u.role = 'manager'))
-		ORDER BY u.id`, e.ID)
+		ORDER BY u.id`, evaluationID)
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {
 		return fmt.Errorf("queue decision: %w", err)
 	}
 	p := evaluationMail(e)
-	if d := e.Decision; d != nil && d.VendorID != nil {
-		if err := tx.QueryRow(ctx, `SELECT name FROM vendors WHERE id = $1`, *d.VendorID).Scan(&p.Vendor); err != nil {
-			return fmt.Errorf("queue decision: %w", err)
-		}
-	}
+	p.Vendor = vendor
 	for _, id := range ids {
-		if err := queueMail(ctx, tx, now, eventKey(bpo.MailDecision, now, e.ID, id), bpo.MailDecision, id, p); err != nil {
+		if err := queueMail(ctx, tx, now, eventKey(bpo.MailDecision, now, decisionID, id), bpo.MailDecision, id, p); err != nil {
 			return err
 		}
 	}

@@ -299,28 +299,41 @@ func (s *ParticipantService) FindAssignments(ctx context.Context, evaluationID i
 	return list, nil
 }
 
-// assignmentsSQL reads an evaluation's ($1) evaluators with their declared
-// conflicts of interest.
+// assignmentsSQL reads an evaluation's ($1) evaluators with the vendors
+// their declarations cover and their declared conflicts of interest, each
+// with the ratings it withdrew from scoring.
 const assignmentsSQL = `
 	SELECT a.evaluation_id, a.user_id, u.name, u.email, a.coi_declared_at,
+		ARRAY(SELECT d.vendor_id FROM vendor_declarations d
+			WHERE d.evaluation_id = a.evaluation_id AND d.user_id = a.user_id ORDER BY d.vendor_id),
 		ARRAY(SELECT c.vendor_id FROM conflicts c
 			WHERE c.evaluation_id = a.evaluation_id AND c.user_id = a.user_id ORDER BY c.vendor_id),
 		ARRAY(SELECT c.note FROM conflicts c
+			WHERE c.evaluation_id = a.evaluation_id AND c.user_id = a.user_id ORDER BY c.vendor_id),
+		ARRAY(SELECT c.declared_at FROM conflicts c
+			WHERE c.evaluation_id = a.evaluation_id AND c.user_id = a.user_id ORDER BY c.vendor_id),
+		ARRAY(SELECT (SELECT count(*) FROM scorecards s JOIN ratings r ON r.scorecard_id = s.id
+				WHERE s.evaluation_id = c.evaluation_id AND s.evaluator_id = c.user_id
+					AND s.vendor_id = c.vendor_id AND r.value IS NOT NULL)
+			FROM conflicts c
 			WHERE c.evaluation_id = a.evaluation_id AND c.user_id = a.user_id ORDER BY c.vendor_id)
 	FROM assignments a JOIN users u ON u.id = a.user_id
 	WHERE a.evaluation_id = $1 ORDER BY lower(u.name), a.user_id`
 
 func scanAssignment(row pgx.CollectableRow) (*bpo.Assignment, error) {
 	var (
-		a       bpo.Assignment
-		vendors []int64
-		notes   []string
+		a         bpo.Assignment
+		vendors   []int64
+		notes     []string
+		at        []time.Time
+		withdrawn []int
 	)
-	if err := row.Scan(&a.EvaluationID, &a.UserID, &a.Name, &a.Email, &a.COIDeclaredAt, &vendors, &notes); err != nil {
+	if err := row.Scan(&a.EvaluationID, &a.UserID, &a.Name, &a.Email, &a.COIDeclaredAt, &a.Declared,
+		&vendors, &notes, &at, &withdrawn); err != nil {
 		return nil, err
 	}
 	for i, v := range vendors {
-		a.Conflicts = append(a.Conflicts, bpo.Conflict{VendorID: v, Note: notes[i]})
+		a.Conflicts = append(a.Conflicts, bpo.Conflict{VendorID: v, Note: notes[i], DeclaredAt: at[i], Withdrawn: withdrawn[i]})
 	}
 	return &a, nil
 }

@@ -51,12 +51,8 @@ func (s *ScorecardService) DeclareConflicts(ctx context.Context, evaluationID in
 		return err
 	}
 	return s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		e, _, err := loadEvaluation(ctx, tx, evaluationID, lockShare)
-		if err != nil {
+		if err := lockForDeclaration(ctx, tx, evaluationID); err != nil {
 			return err
-		}
-		if e.Status == bpo.StatusClosed {
-			return bpo.Errorf(bpo.EINVALID, "error.evaluation.closed")
 		}
 		var (
 			declared *time.Time
@@ -79,10 +75,15 @@ func (s *ScorecardService) DeclareConflicts(ctx context.Context, evaluationID in
 		if known != len(vendors) {
 			return bpo.Errorf(bpo.ENOTFOUND, "error.participant.not_found")
 		}
+		// The declaration covers every vendor taking part now; one added
+		// later needs a declaration of its own (DeclareVendor).
 		_, err = tx.Exec(ctx, `
 			WITH k AS (
-				INSERT INTO conflicts (evaluation_id, user_id, vendor_id, note)
-				SELECT $1, $2, * FROM unnest($3::bigint[], $4::text[])
+				INSERT INTO conflicts (evaluation_id, user_id, vendor_id, note, declared_at)
+				SELECT $1, $2, v, n, $5 FROM unnest($3::bigint[], $4::text[]) AS t (v, n)
+			), d AS (
+				INSERT INTO vendor_declarations (evaluation_id, user_id, vendor_id, declared_at)
+				SELECT $1, $2, vendor_id, $5 FROM participants WHERE evaluation_id = $1
 			)
 			UPDATE assignments SET coi_declared_at = $5 WHERE evaluation_id = $1 AND user_id = $2`,
 			evaluationID, u.ID, vendors, notes, now)
@@ -91,7 +92,7 @@ func (s *ScorecardService) DeclareConflicts(ctx context.Context, evaluationID in
 		}
 		list := make([]bpo.ConflictSnapshot, len(conflicts))
 		for i, c := range conflicts {
-			list[i] = bpo.ConflictSnapshot(c)
+			list[i] = bpo.ConflictSnapshot{VendorID: c.VendorID, Note: c.Note}
 		}
 		return auditEval(ctx, tx, now, evaluationID, bpo.EntityAssignment, u.ID, bpo.ActionDeclare, nil, bpo.DeclarationSnapshot{Conflicts: list})
 	})
@@ -179,6 +180,8 @@ func (s *ScorecardService) FindMyScorecards(ctx context.Context) ([]*bpo.MyScore
 	}
 	rows, _ := s.db.Pool.Query(ctx, `
 		SELECT e.id, e.title, e.due_date, a.coi_declared_at IS NOT NULL,
+			EXISTS (SELECT 1 FROM vendor_declarations d
+				WHERE d.evaluation_id = e.id AND d.user_id = a.user_id AND d.vendor_id = p.vendor_id),
 			coalesce(p.vendor_id, 0), coalesce(v.name, ''), coalesce(sc.status, ''),
 			(SELECT count(*) FROM ratings r JOIN criteria c ON c.id = r.criterion_id
 				WHERE r.scorecard_id = sc.id AND c.kind = 'rated' AND r.value IS NOT NULL),
@@ -195,7 +198,7 @@ func (s *ScorecardService) FindMyScorecards(ctx context.Context) ([]*bpo.MyScore
 		ORDER BY e.due_date NULLS LAST, e.created_at DESC, e.id DESC, lower(v.name), p.vendor_id`, u.ID)
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*bpo.MyScorecard, error) {
 		var m bpo.MyScorecard
-		err := row.Scan(&m.EvaluationID, &m.EvaluationTitle, &m.DueDate, &m.Declared,
+		err := row.Scan(&m.EvaluationID, &m.EvaluationTitle, &m.DueDate, &m.Declared, &m.VendorDeclared,
 			&m.VendorID, &m.VendorName, &m.Status, &m.Rated, &m.Total)
 		return &m, err
 	})
@@ -229,7 +232,8 @@ WITH ev AS (
 ), facts AS (
 	SELECT ev.status, ev.scale_min, ev.scale_max,
 		a.user_id IS NOT NULL AS assigned,
-		a.coi_declared_at IS NOT NULL AS declared,
+		EXISTS (SELECT 1 FROM vendor_declarations d
+			WHERE d.evaluation_id = ev.id AND d.user_id = @user_id AND d.vendor_id = @vendor_id) AS declared,
 		p.stage,
 		EXISTS (SELECT 1 FROM conflicts k
 			WHERE k.evaluation_id = ev.id AND k.user_id = @user_id AND k.vendor_id = @vendor_id) AS conflicted,
@@ -508,15 +512,16 @@ func staleRating(current *int) error {
 }
 
 // scoringRights checks, for a submission, what SaveRating checks in SQL:
-// the vendor takes part and is not rejected, and the caller declared and
-// has no conflict with it.
+// the vendor takes part and is not rejected, and the caller declared for
+// it and has no conflict with it.
 func scoringRights(ctx context.Context, tx pgx.Tx, evaluationID, vendorID, userID int64) error {
 	var (
 		stage              bpo.VendorStage
 		declared, conflict bool
 	)
 	err := tx.QueryRow(ctx, `
-		SELECT p.stage, a.coi_declared_at IS NOT NULL,
+		SELECT p.stage,
+			EXISTS (SELECT 1 FROM vendor_declarations d WHERE d.evaluation_id = $1 AND d.user_id = $3 AND d.vendor_id = $2),
 			EXISTS (SELECT 1 FROM conflicts k WHERE k.evaluation_id = $1 AND k.user_id = $3 AND k.vendor_id = $2)
 		FROM participants p JOIN assignments a ON a.evaluation_id = p.evaluation_id AND a.user_id = $3
 		WHERE p.evaluation_id = $1 AND p.vendor_id = $2`, evaluationID, vendorID, userID).Scan(&stage, &declared, &conflict)
@@ -692,44 +697,56 @@ func (s *ScorecardService) FindProgress(ctx context.Context, evaluationID int64)
 	if _, _, err := loadEvaluation(ctx, s.db.Pool, evaluationID, lockNone); err != nil {
 		return nil, err
 	}
-	var only *int64
-	if !bpo.CanSeeOthersRatings(u) {
-		only = &u.ID
-	}
-	rows, _ := s.db.Pool.Query(ctx, `
-		SELECT coalesce(s.id, 0), p.vendor_id, a.user_id, coalesce(s.status, ''), coalesce(n.rated, 0),
-			s.submitted_at, coalesce(s.version, 0)
-		FROM participants p
-		JOIN assignments a ON a.evaluation_id = p.evaluation_id
-		JOIN vendors v ON v.id = p.vendor_id
-		JOIN users u ON u.id = a.user_id
-		LEFT JOIN scorecards s
-			ON s.evaluation_id = p.evaluation_id AND s.vendor_id = p.vendor_id AND s.evaluator_id = a.user_id
-		LEFT JOIN (
-			SELECT r.scorecard_id, count(*) AS rated
-			FROM ratings r JOIN criteria c ON c.id = r.criterion_id
-			WHERE c.evaluation_id = $1 AND c.kind = 'rated' AND r.value IS NOT NULL
-			GROUP BY r.scorecard_id
-		) n ON n.scorecard_id = s.id
-		WHERE p.evaluation_id = $1 AND p.stage <> 'rejected'
-			AND ($2::bigint IS NULL OR a.user_id = $2)
-			AND NOT EXISTS (SELECT 1 FROM conflicts k
-				WHERE k.evaluation_id = p.evaluation_id AND k.user_id = a.user_id AND k.vendor_id = p.vendor_id)
-		ORDER BY lower(v.name), p.vendor_id, lower(u.name), a.user_id`, evaluationID, only)
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*bpo.ScorecardProgress, error) {
-		var sp bpo.ScorecardProgress
-		err := row.Scan(&sp.ScorecardID, &sp.VendorID, &sp.EvaluatorID, &sp.Status, &sp.Rated, &sp.SubmittedAt, &sp.Version)
-		return &sp, err
-	})
+	rows, _ := s.db.Pool.Query(ctx, progressSQL, evaluationID, progressOf(u))
+	list, err := pgx.CollectRows(rows, scanProgress)
 	if err != nil {
 		return nil, fmt.Errorf("find progress: %w", err)
 	}
 	return list, nil
 }
 
+// progressOf is whose scorecards u may follow: everyone's for a manager
+// (nil), their own for an evaluator.
+func progressOf(u *bpo.User) *int64 {
+	if bpo.CanSeeOthersRatings(u) {
+		return nil
+	}
+	return &u.ID
+}
+
+// progressSQL reads the progress matrix of evaluation $1, of evaluator $2
+// only unless it is NULL.
+const progressSQL = `
+	SELECT coalesce(s.id, 0), p.vendor_id, a.user_id, coalesce(s.status, ''), coalesce(n.rated, 0),
+		s.submitted_at, coalesce(s.version, 0)
+	FROM participants p
+	JOIN assignments a ON a.evaluation_id = p.evaluation_id
+	JOIN vendors v ON v.id = p.vendor_id
+	JOIN users u ON u.id = a.user_id
+	LEFT JOIN scorecards s
+		ON s.evaluation_id = p.evaluation_id AND s.vendor_id = p.vendor_id AND s.evaluator_id = a.user_id
+	LEFT JOIN (
+		SELECT r.scorecard_id, count(*) AS rated
+		FROM ratings r JOIN criteria c ON c.id = r.criterion_id
+		WHERE c.evaluation_id = $1 AND c.kind = 'rated' AND r.value IS NOT NULL
+		GROUP BY r.scorecard_id
+	) n ON n.scorecard_id = s.id
+	WHERE p.evaluation_id = $1 AND p.stage <> 'rejected'
+		AND ($2::bigint IS NULL OR a.user_id = $2)
+		AND NOT EXISTS (SELECT 1 FROM conflicts k
+			WHERE k.evaluation_id = p.evaluation_id AND k.user_id = a.user_id AND k.vendor_id = p.vendor_id)
+	ORDER BY lower(v.name), p.vendor_id, lower(u.name), a.user_id`
+
+func scanProgress(row pgx.CollectableRow) (*bpo.ScorecardProgress, error) {
+	var sp bpo.ScorecardProgress
+	err := row.Scan(&sp.ScorecardID, &sp.VendorID, &sp.EvaluatorID, &sp.Status, &sp.Rated, &sp.SubmittedAt, &sp.Version)
+	return &sp, err
+}
+
 // countedRatings joins and filters the ratings the scoring model counts:
-// those of the submitted scorecards of vendors still in the running; with
-// $2, those of draft scorecards too. The model, the pages and the exports
+// those of the submitted scorecards of vendors still in the running, less
+// those an evaluator withdrew by declaring a conflict later; with $2, those
+// of draft scorecards too. The model, the pages and the exports
 // all read them through it, so they cannot disagree on which ratings count.
 // Queries add their own joins between the two halves.
 const (
@@ -740,7 +757,9 @@ JOIN users u ON u.id = s.evaluator_id
 JOIN ratings r ON r.scorecard_id = s.id
 JOIN criteria c ON c.id = r.criterion_id AND c.kind = 'rated'`
 	countedRatingsWhere = `
-WHERE s.evaluation_id = $1 AND (s.status = 'submitted' OR $2) AND p.stage <> 'rejected' AND r.value IS NOT NULL`
+WHERE s.evaluation_id = $1 AND (s.status = 'submitted' OR $2) AND p.stage <> 'rejected' AND r.value IS NOT NULL
+	AND NOT EXISTS (SELECT 1 FROM conflicts k
+		WHERE k.evaluation_id = s.evaluation_id AND k.user_id = s.evaluator_id AND k.vendor_id = s.vendor_id)`
 )
 
 // ratingsSQL reads the counted ratings with the names an export shows, in

@@ -18,6 +18,8 @@ import (
 // enforces the idle timeout itself: last_seen is refreshed at most once a
 // minute instead of the whole session being rewritten on every request,
 // which is what scs's IdleTimeout would do. Leave scs's IdleTimeout at zero.
+// Sessions are stored under a SHA-256 of their token (hashSecret), never
+// the token itself; a disabled user's session reads as one without a user.
 type SessionStore struct {
 	db    *DB
 	idle  time.Duration
@@ -41,22 +43,22 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 	// The data-modifying CTE runs whether or not the SELECT reads it.
 	row := s.db.Pool.QueryRow(ctx, `
 		WITH s AS (
-			SELECT token, data, user_id, last_seen FROM sessions
-			WHERE token = $1 AND expiry > $2 AND last_seen > $2 - $3::interval
+			SELECT token_hash, data, user_id, last_seen FROM sessions
+			WHERE token_hash = $1 AND expiry > $2 AND last_seen > $2 - $3::interval
 		), touch AS (
 			UPDATE sessions SET last_seen = $2 FROM s
-			WHERE sessions.token = s.token AND s.last_seen < $2 - $4::interval
+			WHERE sessions.token_hash = s.token_hash AND s.last_seen < $2 - $4::interval
 		)
 		SELECT s.data, u.id, u.email, u.name, u.role, u.lang, u.password_hash, u.created_at, u.updated_at
-		FROM s LEFT JOIN users u ON u.id = s.user_id`,
-		token, now, s.idle, touchEvery)
+		FROM s LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL`,
+		hashSecret(token), now, s.idle, touchEvery)
 	var (
 		data []byte
 		id   *int64
 		u    bpo.User
 		role *string
 		// The user's other columns are NOT NULL but NULL here when the
-		// session has no user: scan them through pointers.
+		// session has no user, or a disabled one: scan them through pointers.
 		email, name, lang, hash *string
 		created, updated        *time.Time
 	)
@@ -89,10 +91,10 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 		userID = &id
 	}
 	_, err = s.db.Pool.Exec(ctx, `
-		INSERT INTO sessions (token, data, expiry, user_id, last_seen) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (token) DO UPDATE
+		INSERT INTO sessions (token_hash, data, expiry, user_id, last_seen, created_at) VALUES ($1, $2, $3, $4, $5, $5)
+		ON CONFLICT (token_hash) DO UPDATE
 		SET data = EXCLUDED.data, expiry = EXCLUDED.expiry, user_id = EXCLUDED.user_id, last_seen = EXCLUDED.last_seen`,
-		token, b, expiry, userID, s.db.Now())
+		hashSecret(token), b, expiry, userID, s.db.Now())
 	if err != nil {
 		return fmt.Errorf("commit session: %w", err)
 	}
@@ -101,7 +103,7 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 
 // DeleteCtx implements scs.CtxStore.
 func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	if _, err := s.db.Pool.Exec(ctx, `DELETE FROM sessions WHERE token = $1`, token); err != nil {
+	if _, err := s.db.Pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashSecret(token)); err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil

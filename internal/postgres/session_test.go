@@ -84,7 +84,7 @@ func TestSessionStore(t *testing.T) {
 			t.Fatal(err)
 		}
 		var n int
-		if err := e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM sessions WHERE token = 'idle'`).Scan(&n); err != nil {
+		if err := e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM sessions WHERE token_hash = sha256('idle')`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n != 0 {
@@ -99,6 +99,28 @@ func TestSessionStore(t *testing.T) {
 		}
 		if found, _, _ := find("leaver"); found {
 			t.Error("the session of a deleted account survived")
+		}
+	})
+	t.Run("TokensAreStoredHashed", func(t *testing.T) {
+		commit("a-secret-token", map[string]any{bpo.SessionUserIDKey: e.manager.ID})
+		var hashed, plain int
+		err := e.db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE token_hash = sha256('a-secret-token')),
+			count(*) FILTER (WHERE position('a-secret-token' IN encode(token_hash, 'escape')) > 0) FROM sessions`).Scan(&hashed, &plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hashed != 1 || plain != 0 {
+			t.Errorf("sessions stored under the token's SHA-256: %d, in clear: %d; want 1 and 0", hashed, plain)
+		}
+	})
+	t.Run("DisabledAccountHasNoUser", func(t *testing.T) {
+		u := e.user("disabled", bpo.RoleEvaluator)
+		commit("disabled", map[string]any{bpo.SessionUserIDKey: u.ID})
+		if _, err := e.db.Pool.Exec(ctx, `UPDATE users SET disabled_at = now() WHERE id = $1`, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, got, _ := find("disabled"); got != nil {
+			t.Errorf("the session of a disabled account reads its user %v", got)
 		}
 	})
 }

@@ -53,11 +53,11 @@ func wellFormed(secret string) bool {
 	return err == nil && len(b) == secretBytes
 }
 
-const tokenColumns = `id, user_id, name, prefix, created_at, last_used_at, revoked_at`
+const tokenColumns = `id, user_id, name, prefix, created_at, last_used_at, revoked_at, expires_at`
 
 func scanToken(row pgx.CollectableRow) (*bpo.APIToken, error) {
 	var t bpo.APIToken
-	err := row.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt)
+	err := row.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt, &t.ExpiresAt)
 	return &t, err
 }
 
@@ -71,28 +71,37 @@ func tokenOwner(ctx context.Context) (*bpo.User, error) {
 }
 
 // CreateToken implements bpo.TokenService.
-func (s *TokenService) CreateToken(ctx context.Context, name string) (*bpo.APIToken, string, error) {
+func (s *TokenService) CreateToken(ctx context.Context, name string, lifetime time.Duration) (*bpo.APIToken, string, error) {
 	u, err := tokenOwner(ctx)
 	if err != nil {
+		return nil, "", err
+	}
+	if err := forbiddenUnless(bpo.CanUseAPI(u)); err != nil {
 		return nil, "", err
 	}
 	name = strings.TrimSpace(name)
 	if err := bpo.ValidateTokenName(name); err != nil {
 		return nil, "", err
 	}
+	if !bpo.ValidTokenLifetime(lifetime) {
+		var p bpo.Problems
+		p.Add("lifetime", "error.field.choice")
+		return nil, "", p.Err()
+	}
 	secret := newSecret()
 	prefix := secret[len(bpo.TokenPrefix) : len(bpo.TokenPrefix)+shownChars]
 	var t *bpo.APIToken
 	err = s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
 		rows, _ := tx.Query(ctx, `
-			INSERT INTO api_tokens (user_id, name, hash, prefix, created_at)
-			VALUES ($1, $2, $3, $4, $5) RETURNING `+tokenColumns,
-			u.ID, name, hashSecret(secret), prefix, now)
+			INSERT INTO api_tokens (user_id, name, hash, prefix, created_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+tokenColumns,
+			u.ID, name, hashSecret(secret), prefix, now, now.Add(lifetime))
 		var err error
 		if t, err = pgx.CollectExactlyOneRow(rows, scanToken); err != nil {
 			return fmt.Errorf("create token: %w", err)
 		}
-		return audit(ctx, tx, now, bpo.EntityAPIToken, t.ID, bpo.ActionCreate, nil, bpo.TokenSnapshot{Name: t.Name, Prefix: t.Prefix})
+		return audit(ctx, tx, now, bpo.EntityAPIToken, t.ID, bpo.ActionCreate, nil,
+			bpo.TokenSnapshot{Name: t.Name, Prefix: t.Prefix, ExpiresAt: &t.ExpiresAt})
 	})
 	if err != nil {
 		return nil, "", err
@@ -142,19 +151,19 @@ func (s *TokenService) RevokeToken(ctx context.Context, id int64) error {
 // would turn each API read into a write.
 const lastUsedStep = time.Minute
 
-// authenticateSQL finds the live token and its owner and notes the use, in
-// one round trip. The SELECT reads the snapshot from before the UPDATE,
-// which is all it needs: the UPDATE changes only last_used_at.
+// authenticateSQL finds the live token and its enabled owner and notes the
+// use, in one round trip. The SELECT reads the snapshot from before the
+// UPDATE, which is all it needs: the UPDATE changes only last_used_at.
 const authenticateSQL = `
 WITH used AS (
 	UPDATE api_tokens SET last_used_at = @now
-	WHERE hash = @hash AND revoked_at IS NULL
+	WHERE hash = @hash AND revoked_at IS NULL AND expires_at > @now
 		AND (last_used_at IS NULL OR last_used_at <= @stale)
 )
 SELECT t.id, u.*
 FROM api_tokens t
-JOIN LATERAL (SELECT ` + userColumns + ` FROM users WHERE users.id = t.user_id) u ON true
-WHERE t.hash = @hash AND t.revoked_at IS NULL`
+JOIN LATERAL (SELECT ` + userColumns + ` FROM users WHERE users.id = t.user_id AND users.disabled_at IS NULL) u ON true
+WHERE t.hash = @hash AND t.revoked_at IS NULL AND t.expires_at > @now`
 
 // AuthenticateToken implements bpo.TokenService.
 func (s *TokenService) AuthenticateToken(ctx context.Context, secret string) (*bpo.User, int64, error) {

@@ -17,7 +17,7 @@ import (
 // token creates a token for u and returns it with its secret.
 func (e *env) token(u *bpo.User, name string) (*bpo.APIToken, string) {
 	e.t.Helper()
-	tok, secret, err := postgres.NewTokenService(e.db).CreateToken(as(u), name)
+	tok, secret, err := postgres.NewTokenService(e.db).CreateToken(as(u), name, bpo.DefaultTokenLifetime)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestCreateToken(t *testing.T) {
 		"Control": "tab\there",
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, _, err := tokens.CreateToken(as(e.manager), tc)
+			_, _, err := tokens.CreateToken(as(e.manager), tc, bpo.DefaultTokenLifetime)
 			wantCode(t, err, bpo.EINVALID)
 			if got := fieldKeys(err); len(got) != 1 || got[0] != "name" {
 				t.Errorf("fields = %v", got)
@@ -77,7 +77,7 @@ func TestCreateToken(t *testing.T) {
 		})
 	}
 	t.Run("Anonymous", func(t *testing.T) {
-		_, _, err := tokens.CreateToken(context.Background(), "x")
+		_, _, err := tokens.CreateToken(context.Background(), "x", bpo.DefaultTokenLifetime)
 		wantCode(t, err, bpo.EUNAUTHORIZED)
 	})
 }
@@ -144,14 +144,14 @@ func TestRevokeToken(t *testing.T) {
 func TestAuthenticateToken(t *testing.T) {
 	e := newEnv(t)
 	tokens := postgres.NewTokenService(e.db)
-	evaluator := e.user("eve", bpo.RoleEvaluator)
-	tok, secret := e.token(evaluator, "notebook")
+	owner := e.user("mia", bpo.RoleManager)
+	tok, secret := e.token(owner, "notebook")
 
 	u, id, err := tokens.AuthenticateToken(context.Background(), secret)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.ID != evaluator.ID || u.Role != bpo.RoleEvaluator || u.Email != evaluator.Email || id != tok.ID {
+	if u.ID != owner.ID || u.Role != bpo.RoleManager || u.Email != owner.Email || id != tok.ID {
 		t.Errorf("authenticated %+v with token %d", u, id)
 	}
 
@@ -168,6 +168,49 @@ func TestAuthenticateToken(t *testing.T) {
 			wantError(t, err, bpo.EUNAUTHORIZED, "error.token.invalid")
 		})
 	}
+}
+
+// TestTokenExpiry gives a token the lifetime chosen at creation: it works
+// until then and never after. Only the lifetimes offered are accepted, and
+// evaluators, whom the API serves nothing, get no token at all.
+func TestTokenExpiry(t *testing.T) {
+	e := newEnv(t)
+	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	now := start
+	e.db.Now = func() time.Time { return now }
+	tokens := postgres.NewTokenService(e.db)
+	tok, secret, err := tokens.CreateToken(as(e.manager), "weekly", 7*24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := start.Add(7 * 24 * time.Hour); !tok.ExpiresAt.Equal(want) {
+		t.Errorf("expires at %v, want %v", tok.ExpiresAt, want)
+	}
+	now = start.Add(7*24*time.Hour - time.Second)
+	if _, _, err := tokens.AuthenticateToken(context.Background(), secret); err != nil {
+		t.Errorf("a second before expiry: %v", err)
+	}
+	now = start.Add(7 * 24 * time.Hour)
+	_, _, err = tokens.AuthenticateToken(context.Background(), secret)
+	wantError(t, err, bpo.EUNAUTHORIZED, "error.token.invalid")
+
+	_, _, err = tokens.CreateToken(as(e.manager), "forever", 100*365*24*time.Hour)
+	wantCode(t, err, bpo.EINVALID)
+	_, _, err = tokens.CreateToken(as(e.user("eve", bpo.RoleEvaluator)), "useless", bpo.DefaultTokenLifetime)
+	wantCode(t, err, bpo.EFORBIDDEN)
+}
+
+// TestDisabledOwnersTokenIsRefused stops a token as soon as its owner's
+// account is disabled.
+func TestDisabledOwnersTokenIsRefused(t *testing.T) {
+	e := newEnv(t)
+	owner := e.user("mia", bpo.RoleManager)
+	_, secret := e.token(owner, "cron")
+	if err := postgres.NewUserService(e.db).SetUserDisabled(context.Background(), owner.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := postgres.NewTokenService(e.db).AuthenticateToken(context.Background(), secret)
+	wantError(t, err, bpo.EUNAUTHORIZED, "error.token.invalid")
 }
 
 func flip(c byte) string {

@@ -18,11 +18,11 @@ func NewUserService(db *DB) *UserService { return &UserService{db: db} }
 
 var _ bpo.UserService = (*UserService)(nil)
 
-const userColumns = `id, email, name, role, lang, password_hash, created_at, updated_at`
+const userColumns = `id, email, name, role, lang, password_hash, created_at, updated_at, disabled_at`
 
 // userDest returns the scan targets for userColumns.
 func userDest(u *bpo.User) []any {
-	return []any{&u.ID, &u.Email, &u.Name, &u.Role, &u.Lang, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt}
+	return []any{&u.ID, &u.Email, &u.Name, &u.Role, &u.Lang, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt, &u.DisabledAt}
 }
 
 func scanUser(row pgx.CollectableRow) (*bpo.User, error) {
@@ -96,37 +96,4 @@ func (s *UserService) SetUserLang(ctx context.Context, id int64, lang string) er
 		}
 		return nil
 	})
-}
-
-// LoginFailures implements bpo.UserService.
-func (s *UserService) LoginFailures(ctx context.Context, email, addr string, since time.Time) (byEmail, byAddr int, err error) {
-	err = s.db.Pool.QueryRow(ctx, `
-		SELECT count(*) FILTER (WHERE email = lower($1)), count(*) FILTER (WHERE addr = $2)
-		FROM login_failures WHERE at >= $3 AND (email = lower($1) OR addr = $2)`,
-		email, addr, since).Scan(&byEmail, &byAddr)
-	if err != nil {
-		return 0, 0, fmt.Errorf("count login failures: %w", err)
-	}
-	return byEmail, byAddr, nil
-}
-
-// RecordLoginFailure implements bpo.UserService. Old rows are pruned on the
-// way so the table stays small without a separate job.
-func (s *UserService) RecordLoginFailure(ctx context.Context, email, addr string) error {
-	now := s.db.Now()
-	_, err := s.db.Pool.Exec(ctx, `
-		WITH pruned AS (DELETE FROM login_failures WHERE at < $3::timestamptz - interval '1 day')
-		INSERT INTO login_failures (email, addr, at) VALUES (lower($1), $2, $3)`, email, addr, now)
-	if err != nil {
-		return fmt.Errorf("record login failure: %w", err)
-	}
-	return nil
-}
-
-// ClearLoginFailures implements bpo.UserService.
-func (s *UserService) ClearLoginFailures(ctx context.Context, email string) error {
-	if _, err := s.db.Pool.Exec(ctx, `DELETE FROM login_failures WHERE email = lower($1)`, email); err != nil {
-		return fmt.Errorf("clear login failures: %w", err)
-	}
-	return nil
 }

@@ -9,12 +9,17 @@ import (
 // drawing draws a chart at the cursor, width millimetres wide and centred,
 // with the same shapes the compare page writes as SVG. Its title and its
 // description go above it, on the same page.
-func (d *doc) drawing(dr *chart.Drawing, width float64) {
+// drawingHeight is the height a drawing takes with its title and
+// description, so that what introduces it can be kept on its page.
+func (d *doc) drawingHeight(dr *chart.Drawing, width float64) float64 {
 	d.font(false, sizeSmall)
 	desc := float64(len(d.wrap(dr.Desc, contentW))) * lineHeight(sizeSmall)
+	return lineHeight(sizeH3)*1.5 + desc + 2 + dr.Height*width/dr.Width
+}
+
+func (d *doc) drawing(dr *chart.Drawing, width float64) {
+	d.room(d.drawingHeight(dr, width))
 	k := width / dr.Width // millimetres per drawing unit
-	h := dr.Height * k
-	d.room(lineHeight(sizeH3)*1.5 + desc + 2 + h)
 	d.minor(dr.Title)
 	d.note(dr.Desc)
 	d.y += 2
@@ -98,5 +103,5 @@ func (d *doc) drawing(dr *chart.Drawing, width float64) {
 		}
 	}
 	pdf.SetDashPattern(nil, 0)
-	d.y = y0 + h + 4
+	d.y = y0 + dr.Height*k + 4
 }

@@ -136,9 +136,9 @@ func generate(lang i18n.Lang, n int) *report.Data {
 		ScaleMin: 1, ScaleMax: 5, ScaleLevels: bpo.DefaultScale(), Aggregation: "mean",
 		AwardThreshold: 60, CloseCallMargin: 3, Justification: bpo.JustifyAll, OpenedAt: &opened, ClosedAt: &closed}
 	d := &report.Data{Lang: lang, GeneratedAt: time.Date(2026, 11, 23, 10, 52, 0, 0, time.UTC),
-		PreparedBy: report.Person{Name: "Marc Lefèvre", Role: bpo.RoleManager}, Evaluation: e, DecidedBy: "Marc Lefèvre"}
+		PreparedBy: report.Person{Name: "Marc Lefèvre", Role: bpo.RoleManager}, Evaluation: e}
 	m := &scoring.Model{Scale: &scoring.Scale{Min: 1, Max: 5},
-		Options: scoring.Options{Aggregation: scoring.Mean, AwardThreshold: ptr(60), CloseCallMargin: ptr(3)}}
+		Options: scoring.Options{Aggregation: scoring.Mean, AwardThreshold: ptr(60), CloseCallMargin: ptr(3), CostCriterion: "price"}}
 
 	var id int64
 	var rated []*bpo.Criterion
@@ -228,9 +228,23 @@ func generate(lang i18n.Lang, n int) *report.Data {
 			leader = p
 		}
 	}
-	e.Decision = &bpo.Decision{VendorID: &leader.VendorID, DecidedBy: 1, DecidedAt: closed.Add(48 * time.Hour),
-		Rationale: "Le comité retient le prestataire le mieux classé : il est le seul à combiner une qualité de service « solide » " +
-			"et un prix sous le plafond de 3 400 € par ETP. Les réserves sur la réversibilité seront levées dans le contrat."}
+	rationale := "Le comité retient le prestataire le mieux classé : il est le seul à combiner une qualité de service « solide » " +
+		"et un prix sous le plafond de 3 400 € par ETP. Les réserves sur la réversibilité seront levées dans le contrat."
+	e.Decision = &bpo.Decision{VendorID: &leader.VendorID, DecidedBy: 1, DecidedAt: closed.Add(48 * time.Hour), Rationale: rationale}
+	rec := &bpo.Recommendation{Decision: string(res.Recommendation.Decision), Vendor: res.Recommendation.Vendor}
+	superseded := closed.Add(48 * time.Hour)
+	d.Decision = &bpo.DecisionState{
+		Current: &bpo.DecisionRecord{Outcome: bpo.OutcomeAward, VendorID: &leader.VendorID, VendorKey: leader.Key,
+			Rationale: rationale, Recommendation: rec, Departs: bpo.Departs(*rec, bpo.OutcomeAward, leader.Key, false),
+			DepartureReason: "Le comité a jugé l’écart suffisant au vu des références.",
+			RecordedByName:  "Marc Lefèvre", RecordedAt: superseded, ModelSHA256: strings.Repeat("ab12", 16)},
+		History: []*bpo.DecisionRecord{{Outcome: bpo.OutcomeInHouse, Rationale: "Budget gelé.", Recommendation: rec,
+			Departs: true, DepartureReason: "Budget gelé.", RecordedByName: "Marc Lefèvre", RecordedAt: closed.Add(24 * time.Hour),
+			SupersededAt: &superseded, ChangeReason: "Le budget a été rétabli par le conseil."}},
+	}
+	if !d.Decision.Current.Departs {
+		d.Decision.Current.DepartureReason = ""
+	}
 	return d
 }
 

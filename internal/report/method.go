@@ -46,6 +46,8 @@ func (r *report) methodology() {
 		r.t("report.method.rule.missing"),
 		r.t("report.method.rule.disputed"),
 		r.t("report.method.rule.sensitivity"),
+		r.t("report.method.rule.reversal"),
+		r.t("report.method.rule.robustness"),
 	})
 
 	d.subsection(r.t("report.method.weights"))

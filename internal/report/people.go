@@ -113,8 +113,8 @@ func (r *report) signOff() {
 	type block struct{ title, name, role, date string }
 	blocks := []block{{r.t("report.signoff.prepared"), r.data.PreparedBy.Name,
 		r.roleName(r.data.PreparedBy.Role), r.day(r.data.GeneratedAt)}}
-	if dec := r.data.Evaluation.Decision; dec != nil {
-		blocks = append(blocks, block{r.t("report.signoff.decided"), r.data.DecidedBy, "", r.day(dec.DecidedAt)})
+	if c := r.current(); c != nil {
+		blocks = append(blocks, block{r.t("report.signoff.decided"), c.RecordedByName, "", r.day(c.RecordedAt)})
 	}
 	for len(blocks) < 6 {
 		blocks = append(blocks, block{title: r.t("report.signoff.member")})

@@ -41,8 +41,9 @@ type Data struct {
 	// WeightChanges are the weight changes made while scoring was open,
 	// oldest first.
 	WeightChanges []WeightChange
-	// DecidedBy names who recorded the decision, when there is one.
-	DecidedBy string
+	// Decision is the evaluation's decision record; nil or without a
+	// current decision before any.
+	Decision *bpo.DecisionState
 
 	Model  *scoring.Model
 	Result *scoring.Result
@@ -73,6 +74,7 @@ func Write(w io.Writer, data *Data) error {
 	r.cover()
 	r.summary()
 	r.charts()
+	r.valueForMoney()
 	r.methodology()
 	for i := range data.Result.Vendors {
 		r.vendor(&data.Result.Vendors[i])

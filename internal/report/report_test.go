@@ -176,7 +176,7 @@ func TestEmptyEvaluation(t *testing.T) {
 	d := largeData(i18n.EN)
 	d.Participants, d.Ratings, d.Scorecards, d.Measurements, d.WeightChanges = nil, nil, nil, nil, nil
 	d.Model.Vendors = nil
-	d.Evaluation.Decision = nil
+	d.Evaluation.Decision, d.Decision = nil, nil
 	res, err := evaluate(d)
 	if err != nil {
 		t.Fatal(err)

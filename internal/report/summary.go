@@ -60,29 +60,6 @@ func (r *report) cover() {
 	d.box(r.t("decision.title"), r.decisionSentences(false))
 }
 
-// decisionSentences says what was decided and what the engine recommends,
-// with the rationale of a recorded decision when full is set.
-func (r *report) decisionSentences(full bool) []string {
-	var out []string
-	if dec := r.data.Evaluation.Decision; dec != nil {
-		when := r.day(dec.DecidedAt)
-		if dec.InHouse {
-			out = append(out, r.t("report.decision.in_house", when, r.data.DecidedBy))
-		} else if p := r.vendors[*dec.VendorID]; p != nil {
-			out = append(out, r.t("report.decision.vendor", p.Name, when, r.data.DecidedBy))
-		}
-		if full && dec.Rationale != "" {
-			out = append(out, r.t("report.decision.rationale", dec.Rationale))
-		}
-	} else {
-		out = append(out, r.t("report.decision.none"))
-	}
-	if reasons := r.data.Result.Recommendation.Reasons; len(reasons) > 0 {
-		out = append(out, r.t("report.recommendation", explain.Reason(r.lang, reasons[0])))
-	}
-	return out
-}
-
 // summary is the executive summary: the decision, the reasons, the ranking,
 // the margin and how robust the ranking is.
 func (r *report) summary() {
@@ -90,11 +67,8 @@ func (r *report) summary() {
 	res := r.data.Result
 	rec := res.Recommendation
 	d.section(r.t("report.summary"))
-	headline := explain.Decision(r.lang, rec.Decision)
-	if rec.Vendor != "" {
-		headline += " — " + r.vendorName(rec.Vendor)
-	}
-	d.box(headline, r.decisionSentences(true))
+	d.box(r.decisionHeadline(), r.decisionSentences(true))
+	r.decisionRecord()
 
 	d.subsection(r.t("report.reasons"))
 	reasons := make([]string, len(rec.Reasons))
@@ -106,15 +80,16 @@ func (r *report) summary() {
 	d.subsection(r.t("report.ranking"))
 	cols := []column{
 		{title: r.t("scoring.text.rank"), width: 10, right: true},
-		{title: r.t("scoring.text.vendor"), width: 60},
+		{title: r.t("scoring.text.vendor"), width: 50},
 		{title: r.t("scoring.text.score"), width: 16, right: true},
 		{title: r.t("scoring.text.eligible"), width: 16},
-		{title: r.t("scoring.text.completeness"), width: 18, right: true},
+		{title: r.t("scoring.text.completeness"), width: 26, right: true},
+		{title: r.t("coverage.title"), width: 26, right: true},
 	}
 	rows := make([]row, len(res.Vendors))
 	for i, v := range res.Vendors {
 		rows[i] = row{cells: []string{explain.Rank(r.lang, v.Rank), r.vendorName(v.Key), r.score(v.Score), r.yesNo(v.Eligible),
-			r.completeness(v.Completeness)}, strong: v.Key == rec.Vendor}
+			r.completeness(v.Completeness), r.coverage(v.Key)}, strong: v.Key == rec.Vendor}
 		if !v.Eligible {
 			rows[i].colors = map[int]string{3: colorAlert}
 		}
@@ -135,6 +110,7 @@ func (r *report) summary() {
 
 	d.subsection(r.t("report.sensitivity"))
 	r.sensitivity()
+	r.analysesSummary()
 	r.rejected()
 }
 
@@ -192,18 +168,18 @@ func (r *report) charts() {
 	d.section(r.t("report.charts"))
 	// The charts stay readable up to a dozen vendors: beyond, they show
 	// the best-ranked ones.
-	var keys []string
-	for _, v := range r.data.Result.Vendors[:min(len(r.data.Result.Vendors), chartVendors)] {
-		keys = append(keys, v.Key)
-	}
+	keys := r.chartKeys()
 	if len(keys) < len(r.data.Result.Vendors) {
 		d.body(r.t("report.chart.top", len(keys)))
 	}
 	radar, bars := chart.FromResult(r.data.Model, r.data.Result, keys)
 	format := func(v float64) string { return i18n.Number(r.lang, v, 1) }
 	radar.Title, radar.Desc, radar.Format = r.t("report.chart.radar"), r.t("report.chart.radar_desc"), format
+	if len(radar.Axes) < chart.RadarAxes {
+		radar.Desc = r.t("report.chart.grouped_desc")
+	}
 	bars.Title, bars.Desc, bars.Format = r.t("report.chart.bars"), r.t("report.chart.bars_desc"), format
-	d.drawing(chart.Radar(radar), 128)
+	d.drawing(chart.Categories(radar), 128)
 	d.drawing(chart.StackedBars(bars), 160)
 }
 

@@ -31,6 +31,7 @@ func (r *report) vendor(v *scoring.VendorResult) {
 		{r.t("scoring.text.score"), r.score(v.Score)},
 		{r.t("scoring.text.eligible"), r.yesNo(v.Eligible)},
 		{r.t("scoring.text.completeness"), r.completeness(v.Completeness)},
+		{r.t("coverage.title"), r.coverage(v.Key)},
 	}
 	if p := r.participant(v.Key); p != nil && p.Country != "" {
 		facts = append(facts, [2]string{r.t("report.country"), i18n.CountryName(r.lang, p.Country)})

@@ -81,3 +81,19 @@ func BenchmarkEvaluateVendors(b *testing.B) {
 		})
 	}
 }
+
+// TestRobustnessAllocatesNothingPerSample: the sampling loop reuses its
+// buffers, so an evaluation allocates as much with 2,000 samples as with 20.
+func TestRobustnessAllocatesNothingPerSample(t *testing.T) {
+	allocs := func(samples int) float64 {
+		m := benchModel(t, 20, samples)
+		return testing.AllocsPerRun(5, func() {
+			if _, err := scoring.Evaluate(m); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	if few, many := allocs(20), allocs(2000); many != few {
+		t.Errorf("%v allocations with 2,000 samples, %v with 20", many, few)
+	}
+}

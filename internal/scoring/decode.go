@@ -54,6 +54,8 @@ type decoder struct {
 	ps   problems
 	// broken is set on a syntax error: nothing after it can be read.
 	broken bool
+	// lastString: the last value str read was a string.
+	lastString bool
 }
 
 // next reads a token; path is the value being read, for the message.
@@ -228,9 +230,11 @@ func (d *decoder) optNumber(path string, nullable bool) *float64 {
 	return &v
 }
 
-// str reads a string, or null (as "") when nullable.
+// str reads a string, or null (as "") when nullable; lastString tells an
+// empty string from null and from a value of another type.
 func (d *decoder) str(path string, nullable bool) string {
 	t, ok := d.next(path)
+	_, d.lastString = t.(string)
 	if !ok || (t == nil && nullable) {
 		return ""
 	}
@@ -404,7 +408,9 @@ func (d *decoder) options(path string) Options {
 		case "close_call_margin":
 			o.CloseCallMargin = d.optNumber(path, true)
 		case "cost_criterion":
-			o.CostCriterion = d.str(path, true)
+			if o.CostCriterion = d.str(path, true); o.CostCriterion == "" && d.lastString {
+				d.ps.add(path, "must name a criterion; leave it out, or null, for none")
+			}
 		case "robustness":
 			o.Robustness = d.robustness(path)
 		default:

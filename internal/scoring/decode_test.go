@@ -76,6 +76,10 @@ func TestDecodeRefuses(t *testing.T) {
 				"options.robustness.seed: unknown field",
 			},
 		},
+		"EmptyCostCriterion": {
+			input: `{"criteria": [{"key": "q", "weight": 1}], "options": {"cost_criterion": ""}}`,
+			want:  []string{"options.cost_criterion: must name a criterion; leave it out, or null, for none"},
+		},
 		"HugeSamples": {
 			input: `{"criteria": [{"key": "q", "weight": 1}], "options": {"robustness": {"samples": 1e300}}}`,
 			want:  []string{"options.robustness.samples: 1e+300 is outside 0–100000"},

@@ -17,6 +17,7 @@ import (
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/config"
+	"github.com/bpoeval/bpoeval/internal/demo"
 	"github.com/bpoeval/bpoeval/internal/password"
 	"github.com/bpoeval/bpoeval/internal/postgres"
 	"github.com/bpoeval/bpoeval/internal/postgres/pgtest"
@@ -46,6 +47,7 @@ type app struct {
 	criteria     *postgres.CriterionService
 	participants *postgres.ParticipantService
 	scorecards   *postgres.ScorecardService
+	decisions    *postgres.DecisionService
 }
 
 // adminCtx is a context signed in as the app's administrator, for setting
@@ -82,7 +84,8 @@ func newAppOn(t *testing.T, databaseURL string, configure func(*config.Config)) 
 	logs := &syncBuffer{}
 	a := &app{t: t, db: db, users: postgres.NewUserService(db), vendors: postgres.NewVendorService(db), log: logs,
 		evaluations: postgres.NewEvaluationService(db), criteria: postgres.NewCriterionService(db),
-		participants: postgres.NewParticipantService(db), scorecards: postgres.NewScorecardService(db)}
+		participants: postgres.NewParticipantService(db), scorecards: postgres.NewScorecardService(db),
+		decisions: postgres.NewDecisionService(db)}
 	a.admin = a.user("admin@app.test", bpo.RoleAdmin)
 	dumpLogOnFailure(a)
 	a.srv = httptest.NewServer(newHandler(db, cfg, logs))
@@ -102,14 +105,23 @@ func newHandler(db *postgres.DB, cfg config.Config, log io.Writer) http.Handler 
 		Criteria:     postgres.NewCriterionService(db),
 		Participants: postgres.NewParticipantService(db),
 		Scorecards:   postgres.NewScorecardService(db),
+		Decisions:    postgres.NewDecisionService(db),
 		Audit:        postgres.NewAuditService(db),
 		Tokens:       postgres.NewTokenService(db),
 		Outbox:       postgres.NewOutboxService(db),
 		Identities:   postgres.NewIdentityService(db),
+		SignIns:      postgres.NewSignInService(db),
+		Accounts:     postgres.NewAccountService(db),
 		Sessions:     postgres.NewSessionStore(db, server.SessionIdleTimeout, server.SessionCodec),
 		Ping:         db.Ping,
 		Unavailable:  postgres.Unavailable,
 	}).Handler()
+}
+
+// demoServices are the app's services as the demo data set is loaded through them.
+func (a *app) demoServices() demo.Services {
+	return demo.Services{Users: a.users, Vendors: a.vendors, Evaluations: a.evaluations,
+		Criteria: a.criteria, Participants: a.participants, Scorecards: a.scorecards, Decisions: a.decisions}
 }
 
 // syncBuffer collects the server's log lines from many goroutines.

@@ -56,6 +56,15 @@ var auditFields = []auditField{
 	{entity: bpo.EntityRating, field: "criterion_id", hidden: true},
 	{entity: bpo.EntityMeasurement, field: "criterion", hidden: true},
 	{field: "rationale"},
+	{field: "outcome", text: code("decision.outcome.")},
+	{entity: bpo.EntityDecision, field: "vendor_key", hidden: true},
+	{field: "recommendation", text: code("scoring.decision.")},
+	{field: "recommended_vendor"},
+	{field: "departs_from_recommendation"}, {field: "departure_reason"},
+	{field: "change_reason"}, {field: "model_sha256"},
+	{field: "conflict"}, {field: "note"}, {field: "late_vendor"},
+	{field: "withdrawn_ratings"}, {field: "scorecard_submitted"},
+	{field: "pending_scorecards"},
 	{field: "key"},
 	{entity: bpo.EntityParticipant, field: "key", hidden: true},
 	{entity: bpo.EntityParticipant, field: "name", hidden: true},
@@ -80,6 +89,15 @@ var auditFields = []auditField{
 	}},
 	{field: "aggregation", text: code("aggregation.")},
 	{field: "award_threshold"}, {field: "close_call_margin"},
+	{field: "cost_criterion_id", text: func(n *historyNames, lang i18n.Lang, v any, _ map[string]any) string {
+		if v == nil {
+			return i18n.T(lang, "evaluation.cost_criterion_none")
+		}
+		return n.criterionName(lang, int64(num(v)), nil)
+	}},
+	{field: "robustness_spread", text: func(_ *historyNames, lang i18n.Lang, v any, _ map[string]any) string {
+		return i18n.Percent(lang, num(v), 0)
+	}},
 	{field: "conflicts", text: (*historyNames).conflictsText},
 	{field: "draft_scorecards"},
 	{entity: bpo.EntityAssignment, field: "email", hidden: true},
@@ -87,6 +105,7 @@ var auditFields = []auditField{
 	{field: "name"}, {field: "country"}, {field: "website"}, {field: "contact_name"}, {field: "contact_email"},
 	{field: "contact_phone"}, {field: "languages"}, {field: "headcount"}, {field: "notes"}, {field: "archived"},
 	{field: "email"}, {field: "role"}, {field: "prefix"}, {field: "revoked_at"},
+	{field: "expires_at"}, {field: "disabled_at"}, {field: "sessions_kept"}, {field: "tokens_revoked"},
 }
 
 // auditIndex finds a row of auditFields by entity and field.

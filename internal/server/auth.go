@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -15,14 +17,6 @@ import (
 	"github.com/bpoeval/bpoeval/internal/i18n"
 	"github.com/bpoeval/bpoeval/internal/password"
 	"github.com/bpoeval/bpoeval/web/pages"
-)
-
-// Sign-in throttling: failures counted over a window, per account and per
-// client address (an office behind one NAT address gets more room).
-const (
-	loginWindow         = 15 * time.Minute
-	maxFailuresPerEmail = 5
-	maxFailuresPerAddr  = 30
 )
 
 const sessionLang = "lang"
@@ -137,37 +131,29 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	typed := strings.TrimSpace(form.Get("email"))
 	view := pages.LoginView{Email: typed, Next: form.Get("next"), SSO: s.ssoName()}
-	email := signInKey(typed)
+	email, addr := signInKey(typed), s.clientAddr(r)
 	ctx := r.Context()
 
-	byEmail, byAddr, err := s.users.LoginFailures(ctx, email, clientAddr(r), s.now().Add(-loginWindow))
+	// The attempt is counted before the password is checked, so that
+	// parallel guesses cannot all pass a check made before any was counted.
+	attempt, err := s.signIns.ReserveSignIn(ctx, email, addr)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	if byEmail >= maxFailuresPerEmail || byAddr >= maxFailuresPerAddr {
-		w.Header().Set("Retry-After", "900")
-		view.Error = i18n.T(s.lang(r), "login.throttled", int(loginWindow.Minutes()))
+	if attempt.Throttled() {
+		s.logSignIn(r, "sign-in throttled", email, addr)
+		w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(attempt.RetryAfter)))
+		view.Error = i18n.T(s.lang(r), "login.throttled", (retrySeconds(attempt.RetryAfter)+59)/60)
 		s.renderStatus(w, r, http.StatusTooManyRequests, pages.Login(view))
 		return
 	}
-
 	u, err := s.authenticate(ctx, email, form.Get("password"))
 	if err != nil {
-		if bpo.ErrorCode(err) != bpo.EUNAUTHORIZED {
-			s.Error(w, r, err)
-			return
-		}
-		if err := s.users.RecordLoginFailure(ctx, email, clientAddr(r)); err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		view.Error = i18n.T(s.lang(r), "login.failed")
-		s.renderStatus(w, r, http.StatusUnauthorized, pages.Login(view))
+		s.refuseSignIn(w, r, err, view, email, addr)
 		return
 	}
-
-	if err := s.users.ClearLoginFailures(ctx, u.Email); err != nil {
+	if err := s.signIns.ReleaseSignIn(ctx, email, addr); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -178,6 +164,40 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	s.sessions.Put(ctx, bpo.SessionUserIDKey, u.ID)
 	http.Redirect(w, r, safeNext(view.Next), http.StatusSeeOther)
+}
+
+// refuseSignIn answers an attempt whose password could not be checked or
+// was wrong. One the server was too busy to check is taken back: a busy
+// server must not lock anyone out.
+func (s *Server) refuseSignIn(w http.ResponseWriter, r *http.Request, err error, view pages.LoginView, email, addr string) {
+	if errors.Is(err, password.ErrBusy) {
+		if err := s.signIns.ReleaseSignIn(r.Context(), email, addr); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		s.Error(w, r, errBusy)
+		return
+	}
+	if bpo.ErrorCode(err) != bpo.EUNAUTHORIZED {
+		s.Error(w, r, err)
+		return
+	}
+	s.logSignIn(r, "sign-in failed", email, addr)
+	view.Error = i18n.T(s.lang(r), "login.failed")
+	s.renderStatus(w, r, http.StatusUnauthorized, pages.Login(view))
+}
+
+// logSignIn writes a refused sign-in to the log, for intrusion detection:
+// the account typed (escaped and cut: it is the client's text) and the
+// client's address.
+func (s *Server) logSignIn(r *http.Request, msg, email, addr string) {
+	s.log.LogAttrs(r.Context(), slog.LevelWarn, msg, slog.String("id", requestIDFrom(r.Context())),
+		slog.String("email", logSafe(email)), slog.String("addr", addr))
+}
+
+// retrySeconds is a Retry-After value: whole seconds, at least one.
+func retrySeconds(d time.Duration) int {
+	return max(1, int((d+time.Second-1)/time.Second))
 }
 
 // maxEmailLength is the longest e-mail address there can be (RFC 5321).
@@ -195,29 +215,30 @@ func signInKey(email string) string {
 	return email
 }
 
-var (
-	dummyHashOnce sync.Once
-	dummyHash     string
-)
+// dummyHash is checked for unknown addresses; made once, at first use.
+var dummyHash = sync.OnceValue(func() string { return password.Hash(password.Generate(), password.Default) })
 
 // authenticate returns the user whose e-mail and password match, or
-// EUNAUTHORIZED with one message for both kinds of mistake. An unknown
-// address costs as much time as a wrong password, so timing tells nothing.
+// EUNAUTHORIZED with one message for every kind of mistake, a disabled
+// account included; password.ErrBusy when no hashing slot came free. An
+// unknown address costs as much time as a wrong password, so timing tells
+// nothing.
 func (s *Server) authenticate(ctx context.Context, email, pw string) (*bpo.User, error) {
 	u, err := s.users.FindUserByEmail(ctx, email)
 	if bpo.ErrorCode(err) == bpo.ENOTFOUND {
-		dummyHashOnce.Do(func() { dummyHash = password.Hash(password.Generate(), password.Default) })
-		_, _ = password.Check(pw, dummyHash)
+		if _, err := s.passwords.Check(ctx, pw, dummyHash()); err != nil {
+			return nil, err
+		}
 		return nil, bpo.Errorf(bpo.EUNAUTHORIZED, "login.failed")
 	}
 	if err != nil {
 		return nil, err
 	}
-	ok, err := password.Check(pw, u.PasswordHash)
+	ok, err := s.passwords.Check(ctx, pw, u.PasswordHash)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
+	if !ok || u.DisabledAt != nil {
 		return nil, bpo.Errorf(bpo.EUNAUTHORIZED, "login.failed")
 	}
 	return u, nil

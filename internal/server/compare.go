@@ -29,7 +29,7 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang, q := s.lang(r), r.URL.Query()
-	d, err := s.loadEvaluation(r.Context(), id, evalmodel.Parts)
+	d, err := s.loadEvaluation(r.Context(), id, evalmodel.Parts|bpo.WithAssignments|bpo.WithProgress|bpo.WithDecision)
 	var in *weightsInput
 	if err == nil {
 		in, err = decodeWhatIf(lang, q, d.Tree())
@@ -39,6 +39,10 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := compareView(lang, d, q["vendor"], in)
+	view.Decision = decisionPanel(lang, d, d.Decision, true)
+	if view.Results != nil {
+		addCoverage(lang, view.Results.Columns, d)
+	}
 	status := http.StatusOK
 	if len(in.problems) > 0 {
 		status = http.StatusUnprocessableEntity
@@ -260,14 +264,20 @@ func compareResults(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, r
 	radar, bars := chart.FromResult(m, res, keys)
 	format := func(v float64) string { return i18n.Number(lang, v, 1) }
 	radar.Title, radar.Desc, radar.Format = i18n.T(lang, "compare.radar_title"), i18n.T(lang, "compare.radar_desc"), format
+	if len(radar.Axes) < chart.RadarAxes {
+		radar.Desc = i18n.T(lang, "compare.grouped_desc")
+	}
 	bars.Title, bars.Desc, bars.Format = i18n.T(lang, "compare.bars_title"), i18n.T(lang, "compare.bars_desc"), format
-	out.Radar, out.Bars = chart.Radar(radar), chart.StackedBars(bars)
+	out.Radar, out.Bars = chart.Categories(radar), chart.StackedBars(bars)
+	out.Analytics = compareAnalytics(lang, d, m, res, keys)
 	return out
 }
 
 func compareColumn(lang i18n.Lang, vr *scoring.VendorResult, res *scoring.Result) pages.CompareColumn {
+	rec := res.Recommendation
 	c := pages.CompareColumn{Key: vr.Key, Name: vr.Name, Rank: vr.Rank, Score: i18n.Number(lang, vr.Score, 1),
-		Eligible: vr.Eligible, Leader: vr.Key == res.Recommendation.Vendor}
+		Eligible: vr.Eligible, Leader: vr.Key == rec.Vendor && rec.Decision != scoring.NoAward,
+		LeaderLabel: leaderLabel(lang, rec.Decision), Recommended: rec.Decision == scoring.Award}
 	for _, k := range vr.KnockOuts {
 		c.KnockOuts = append(c.KnockOuts, explain.KnockOut(lang, k))
 	}

@@ -52,14 +52,8 @@ func (s *Server) showConflictsPage(w http.ResponseWriter, r *http.Request) {
 // (with an optional note each), or none=1 for no conflict at all. Exactly
 // one of the two is required, so a declaration is never made by accident.
 func (s *Server) declareConflicts(w http.ResponseWriter, r *http.Request) {
-	form, err := parseForm(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	d, mine, err := s.loadDeclaration(r)
-	if err != nil {
-		s.Error(w, r, err)
+	form, d, mine, ok := s.declarationPost(w, r)
+	if !ok {
 		return
 	}
 	conflicts, none, problems, err := decodeConflicts(form, d)
@@ -98,10 +92,11 @@ func conflictsView(lang i18n.Lang, d *bpo.EvaluationDetail, mine *bpo.Assignment
 		c := pages.ConflictChoice{VendorID: p.VendorID, Name: p.Name, Country: i18n.CountryName(lang, p.Country)}
 		for _, x := range mine.Conflicts {
 			if x.VendorID == p.VendorID {
-				c.Checked, c.Note = true, x.Note
+				c.Checked, c.Note, c.Withdrawn = true, x.Note, x.Withdrawn
 			}
 		}
-		c.Scorable = v.DeclaredAt != "" && !c.Checked && p.Stage != bpo.StageRejected
+		c.Undeclared = v.DeclaredAt != "" && !mine.DeclaredFor(p.VendorID)
+		c.Scorable = v.DeclaredAt != "" && !c.Checked && !c.Undeclared && p.Stage != bpo.StageRejected
 		v.Vendors = append(v.Vendors, c)
 	}
 	return v

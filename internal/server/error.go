@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/password"
 	"github.com/bpoeval/bpoeval/web/components"
 	"github.com/bpoeval/bpoeval/web/pages"
 )
@@ -20,7 +22,15 @@ import (
 var (
 	errTooLarge   = &bpo.Error{Code: "too_large", Message: bpo.Message{Key: "error.too_large"}}
 	errBadRequest = &bpo.Error{Code: "bad_request", Message: bpo.Message{Key: "error.bad_request"}}
+	// errBusy: too many password hashes in progress (password.ErrBusy).
+	errBusy = &bpo.Error{Code: "unavailable", Message: bpo.Message{Key: "error.busy"}}
+	// errClientAbort: the client went away or stalled mid-request.
+	errClientAbort = &bpo.Error{Code: "client_abort", Message: bpo.Message{Key: "error.bad_request"}}
 )
+
+// statusClientClosed is the status logged for a request its client
+// abandoned (nginx's 499): a client's doing, not a fault of ours.
+const statusClientClosed = 499
 
 // statusOf maps an error code to its HTTP status.
 func statusOf(code string) int {
@@ -41,6 +51,8 @@ func statusOf(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case "bad_request":
 		return http.StatusBadRequest
+	case "client_abort":
+		return statusClientClosed
 	case "unavailable":
 		return http.StatusServiceUnavailable
 	}
@@ -54,6 +66,15 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		err = errTooLarge
+	}
+	if errors.Is(err, password.ErrBusy) {
+		err = errBusy
+	}
+	if clientGone(r, err) {
+		// Nobody reads the answer: say so in the log line, as a 4xx.
+		logAttrs(r.Context(), slog.String("client_abort", err.Error()))
+		w.WriteHeader(statusClientClosed)
+		return
 	}
 	if bpo.ErrorCode(err) == bpo.EINTERNAL && (s.unavailable(err) || s.databaseDown(r)) {
 		err = &bpo.Error{Code: "unavailable", Message: bpo.Message{Key: "error.unavailable"}}
@@ -82,6 +103,16 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 		Message: components.Msg(ctx, msg),
 	}
 	s.renderStatus(w, r.WithContext(ctx), status, pages.Error(view))
+}
+
+// clientGone reports whether err comes from the client leaving: its
+// request cancelled (the connection closed) or its body cut short or
+// stalled past the read timeout.
+func clientGone(r *http.Request, err error) bool {
+	if bpo.ErrorCode(err) == "client_abort" {
+		return true
+	}
+	return r.Context().Err() != nil && errors.Is(err, context.Canceled)
 }
 
 // isAPI reports whether r is a JSON API request, answered in JSON even when it fails.

@@ -55,6 +55,7 @@ func evaluationFormText(in bpo.EvaluationInput) url.Values {
 	if in.DueDate != nil {
 		v.Set("due_date", in.DueDate.Format(time.DateOnly))
 	}
+	setAnalysisText(v, in.Analysis)
 	for _, l := range in.ScaleLevels {
 		n := strconv.Itoa(l.Value)
 		v.Set("level_en_"+n, l.LabelEN)
@@ -83,6 +84,7 @@ func (s *Server) evaluationFormView(r *http.Request, in bpo.EvaluationInput, for
 		CloseCallMargin: field("close_call_margin", "evaluation.close_call_margin"),
 		Justification:   field("justification", "evaluation.justification"),
 	}
+	f.CostCriterion, f.RobustnessSpread = analysisFields(lang, form, errs)
 	f.Title.Required, f.Title.Max = true, 200
 	f.Scope.Help = i18n.T(lang, "evaluation.scope_help")
 	f.Services.Options, f.Services.Values = serviceOptions(lang), nonEmpty(in.Services)
@@ -131,11 +133,12 @@ func (s *Server) updateEvaluation(w http.ResponseWriter, r *http.Request) {
 		// them (its fieldsets are disabled), so keep the stored ones.
 		stored := evaluationFormText(evaluationInputOf(e))
 		for k, v := range stored {
-			if k != "title" && k != "scope" && k != "services" && k != "due_date" && k != "justification" {
+			if k != "title" && k != "scope" && k != "services" && k != "due_date" && k != "justification" && !analysisField(k) {
 				form[k] = v
 			}
 		}
 	}
+	keepAnalysis(form, e)
 	in, problems := decodeEvaluationForm(form)
 	if err = problems.Err(); err == nil {
 		_, err = s.evaluations.UpdateEvaluation(r.Context(), id, version, in)
@@ -160,6 +163,10 @@ func (s *Server) updateEvaluation(w http.ResponseWriter, r *http.Request) {
 func (s *Server) editEvaluationView(r *http.Request, e *bpo.Evaluation, in bpo.EvaluationInput, form url.Values, problems bpo.Problems) pages.EvaluationFormView {
 	view := s.evaluationFormView(r, in, form, problems)
 	view.ID, view.Version, view.Frozen = e.ID, e.Version, e.Status != bpo.StatusDraft
+	if err := s.costChoices(r, &view); err != nil {
+		// Without the choices the stored one is kept (see keepAnalysis).
+		s.log.Error("cost criterion choices", "id", requestIDFrom(r.Context()), "error", err)
+	}
 	lang := s.lang(r)
 	errs := s.fieldErrors(r, problems.Err())
 	view.LevelsError = errs["scale_levels"]
@@ -185,6 +192,6 @@ func evaluationInputOf(e *bpo.Evaluation) bpo.EvaluationInput {
 		Title: e.Title, Scope: e.Scope, Services: e.Services, DueDate: e.DueDate,
 		ScaleMin: e.ScaleMin, ScaleMax: e.ScaleMax, Aggregation: e.Aggregation,
 		AwardThreshold: e.AwardThreshold, CloseCallMargin: e.CloseCallMargin, Justification: e.Justification,
-		ScaleLevels: e.ScaleLevels,
+		ScaleLevels: e.ScaleLevels, Analysis: &bpo.AnalysisOptions{CostCriterionID: e.Analysis.CostCriterionID, RobustnessSpread: e.Analysis.RobustnessSpread},
 	}
 }

@@ -17,7 +17,9 @@ func (s *Server) showEvaluationList(w http.ResponseWriter, r *http.Request) {
 	lang := s.lang(r)
 	view := pages.EvaluationListView{CanSetUp: bpo.CanSetUp(bpo.UserFromContext(r.Context()))}
 	for _, e := range list {
-		view.Rows = append(view.Rows, evaluationRow(lang, e))
+		row := evaluationRow(lang, e)
+		row.Own = !view.CanSetUp
+		view.Rows = append(view.Rows, row)
 	}
 	s.render(w, r, pages.EvaluationList(view))
 }

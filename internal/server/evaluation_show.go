@@ -11,6 +11,7 @@ import (
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/evalmodel"
 	"github.com/bpoeval/bpoeval/internal/i18n"
+	"github.com/bpoeval/bpoeval/internal/scoring"
 	"github.com/bpoeval/bpoeval/web/components"
 	"github.com/bpoeval/bpoeval/web/pages"
 )
@@ -19,31 +20,30 @@ import (
 // only their own scorecards; managers get the set-up and the progress.
 func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (*pages.EvaluationView, error) {
 	u := bpo.UserFromContext(ctx)
-	parts := bpo.WithAssignments
+	parts := bpo.WithAssignments | bpo.WithProgress
 	if bpo.IsManager(u) {
-		parts |= evalmodel.Parts
+		parts |= evalmodel.Parts | bpo.WithDecision
 	}
 	d, err := s.loadEvaluation(ctx, id, parts)
 	if err != nil {
 		return nil, err
 	}
-	progress, err := s.scorecards.FindProgress(ctx, id)
-	if err != nil {
-		return nil, err
-	}
+	progress := d.Progress
 	e := d.Evaluation
 	v := &pages.EvaluationView{
 		ID: e.ID, Title: e.Title, Scope: e.Scope, Status: string(e.Status),
 		Due: dueText(lang, e.DueDate), Version: e.Version, IsManager: bpo.IsManager(u),
 		Services: mapNames(lang, e.Services, serviceName),
 	}
-	v.Details = evaluationDetails(lang, e)
-	v.Decision = decisionView(lang, d, s.userName(ctx))
+	v.Details = append(evaluationDetails(lang, e), analysisDetails(lang, d)...)
 	rated := countRated(d.Criteria)
 	if !v.IsManager {
+		v.Decision = decisionPanel(lang, d, decisionSummary(d, s.userName(ctx)), false)
 		v.MyScorecards = myScorecards(d.Assignment(u.ID), d.Participants, progress, rated)
 		return v, nil
 	}
+	st := d.Decision
+	v.Decision = decisionPanel(lang, d, st, true)
 	v.Criteria = criterionRows(lang, d.Tree())
 	v.Participants = participantRows(lang, d.Participants)
 	v.Evaluators = evaluatorRows(lang, d.Assignments, d.Participants)
@@ -52,28 +52,44 @@ func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (
 		return nil, err
 	}
 	v.Measured, v.Figures = figureTable(lang, d.Criteria, d.Participants, d.Measurements)
-	addRecommendation(lang, v, d)
+	res := addRecommendation(lang, v, d)
+	addMatrixCoverage(lang, &v.Matrix, d, res)
+	if e.Status == bpo.StatusClosed {
+		v.DecisionForm = decisionForm(lang, d, res, st, nil, nil)
+	}
 	return v, nil
 }
 
 // addRecommendation shows the engine's current recommendation from the
-// submitted scorecards, and the vendors a decision can select.
-func addRecommendation(lang i18n.Lang, v *pages.EvaluationView, d *bpo.EvaluationDetail) {
-	for _, p := range d.Participants {
-		if p.Stage != bpo.StageRejected {
-			v.DecisionChoices = append(v.DecisionChoices, components.Option{Value: strconv.FormatInt(p.VendorID, 10), Label: p.Name})
-		}
-	}
+// submitted scorecards, and returns the result it comes from (nil when
+// there is none yet, or the engine refuses the set-up).
+func addRecommendation(lang i18n.Lang, v *pages.EvaluationView, d *bpo.EvaluationDetail) *scoring.Result {
 	if len(d.Ratings) == 0 {
-		return
+		return nil
 	}
 	_, res, err := evalmodel.Score(d, lang, nil)
 	if err != nil {
 		// A set-up the engine refuses is shown as such, not as a failure of the page.
 		v.Recommendation = &pages.RecommendationView{Decision: "invalid", Title: tr(lang, bpo.ErrorMessage(err))}
-		return
+		return nil
 	}
 	v.Recommendation = recommendationView(lang, res.Recommendation)
+	return res
+}
+
+// decisionSummary is the current decision as an evaluator may see it:
+// what was decided and why, without the record managers read.
+func decisionSummary(d *bpo.EvaluationDetail, userName func(int64) string) *bpo.DecisionState {
+	dec := d.Evaluation.Decision
+	if dec == nil {
+		return nil
+	}
+	c := &bpo.DecisionRecord{Outcome: bpo.OutcomeAward, VendorID: dec.VendorID, Rationale: dec.Rationale,
+		RecordedAt: dec.DecidedAt, RecordedByName: userName(dec.DecidedBy)}
+	if dec.InHouse {
+		c.Outcome = bpo.OutcomeInHouse
+	}
+	return &bpo.DecisionState{Current: c}
 }
 
 // userName returns a function naming users by id, for "recorded by".
@@ -85,24 +101,6 @@ func (s *Server) userName(ctx context.Context) func(int64) string {
 		}
 		return u.Name
 	}
-}
-
-func decisionView(lang i18n.Lang, d *bpo.EvaluationDetail, userName func(int64) string) *pages.DecisionView {
-	dec := d.Evaluation.Decision
-	if dec == nil {
-		return nil
-	}
-	view := &pages.DecisionView{Rationale: dec.Rationale, InHouse: dec.InHouse,
-		Recorded: i18n.T(lang, "decision.recorded", userName(dec.DecidedBy), i18n.DateTime(lang, dec.DecidedAt))}
-	if dec.InHouse {
-		view.Text = i18n.T(lang, "decision.kept_in_house")
-		return view
-	}
-	view.VendorID = *dec.VendorID
-	if p := d.Participant(view.VendorID); p != nil {
-		view.Text = i18n.T(lang, "decision.selected", p.Name)
-	}
-	return view
 }
 
 func evaluationDetails(lang i18n.Lang, e *bpo.Evaluation) []pages.DetailRow {
@@ -247,22 +245,4 @@ func (s *Server) setEvaluationStatus(w http.ResponseWriter, r *http.Request) {
 	status := bpo.EvaluationStatus(form.Get("status"))
 	_, err := s.evaluations.SetEvaluationStatus(r.Context(), id, version, status)
 	s.evaluationDone(w, r, id, err, "evaluation.status_changed."+string(status))
-}
-
-// recordDecision records the decision of a closed evaluation: field vendor is
-// a vendor id or "in_house".
-func (s *Server) recordDecision(w http.ResponseWriter, r *http.Request) {
-	id, form, version, ok := s.evaluationForm(w, r)
-	if !ok {
-		return
-	}
-	in := bpo.DecisionInput{Rationale: form.Get("rationale"), InHouse: form.Get("vendor") == "in_house"}
-	var err error
-	if !in.InHouse && form.Get("vendor") != "" {
-		in.VendorID, err = formID(form, "vendor")
-	}
-	if err == nil {
-		_, err = s.evaluations.RecordDecision(r.Context(), id, version, in)
-	}
-	s.evaluationDone(w, r, id, err, "decision.recorded_flash")
 }

@@ -391,23 +391,7 @@ func TestEditScaleDescriptors(t *testing.T) {
 	if v, _ := d.Find("#level_fr_1").Attr("value"); v != "Inacceptable" {
 		t.Fatalf("default French label of 1 = %q", v)
 	}
-	form := url.Values{}
-	d.Find("[data-testid=evaluation-form] input, [data-testid=evaluation-form] select, [data-testid=evaluation-form] textarea").Each(func(_ int, s *goquery.Selection) {
-		name, _ := s.Attr("name")
-		if typ, _ := s.Attr("type"); typ == "checkbox" {
-			if _, on := s.Attr("checked"); !on {
-				return
-			}
-		}
-		val, _ := s.Attr("value")
-		if goquery.NodeName(s) == "select" {
-			val, _ = s.Find("option[selected]").Attr("value")
-		}
-		if goquery.NodeName(s) == "textarea" {
-			val = s.Text()
-		}
-		form.Add(name, val)
-	})
+	form := formOf(d, "[data-testid=evaluation-form]")
 	form.Set("level_en_3", "Meets the need")
 	form.Set("level_fr_3", "Répond au besoin")
 	if res := c.post(page, form); res.StatusCode != http.StatusSeeOther {
@@ -443,6 +427,10 @@ func TestRecordDecision(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Only a shortlisted vendor can be awarded.
+	if _, err := a.participants.SetStage(a.adminCtx(), f.ev.ID, f.vendors[1].ID, 1, bpo.StageShortlisted, ""); err != nil {
+		t.Fatal(err)
+	}
 	mgr := a.signIn("mgr@example.test", bpo.RoleManager)
 	version := func() string {
 		v, _ := mgr.get(f.path("")).doc(t).Find("[data-testid=lifecycle] input[name=version]").Attr("value")
@@ -463,7 +451,17 @@ func TestRecordDecision(t *testing.T) {
 		t.Errorf("no choice: status %d, want 422", res.StatusCode)
 	}
 	v := version()
-	res := mgr.post(f.path("/decision"), url.Values{"vendor": {itoa(f.vendors[1].ID)}, "rationale": {"Highest score, French-speaking team."}, "version": {v}})
+	if res := mgr.post(f.path("/decision"), url.Values{"vendor": {itoa(f.vendors[0].ID)}, "rationale": {"x"},
+		"departure_reason": {"y"}, "version": {v}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a candidate never shortlisted: status %d, want 422", res.StatusCode)
+	}
+	// The figures are missing, so the result is incomplete: any award departs from it.
+	if res := mgr.post(f.path("/decision"), url.Values{"vendor": {itoa(f.vendors[1].ID)}, "rationale": {"x"},
+		"version": {v}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a departure without a reason: status %d, want 422", res.StatusCode)
+	}
+	res := mgr.post(f.path("/decision"), url.Values{"vendor": {itoa(f.vendors[1].ID)}, "rationale": {"Highest score, French-speaking team."},
+		"departure_reason": {"The figures still missing cannot change the order."}, "version": {v}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("decide: status %d", res.StatusCode)
 	}
@@ -478,7 +476,13 @@ func TestRecordDecision(t *testing.T) {
 	if res := mgr.post(f.path("/decision"), url.Values{"vendor": {"in_house"}, "rationale": {"Stale"}, "version": {v}}); res.StatusCode != http.StatusConflict {
 		t.Errorf("stale decision: status %d, want 409", res.StatusCode)
 	}
-	if res := mgr.post(f.path("/decision"), url.Values{"vendor": {"in_house"}, "rationale": {"Budget frozen."}, "version": {version()}}); res.StatusCode != http.StatusSeeOther {
+	inHouse := url.Values{"vendor": {"in_house"}, "rationale": {"Budget frozen."}, "departure_reason": {"The budget was cut."}, "version": {version()}}
+	if res := mgr.post(f.path("/decision"), inHouse); res.StatusCode != http.StatusConflict {
+		t.Errorf("a plain second recording: status %d, want 409", res.StatusCode)
+	}
+	inHouse.Set("change", "1")
+	inHouse.Set("change_reason", "The board froze the budget.")
+	if res := mgr.post(f.path("/decision"), inHouse); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("in-house: status %d", res.StatusCode)
 	}
 	ev := e1.c.get(f.path("")).doc(t)
@@ -497,8 +501,7 @@ func TestRecordDecision(t *testing.T) {
 // each demo evaluation's /result is what scoring its /model offline prints.
 func TestDemoResultsMatchOfflineScore(t *testing.T) {
 	a := newApp(t)
-	svc := demo.Services{Users: a.users, Vendors: a.vendors, Evaluations: a.evaluations,
-		Criteria: a.criteria, Participants: a.participants, Scorecards: a.scorecards}
+	svc := a.demoServices()
 	if _, err := demo.Load(context.Background(), svc, demo.Small); err != nil {
 		t.Fatal(err)
 	}

@@ -95,6 +95,7 @@ func decodeEvaluationForm(form url.Values) (bpo.EvaluationInput, bpo.Problems) {
 	in.AwardThreshold = formFloat(&p, form, "award_threshold")
 	in.CloseCallMargin = formFloat(&p, form, "close_call_margin")
 	in.ScaleLevels = decodeLevels(form, in.ScaleMin, in.ScaleMax)
+	in.Analysis = decodeAnalysis(&p, form)
 	if err := in.Validate(); err != nil {
 		p = mergeProblems(p, err)
 	}

@@ -40,16 +40,6 @@ func (s *Server) showOutbox(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, pages.Outbox(view))
 }
 
-// showMailPreferences shows the signed-in user's reminders switch.
-func (s *Server) showMailPreferences(w http.ResponseWriter, r *http.Request) {
-	on, err := s.outbox.Reminders(r.Context())
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	s.render(w, r, pages.MailPreferences(pages.MailPreferencesView{Reminders: on, Flash: s.popFlash(r)}))
-}
-
 // saveMailPreferences turns the user's reminders on or off. The form
 // sends reminders=0 always and reminders=1 when the box is ticked.
 func (s *Server) saveMailPreferences(w http.ResponseWriter, r *http.Request) {
@@ -78,5 +68,5 @@ func (s *Server) saveMailPreferences(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sessions.Put(r.Context(), "flash", "mail.preferences.saved")
-	http.Redirect(w, r, "/account/email", http.StatusSeeOther)
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
 }

@@ -42,9 +42,9 @@ func TestReminderPreference(t *testing.T) {
 	c := a.signIn("prefs@app.test", bpo.RoleEvaluator)
 	checked := func() bool {
 		t.Helper()
-		res := c.get("/account/email")
+		res := c.get("/account")
 		if res.StatusCode != http.StatusOK {
-			t.Fatalf("GET /account/email: %d", res.StatusCode)
+			t.Fatalf("GET /account: %d", res.StatusCode)
 		}
 		_, on := res.doc(t).Find(`[data-testid="reminders"]`).Attr("checked")
 		return on

@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/evalmodel"
 	"github.com/bpoeval/bpoeval/internal/postgres"
 	"github.com/bpoeval/bpoeval/web/static"
 )
@@ -67,6 +68,9 @@ func public(status int) outcome {
 // signedIn routes send anonymous callers to sign in.
 func signedIn(status int) outcome { return public(status).but(toLogin, anonymous) }
 
+// admins routes refuse everyone signed in but admins.
+func admins(status int) outcome { return signedIn(http.StatusForbidden).but(status, admin) }
+
 // managers routes refuse evaluators, whether assigned or not.
 func managers(status int) outcome {
 	return signedIn(http.StatusForbidden).but(status, manager, admin)
@@ -91,6 +95,8 @@ const (
 	stateOpen   evalState = "open" // the default
 	stateDraft  evalState = "draft"
 	stateClosed evalState = "closed"
+	// stateDecided is closed with a decision recorded on it.
+	stateDecided evalState = "decided"
 )
 
 // routeCase is one row of the matrix.
@@ -136,8 +142,10 @@ var routeTable = map[string]routeCase{
 	"GET /evaluations/{evaluationID}":                                {want: signedIn(200).but(404, outsider)},
 	"GET /evaluations/{evaluationID}/edit":                           {want: managers(200)},
 	"POST /evaluations/{evaluationID}":                               {want: managers(303), form: "title={unique}&scope=Inbound+calls&justification=extremes&version={evaluationVersion}"},
+	"GET /evaluations/{evaluationID}/status/confirm":                 {want: managers(200), query: "status=closed&version={evaluationVersion}"},
 	"POST /evaluations/{evaluationID}/status":                        {want: managers(303), form: "status=closed&version={evaluationVersion}"},
-	"POST /evaluations/{evaluationID}/decision":                      {want: managers(303), form: "vendor={vendorID}&rationale=Best+value&version={evaluationVersion}", state: stateClosed},
+	"POST /evaluations/{evaluationID}/decision":                      {want: managers(303), form: "vendor={vendorID}&rationale=Best+value&departure_reason=Figures+missing&version={evaluationVersion}", state: stateClosed},
+	"POST /evaluations/{evaluationID}/decision/confirm":              {want: managers(200), form: "vendor={vendorID}&rationale=Best+value&departure_reason=Figures+missing&version={evaluationVersion}", state: stateClosed},
 	"POST /evaluations/{evaluationID}/participants":                  {want: managers(303), form: "vendor={spareVendorID}"},
 	"POST /evaluations/{evaluationID}/participants/{vendorID}/stage": {want: managers(303), form: "stage=shortlisted&reason=&version={participantVersion}"},
 	"POST /evaluations/{evaluationID}/evaluators":                    {want: managers(303), form: "user={outsiderID}"},
@@ -145,40 +153,56 @@ var routeTable = map[string]routeCase{
 	"POST /evaluations/{evaluationID}/measurements/{vendorID}":       {want: managers(303), form: "m_{measuredID}=2100"},
 	"GET /evaluations/{evaluationID}/conflicts":                      {want: signedIn(403).but(404, outsider).but(200, owner, colleague)},
 	"POST /evaluations/{evaluationID}/conflicts":                     {want: signedIn(403).but(404, outsider).but(303, owner, colleague), form: "none=1", state: stateDraft},
+	"POST /evaluations/{evaluationID}/conflicts/{vendorID}":          {want: signedIn(403).but(404, outsider).but(303, owner, colleague), form: "conflict=1&note=Found+since"},
 	"GET /evaluations/{evaluationID}/scorecards/{vendorID}":          {want: signedIn(403).but(200, owner, manager, admin), query: "evaluator={ownerID}"},
 	// The colleague saves on a scorecard of their own: a save never names whose it is.
-	"POST /evaluations/{evaluationID}/scorecards/{vendorID}/ratings":   {want: signedIn(404).but(200, owner, colleague).but(403, manager, admin), form: "criterion={criterionID}&value=4&justification=&version={ratingVersion}", htmx: true},
-	"POST /evaluations/{evaluationID}/scorecards/{vendorID}/submit":    {want: signedIn(404).but(303, owner).but(422, colleague), form: "version={cardVersion}"},
-	"POST /evaluations/{evaluationID}/scorecards/{scorecardID}/reopen": {want: managers(303), form: "version={scorecardVersion}"},
-	"GET /evaluations/{evaluationID}/history":                          {want: managers(200)},
-	"GET /evaluations/{evaluationID}/criteria":                         {want: managers(200)},
-	"GET /evaluations/{evaluationID}/criteria/new":                     {want: managers(200), query: "kind=rated", state: stateDraft},
-	"POST /evaluations/{evaluationID}/criteria":                        {want: managers(303), form: "kind=rated&key=k{seq}&name_en={unique}&name_fr={unique}&weight=10", state: stateDraft},
-	"GET /evaluations/{evaluationID}/criteria/{criterionID}/edit":      {want: managers(200)},
-	"POST /evaluations/{evaluationID}/criteria/{criterionID}":          {want: managers(303), form: "name_en={unique}&name_fr={unique}&weight=20&version={criterionVersion}"},
-	"POST /evaluations/{evaluationID}/criteria/{criterionID}/remove":   {want: managers(303), form: "version={criterionVersion}", state: stateDraft},
-	"POST /evaluations/{evaluationID}/criteria/{criterionID}/move":     {want: managers(303), form: "delta=1", state: stateDraft},
-	"POST /evaluations/{evaluationID}/weights":                         {want: managers(303), form: "w_{criterionID}=25&v_{criterionID}={criterionVersion}"},
-	"POST /evaluations/{evaluationID}/weights/preview":                 {want: managers(200), form: "w_{criterionID}=25&v_{criterionID}={criterionVersion}", htmx: true},
-	"GET /api/v1/openapi.json":                                         {want: public(200)},
-	"GET /api/v1/evaluations":                                          {want: managers(200)},
-	"GET /api/v1/evaluations/{evaluationID}/model":                     {want: managers(200)},
-	"GET /api/v1/evaluations/{evaluationID}/result":                    {want: managers(200)},
+	"GET /api/v1/openapi.json":                                             {want: public(200)},
+	"POST /evaluations/{evaluationID}/scorecards/{vendorID}/ratings":       {want: signedIn(404).but(200, owner, colleague).but(403, manager, admin), form: "criterion={criterionID}&value=4&justification=&version={ratingVersion}", htmx: true},
+	"GET /evaluations/{evaluationID}/scorecards/{vendorID}/submit/confirm": {want: signedIn(404).but(200, owner, colleague), query: "version={cardVersion}"},
+	"POST /evaluations/{evaluationID}/scorecards/{vendorID}/submit":        {want: signedIn(404).but(303, owner).but(422, colleague), form: "version={cardVersion}"},
+	"POST /evaluations/{evaluationID}/scorecards/{scorecardID}/reopen":     {want: managers(303), form: "version={scorecardVersion}"},
+	"GET /evaluations/{evaluationID}/history":                              {want: managers(200)},
+	"GET /evaluations/{evaluationID}/criteria":                             {want: managers(200)},
+	"GET /evaluations/{evaluationID}/criteria/new":                         {want: managers(200), query: "kind=rated", state: stateDraft},
+	"POST /evaluations/{evaluationID}/criteria":                            {want: managers(303), form: "kind=rated&key=k{seq}&name_en={unique}&name_fr={unique}&weight=10", state: stateDraft},
+	"GET /evaluations/{evaluationID}/criteria/{criterionID}/edit":          {want: managers(200)},
+	"POST /evaluations/{evaluationID}/criteria/{criterionID}":              {want: managers(303), form: "name_en={unique}&name_fr={unique}&weight=20&version={criterionVersion}"},
+	"POST /evaluations/{evaluationID}/criteria/{criterionID}/remove":       {want: managers(303), form: "version={criterionVersion}", state: stateDraft},
+	"POST /evaluations/{evaluationID}/criteria/{criterionID}/move":         {want: managers(303), form: "delta=1", state: stateDraft},
+	"POST /evaluations/{evaluationID}/weights":                             {want: managers(303), form: "w_{criterionID}=25&v_{criterionID}={criterionVersion}"},
+	"POST /evaluations/{evaluationID}/weights/preview":                     {want: managers(200), form: "w_{criterionID}=25&v_{criterionID}={criterionVersion}", htmx: true},
+	"GET /api/v1/evaluations":                                              {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/model":                         {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/result":                        {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/decision":                      {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/decision/model":                {want: managers(200), state: stateDecided},
 
 	"GET /evaluations/{evaluationID}/compare":         {want: managers(200), query: "vendor={vendorKey}&vendor={otherVendorKey}"},
 	"GET /evaluations/{evaluationID}/compare/ratings": {want: managers(200), query: "vendor={otherVendorKey}&criterion=policies"},
 	"GET /evaluations/{evaluationID}/report.pdf":      {want: managers(200)},
 	"GET /evaluations/{evaluationID}/scores.csv":      {want: managers(200)},
 	"GET /evaluations/{evaluationID}/evaluation.xlsx": {want: managers(200)},
-	// API tokens: every user manages their own; another user's token is not
-	// found, even for an admin. {tokenID} is a fresh token of the owner's.
-	"GET /account/tokens":                   {want: signedIn(200)},
-	"POST /account/tokens":                  {want: signedIn(201), form: "name={unique}"},
-	"POST /account/tokens/{tokenID}/revoke": {want: signedIn(404).but(303, owner)},
+	// API tokens: the API serves managers only, so evaluators have no token
+	// pages; every manager manages their own, and another user's token is
+	// not found, even for an admin. {tokenID} is a fresh token of the manager's.
+	"GET /account/tokens":                   {want: managers(200)},
+	"POST /account/tokens":                  {want: managers(201), form: "name={unique}&lifetime=30"},
+	"POST /account/tokens/{tokenID}/revoke": {want: managers(303).but(404, admin)},
+	// Everyone's own account. The password "changes" to the same one, so
+	// that the fixture's accounts keep signing in.
+	"GET /account":               {want: signedIn(200)},
+	"POST /account/password":     {want: signedIn(303), form: "current=correct+horse+battery&password=correct+horse+battery&confirm=correct+horse+battery"},
+	"POST /account/sessions/end": {want: signedIn(303)},
+	// User administration: admins only. {accountID} is a fresh account.
+	"GET /admin/users":                       {want: admins(200)},
+	"POST /admin/users":                      {want: admins(303), form: "email=new{seq}%40matrix.test&name={unique}&role=evaluator&password=correct+horse+battery"},
+	"POST /admin/users/{accountID}/role":     {want: admins(303), form: "role=manager"},
+	"POST /admin/users/{accountID}/disable":  {want: admins(303)},
+	"POST /admin/users/{accountID}/enable":   {want: admins(303)},
+	"POST /admin/users/{accountID}/password": {want: admins(200)},
 	// E-mail: every user sets their own reminders; the outbox is the admins'.
-	"GET /account/email":  {want: signedIn(200)},
 	"POST /account/email": {want: signedIn(303), form: "reminders=0&reminders=1"},
-	"GET /admin/outbox":   {want: signedIn(403).but(200, admin)},
+	"GET /admin/outbox":   {want: admins(200)},
 }
 
 // allMethods are the methods chi routes; a route answering all of them is
@@ -282,7 +306,10 @@ type matrixFixture struct {
 	spare       *bpo.Vendor
 	byKey       map[string]*bpo.Criterion
 	scorecardID int64 // the owner's submitted scorecard
-	tokenID     int64 // an API token of the owner's
+	tokenID     int64 // an API token of the manager's
+	// accountID is an account of the fixture's own: disabling one of the
+	// roles' accounts would lock it out of the requests that follow.
+	accountID int64
 	// foreign, when set, is another evaluation: the placeholder named
 	// foreignName names its object instead.
 	foreign     *matrixFixture
@@ -324,9 +351,13 @@ func (m *matrixApp) fixture(t *testing.T, state evalState) *matrixFixture {
 		f.byKey[c.Key] = c
 	}
 	f.ev = ev
-	tok, _, err := postgres.NewTokenService(m.db).CreateToken(as(m.users[owner]), fmt.Sprintf("Matrix token %d", n))
+	tok, _, err := postgres.NewTokenService(m.db).CreateToken(as(m.users[manager]), fmt.Sprintf("Matrix token %d", n), bpo.DefaultTokenLifetime)
 	fail(err)
 	f.tokenID = tok.ID
+	spare, err := m.app.users.CreateUser(context.Background(), bpo.NewUser{Email: fmt.Sprintf("account%d@matrix.test", n),
+		Name: "Spare", Role: bpo.RoleEvaluator, Password: testPassword}, cheapHash)
+	fail(err)
+	f.accountID = spare.ID
 	if state == stateDraft {
 		return f
 	}
@@ -349,8 +380,20 @@ func (m *matrixApp) fixture(t *testing.T, state evalState) *matrixFixture {
 	sc, err = m.scorecards.SubmitScorecard(own, ev.ID, f.vendors[0].ID, sc.Version)
 	fail(err)
 	f.scorecardID = sc.ID
-	if state == stateClosed {
+	if state == stateClosed || state == stateDecided {
+		// Only a shortlisted vendor can be awarded.
+		_, err = m.participants.SetStage(ctx, ev.ID, f.vendors[1].ID, 1, bpo.StageShortlisted, "")
+		fail(err)
 		f.ev, err = m.evaluations.SetEvaluationStatus(ctx, ev.ID, f.ev.Version, bpo.StatusClosed)
+		fail(err)
+	}
+	if state == stateDecided {
+		d, err := m.evaluations.FindEvaluationDetail(ctx, ev.ID, evalmodel.Parts)
+		fail(err)
+		snap, _, err := evalmodel.Snapshot(d)
+		fail(err)
+		_, err = m.decisions.RecordDecision(ctx, ev.ID, bpo.DecisionInput{Version: f.ev.Version, Outcome: bpo.OutcomeInHouse,
+			Rationale: "Kept in-house.", DepartureReason: "Figures missing.", Snapshot: snap})
 		fail(err)
 	}
 	return f
@@ -469,6 +512,8 @@ func (f *matrixFixture) value(t *testing.T, name string, caller role) string {
 		return strconv.Itoa(m.next())
 	case "tokenID":
 		return itoa(f.tokenID)
+	case "accountID":
+		return itoa(f.accountID)
 	}
 	t.Fatalf("no fixture value for {%s}: add one to matrixFixture.value", name)
 	return ""
@@ -576,7 +621,7 @@ func (a *app) fingerprint(t testing.TB) string {
 	ctx := context.Background()
 	rows, _ := a.db.Pool.Query(ctx, `SELECT table_name FROM information_schema.tables
 		WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
-			AND table_name NOT IN ('sessions', 'login_failures', 'schema_migrations')
+			AND table_name NOT IN ('sessions', 'login_counters', 'schema_migrations')
 		ORDER BY 1`)
 	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {

@@ -53,7 +53,8 @@ func (m *Metrics) Handler() http.Handler {
 }
 
 // countRequests records every request, its duration and the SQL round trips
-// it made under its route pattern, never its raw path.
+// it made under its route pattern and a known method (methodLabel), never
+// its raw path or method: the label set stays bounded whatever is sent.
 func (s *Server) countRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -64,9 +65,9 @@ func (s *Server) countRequests(next http.Handler) http.Handler {
 		if status == 0 {
 			status = http.StatusOK
 		}
-		route := routePattern(r)
-		s.metrics.requests.WithLabelValues(r.Method, route, strconv.Itoa(status)).Inc()
-		s.metrics.duration.WithLabelValues(r.Method, route).Observe(time.Since(start).Seconds())
-		s.metrics.sqlTrips.WithLabelValues(r.Method, route).Add(float64(trips.Load()))
+		route, method := routePattern(r), methodLabel(r)
+		s.metrics.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+		s.metrics.duration.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
+		s.metrics.sqlTrips.WithLabelValues(method, route).Add(float64(trips.Load()))
 	})
 }

@@ -55,12 +55,15 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		}
 		attrs := []slog.Attr{
 			slog.String("id", requestIDFrom(r.Context())),
-			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
+			slog.String("method", methodLabel(r)),
+			slog.String("path", logSafe(r.URL.Path)),
 			slog.String("route", routePattern(r)),
 			slog.Int("status", status),
 			slog.Int("bytes", ww.BytesWritten()),
 			slog.Duration("duration", time.Since(start)),
+		}
+		if methodLabel(r) != r.Method {
+			attrs = append(attrs, slog.String("raw_method", logSafe(r.Method)))
 		}
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", append(attrs, extra...)...)
 	})
@@ -164,13 +167,4 @@ func fromLoopback(r *http.Request) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// clientAddr is the address failed sign-ins are counted against.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

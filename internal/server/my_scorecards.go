@@ -27,6 +27,9 @@ func (s *Server) myScorecardsView(r *http.Request) (pages.MyScorecardsView, erro
 		switch {
 		case !m.Declared:
 			row.State = "declare"
+		case !m.VendorDeclared:
+			// A vendor added after the declaration: declared for first.
+			row.VendorID, row.VendorName, row.State = m.VendorID, m.VendorName, "declare_vendor"
 		case m.Status == "":
 			row.VendorID, row.VendorName, row.State, row.Total = m.VendorID, m.VendorName, "not_started", m.Total
 		default:

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -82,6 +83,12 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// ssoAccountKey is the account single sign-on attempts are counted on:
+// every callback reserves an attempt from its client's address, and only
+// a successful one takes it back, so that an address gets as few failed
+// callbacks as failed passwords on one account.
+const ssoAccountKey = "(single sign-on)"
+
 // errSSO is a refused callback; key is the message shown on the sign-in page.
 type errSSO struct{ key string }
 
@@ -90,31 +97,42 @@ func (e errSSO) Error() string { return e.key }
 // oidcCallback finishes the sign-in: the state must be the session's, the
 // code is exchanged with the PKCE verifier, the ID token verified with its
 // nonce, and the e-mail must be verified and of an allowed domain. Every
-// refusal counts against the sign-in throttle, by e-mail when known and by
-// the client's address.
+// refusal counts against the sign-in throttle (see ssoAccountKey), and a
+// disabled account is refused.
 func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	if !s.cfg.OIDCEnabled() {
 		s.notFound(w, r)
 		return
 	}
 	ctx := r.Context()
-	_, byAddr, err := s.users.LoginFailures(ctx, "", clientAddr(r), s.now().Add(-loginWindow))
+	addr := s.clientAddr(r)
+	attempt, err := s.signIns.ReserveSignIn(ctx, ssoAccountKey, addr)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	if byAddr >= maxFailuresPerAddr {
-		w.Header().Set("Retry-After", "900")
-		s.ssoRefused(w, r, http.StatusTooManyRequests, i18n.T(s.lang(r), "login.throttled", int(loginWindow.Minutes())))
+	if attempt.Throttled() {
+		s.logSignIn(r, "single sign-on throttled", ssoAccountKey, addr)
+		w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(attempt.RetryAfter)))
+		s.ssoRefused(w, r, http.StatusTooManyRequests, i18n.T(s.lang(r), "login.throttled", (retrySeconds(attempt.RetryAfter)+59)/60))
 		return
 	}
 	id, err := s.verifyCallback(r)
+	var u *bpo.User
+	if err == nil {
+		u, err = s.identities.SignInWithIdentity(ctx, id, s.cfg.OIDCNewUserRole, func() (string, string, error) {
+			p := password.Generate()
+			h, err := s.passwords.Hash(ctx, p)
+			return p, h, err
+		})
+	}
+	if err == nil && u.DisabledAt != nil {
+		err = errSSO{"sso.error.disabled"}
+	}
 	var refused errSSO
 	if errors.As(err, &refused) {
-		if err := s.users.RecordLoginFailure(ctx, signInKey(id.Email), clientAddr(r)); err != nil {
-			s.Error(w, r, err)
-			return
-		}
+		// The reservation stays: it counts as a failure.
+		s.logSignIn(r, "single sign-on refused: "+refused.key, id.Email, addr)
 		s.ssoRefused(w, r, http.StatusUnauthorized, i18n.T(s.lang(r), refused.key))
 		return
 	}
@@ -122,11 +140,7 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	u, err := s.identities.SignInWithIdentity(ctx, id, s.cfg.OIDCNewUserRole, func() (string, string) {
-		p := password.Generate()
-		return p, password.Hash(p, password.Default)
-	})
-	if err != nil {
+	if err := s.signIns.ReleaseSignIn(ctx, ssoAccountKey, addr); err != nil {
 		s.Error(w, r, err)
 		return
 	}

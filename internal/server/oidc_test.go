@@ -126,7 +126,9 @@ func TestSingleSignOn(t *testing.T) {
 		}
 	})
 
+	// Each refusal below counts against the client's throttle: a fresh app each.
 	t.Run("wrong state", func(t *testing.T) {
+		a, op := ssoApp(t, "app.test")
 		op.signInAs(opUser{sub: "s-dana", email: "dana@app.test", verified: true})
 		c := a.anonymous()
 		cb := startSSO(t, c)
@@ -157,6 +159,7 @@ func TestSingleSignOn(t *testing.T) {
 		{"an unverified e-mail", "unverified@app.test", "has not verified your e-mail", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			a, op := ssoApp(t, "app.test")
 			op.signInAs(opUser{sub: "s-" + tc.email, email: tc.email, verified: tc.verified})
 			c := a.anonymous()
 			res := c.get(startSSO(t, c).RequestURI())
@@ -166,22 +169,24 @@ func TestSingleSignOn(t *testing.T) {
 			if _, err := a.users.FindUserByEmail(context.Background(), tc.email); bpo.ErrorCode(err) != bpo.ENOTFOUND {
 				t.Errorf("an account was made: %v", err)
 			}
-			byEmail, _, err := a.users.LoginFailures(context.Background(), tc.email, "127.0.0.1", a.db.Now().Add(-60e9))
-			if err != nil || byEmail != 1 {
-				t.Errorf("the failure was not counted for the throttle: %d %v", byEmail, err)
-			}
 		})
 	}
 }
 
-// TestSingleSignOnThrottled: once a client has failed too often, the
-// callback is refused before anything is checked.
+// TestSingleSignOnThrottled: failed callbacks count against the sign-in
+// throttle; once a client has failed too often, even a good callback is
+// refused before anything is checked.
 func TestSingleSignOnThrottled(t *testing.T) {
 	a, op := ssoApp(t)
 	op.signInAs(opUser{sub: "s-t", email: "t@app.test", verified: true})
-	for range 30 {
-		if err := a.users.RecordLoginFailure(context.Background(), "x@app.test", "127.0.0.1"); err != nil {
-			t.Fatal(err)
+	// Failed callbacks from one address: a wrong state each time.
+	for i := range bpo.MaxSignInsPerAccountAddr {
+		c := a.anonymous()
+		cb := startSSO(t, c)
+		q := cb.Query()
+		q.Set("state", "forged")
+		if res := finish(c, cb, q); res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d", i+1, res.StatusCode)
 		}
 	}
 	c := a.anonymous()
@@ -203,5 +208,23 @@ func TestSingleSignOnOff(t *testing.T) {
 		if res := c.get(p); res.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: %d", p, res.StatusCode)
 		}
+	}
+}
+
+// TestSingleSignOnDisabled: a disabled account is refused, linked or not.
+func TestSingleSignOnDisabled(t *testing.T) {
+	a, op := ssoApp(t)
+	u := a.user("gone@app.test", bpo.RoleEvaluator)
+	if _, err := a.db.Pool.Exec(context.Background(), `UPDATE users SET disabled_at = now() WHERE id = $1`, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	op.signInAs(opUser{sub: "s-gone", email: "gone@app.test", verified: true})
+	c := a.anonymous()
+	res := c.get(startSSO(t, c).RequestURI())
+	if res.StatusCode != http.StatusUnauthorized || !strings.Contains(res.body, "This account is disabled") {
+		t.Errorf("disabled account: %d\n%s", res.StatusCode, res.body)
+	}
+	if res := c.get("/"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("signed in as a disabled account: %d", res.StatusCode)
 	}
 }

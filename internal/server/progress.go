@@ -7,8 +7,18 @@ import (
 
 // scorecardCell is the state of one evaluator's scorecard for one vendor.
 func scorecardCell(a *bpo.Assignment, vendorID int64, byPair map[[2]int64]*bpo.ScorecardProgress, rated int) pages.MatrixCell {
+	for _, k := range a.Conflicts {
+		if k.VendorID == vendorID && k.Withdrawn > 0 {
+			// Declared after rating: the ratings are kept, out of the scoring.
+			return pages.MatrixCell{State: "withdrawn", Rated: k.Withdrawn, Total: rated}
+		}
+	}
 	if a.HasConflict(vendorID) {
 		return pages.MatrixCell{State: "conflict"}
+	}
+	if a.COIDeclaredAt != nil && !a.DeclaredFor(vendorID) {
+		// A vendor added after the declaration: declared for before rated.
+		return pages.MatrixCell{State: "needs_declaration", Total: rated}
 	}
 	p, ok := byPair[[2]int64{a.UserID, vendorID}]
 	if !ok || p.ScorecardID == 0 {
@@ -40,7 +50,7 @@ func progressMatrix(parts []*bpo.Participant, assignments []*bpo.Assignment, pro
 		row := pages.MatrixRow{Evaluator: a.Name}
 		for i, p := range scored {
 			c := scorecardCell(a, p.VendorID, byPair, rated)
-			if c.State != "conflict" {
+			if c.State != "conflict" && c.State != "withdrawn" {
 				m.Expected++
 				m.Pending[i]++
 			}

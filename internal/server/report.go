@@ -104,8 +104,8 @@ func (s *Server) reportData(ctx context.Context, lang i18n.Lang, id int64) (*rep
 		Ratings: d.Ratings, Evaluators: d.Assignments, Scorecards: progress, WeightChanges: changes,
 		Model: m, Result: res,
 	}
-	if dec := d.Evaluation.Decision; dec != nil {
-		data.DecidedBy = s.userName(ctx)(dec.DecidedBy)
+	if data.Decision, err = s.decisions.FindDecision(ctx, id); err != nil {
+		return nil, err
 	}
 	return data, nil
 }

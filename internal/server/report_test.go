@@ -33,8 +33,7 @@ type resultJSON struct {
 // evaluation in both languages and reads it as the committee would.
 func TestReportOfTheDemoEvaluations(t *testing.T) {
 	a := newApp(t)
-	svc := demo.Services{Users: a.users, Vendors: a.vendors, Evaluations: a.evaluations,
-		Criteria: a.criteria, Participants: a.participants, Scorecards: a.scorecards}
+	svc := a.demoServices()
 	if _, err := demo.Load(context.Background(), svc, demo.Small); err != nil {
 		t.Fatal(err)
 	}

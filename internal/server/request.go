@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -19,12 +21,17 @@ import (
 const maxFormValues = 1000
 
 // parseForm is the one way handlers read a submitted form. Bodies over the
-// limit give 413; malformed or flooded forms give 400.
+// limit give 413; malformed or flooded forms give 400; a body the client
+// cut short or stalled is a client abort (errClientAbort).
 func parseForm(r *http.Request) (url.Values, error) {
 	if err := r.ParseForm(); err != nil {
 		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
+		var ne net.Error
+		switch {
+		case errors.As(err, &mbe):
 			return nil, errTooLarge
+		case errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ne) && ne.Timeout() || r.Context().Err() != nil:
+			return nil, errClientAbort
 		}
 		return nil, errBadRequest
 	}

@@ -10,11 +10,11 @@ import (
 
 // Handler returns the whole route surface of the application. Who may use
 // a route is decided here, by the group it is in: public, signed-in users,
-// or managers (requireManager). Handlers and services check each object on
+// managers (requireManager), or administrators (requireAdmin). Handlers and services check each object on
 // top of that: an evaluator sees only the evaluations they are assigned to.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.requestID, s.logRequests, s.recoverPanic, s.countRequests, securityHeaders, s.limitBody, s.crossOrigin)
+	r.Use(s.requestID, s.logRequests, s.recoverPanic, s.countRequests, securityHeaders, s.https, s.limitBody, s.crossOrigin)
 
 	r.Get("/healthz", s.showHealth)
 	r.With(s.metricsAccess).Method(http.MethodGet, "/metrics", s.metrics.Handler())
@@ -33,16 +33,19 @@ func (s *Server) Handler() http.Handler {
 			r.Use(s.requireUser)
 			s.userRoutes(r)
 			r.With(s.requireManager).Group(s.managerRoutes)
+			r.With(s.requireAdmin).Group(s.adminRoutes)
 		})
 	})
 
 	r.Get("/api/v1/openapi.json", s.showOpenAPI)
 	// The API also takes personal tokens, in place of the session.
 	r.Group(func(r chi.Router) {
-		r.Use(s.tokenOrSession, s.requireUser, s.requireManager)
+		r.Use(noStore, s.tokenOrSession, s.requireUser, s.requireManager)
 		r.Get("/api/v1/evaluations", s.apiListEvaluations)
 		r.Get("/api/v1/evaluations/{evaluationID}/model", s.apiShowModel)
 		r.Get("/api/v1/evaluations/{evaluationID}/result", s.apiShowResult)
+		r.Get("/api/v1/evaluations/{evaluationID}/decision", s.apiShowDecision)
+		r.Get("/api/v1/evaluations/{evaluationID}/decision/model", s.apiShowDecisionModel)
 	})
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
@@ -59,15 +62,15 @@ func (s *Server) userRoutes(r chi.Router) {
 	r.Get("/evaluations/{evaluationID}", s.showEvaluation)
 	r.Get("/evaluations/{evaluationID}/conflicts", s.showConflictsPage)
 	r.Post("/evaluations/{evaluationID}/conflicts", s.declareConflicts)
+	r.Post("/evaluations/{evaluationID}/conflicts/{vendorID}", s.declareVendor)
 	r.Get("/evaluations/{evaluationID}/scorecards/{vendorID}", s.showScorecard)
 	r.Post("/evaluations/{evaluationID}/scorecards/{vendorID}/ratings", s.saveRating)
+	r.Get("/evaluations/{evaluationID}/scorecards/{vendorID}/submit/confirm", s.confirmSubmit)
 	r.Post("/evaluations/{evaluationID}/scorecards/{vendorID}/submit", s.submitScorecard)
-	r.Get("/account/tokens", s.showTokens)
-	r.Post("/account/tokens", s.createToken)
-	r.Post("/account/tokens/{tokenID}/revoke", s.revokeToken)
-	r.Get("/account/email", s.showMailPreferences)
+	r.Get("/account", s.showAccount)
+	r.Post("/account/password", s.changePassword)
+	r.Post("/account/sessions/end", s.signOutEverywhere)
 	r.Post("/account/email", s.saveMailPreferences)
-	r.Get("/admin/outbox", s.showOutbox) // administrators: the service refuses others
 }
 
 // managerRoutes are for managers and administrators only: the vendor
@@ -85,8 +88,10 @@ func (s *Server) managerRoutes(r chi.Router) {
 	r.Post("/evaluations", s.createEvaluation)
 	r.Get("/evaluations/{evaluationID}/edit", s.showEditEvaluationPage)
 	r.Post("/evaluations/{evaluationID}", s.updateEvaluation)
+	r.Get("/evaluations/{evaluationID}/status/confirm", s.confirmStatus)
 	r.Post("/evaluations/{evaluationID}/status", s.setEvaluationStatus)
 	r.Post("/evaluations/{evaluationID}/decision", s.recordDecision)
+	r.Post("/evaluations/{evaluationID}/decision/confirm", s.confirmDecision)
 	r.Post("/evaluations/{evaluationID}/participants", s.addParticipant)
 	r.Post("/evaluations/{evaluationID}/participants/{vendorID}/stage", s.setParticipantStage)
 	r.Post("/evaluations/{evaluationID}/evaluators", s.assignEvaluator)
@@ -110,4 +115,20 @@ func (s *Server) managerRoutes(r chi.Router) {
 	r.Post("/evaluations/{evaluationID}/criteria/{criterionID}/move", s.moveCriterion)
 	r.Post("/evaluations/{evaluationID}/weights", s.saveWeights)
 	r.Post("/evaluations/{evaluationID}/weights/preview", s.previewWeights)
+
+	// The API serves managers only, so only they have tokens for it.
+	r.Get("/account/tokens", s.showTokens)
+	r.Post("/account/tokens", s.createToken)
+	r.Post("/account/tokens/{tokenID}/revoke", s.revokeToken)
+}
+
+// adminRoutes are for administrators only: user accounts.
+func (s *Server) adminRoutes(r chi.Router) {
+	r.Get("/admin/users", s.showAdminUsers)
+	r.Post("/admin/users", s.createUser)
+	r.Post("/admin/users/{accountID}/role", s.setUserRole)
+	r.Post("/admin/users/{accountID}/disable", s.disableUser)
+	r.Post("/admin/users/{accountID}/enable", s.enableUser)
+	r.Post("/admin/users/{accountID}/password", s.resetUserPassword)
+	r.Get("/admin/outbox", s.showOutbox)
 }

@@ -38,7 +38,7 @@ func (sc *scorecardScope) scoringBarrier(r *http.Request) error {
 	switch {
 	case !sc.own(r):
 		return bpo.Errorf(bpo.EFORBIDDEN, "error.forbidden")
-	case sc.evaluator.COIDeclaredAt == nil:
+	case sc.evaluator.COIDeclaredAt == nil, !sc.evaluator.DeclaredFor(sc.vendor.VendorID) && !sc.evaluator.HasConflict(sc.vendor.VendorID):
 		return bpo.Errorf(bpo.EFORBIDDEN, "error.scorecard.declaration_required")
 	case sc.evaluator.HasConflict(sc.vendor.VendorID):
 		return bpo.Errorf(bpo.EFORBIDDEN, "error.scorecard.conflict")
@@ -109,7 +109,9 @@ func (s *Server) showScorecard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if sc.own(r) {
-		if sc.evaluator.COIDeclaredAt == nil {
+		// Before the declaration, or for a vendor added since, the
+		// declaration comes first; the page says which vendor needs one.
+		if sc.evaluator.COIDeclaredAt == nil || !sc.evaluator.DeclaredFor(sc.vendor.VendorID) && !sc.evaluator.HasConflict(sc.vendor.VendorID) {
 			http.Redirect(w, r, conflictsURL(sc.evaluation.ID, r.URL.Path), http.StatusSeeOther)
 			return
 		}

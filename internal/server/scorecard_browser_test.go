@@ -90,8 +90,11 @@ func TestBrowserRateAndSubmitScorecard(t *testing.T) {
 	}
 	screenshot(t, ctx, "scorecard")
 
+	// Submitting asks first, on a page of its own.
 	err = chromedp.Do(ctx,
 		chromedp.Click(css("[data-testid=submit]")),
+		chromedp.WaitVisible(css("[data-testid=confirmation]")),
+		chromedp.Click(css("[data-testid=confirm]")),
 		chromedp.WaitVisible(css("[data-testid=flash]")),
 	)
 	if err != nil {

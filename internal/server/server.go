@@ -14,6 +14,7 @@ import (
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/config"
+	"github.com/bpoeval/bpoeval/internal/password"
 )
 
 // Deps are what the server is built from.
@@ -26,12 +27,18 @@ type Deps struct {
 	Criteria     bpo.CriterionService
 	Participants bpo.ParticipantService
 	Scorecards   bpo.ScorecardService
+	Decisions    bpo.DecisionService
 	Audit        bpo.AuditService
 	Tokens       bpo.TokenService
 	Outbox       bpo.OutboxService
 	Identities   bpo.IdentityService
-	Sessions     scs.Store                   // where sessions live: postgres.SessionStore, which also reads the user
-	Ping         func(context.Context) error // reports whether the database answers
+	SignIns      bpo.SignInService
+	Accounts     bpo.AccountService
+	// Passwords bounds the argon2id computations; nil means one per core
+	// with password.Default and password.DefaultWait.
+	Passwords *password.Limiter
+	Sessions  scs.Store                   // where sessions live: postgres.SessionStore, which also reads the user
+	Ping      func(context.Context) error // reports whether the database answers
 	// Unavailable reports whether an error means the database was away
 	// (a lost connection, a restart) rather than a fault; nil means never.
 	Unavailable func(error) bool
@@ -49,11 +56,15 @@ type Server struct {
 	criteria     bpo.CriterionService
 	participants bpo.ParticipantService
 	scorecards   bpo.ScorecardService
+	decisions    bpo.DecisionService
 	audit        bpo.AuditService
 	tokens       bpo.TokenService
 	outbox       bpo.OutboxService
 	identities   bpo.IdentityService
 	sso          sso
+	signIns      bpo.SignInService
+	accounts     bpo.AccountService
+	passwords    *password.Limiter
 	sessions     *scs.SessionManager
 	ping         func(context.Context) error
 	unavailable  func(error) bool
@@ -88,13 +99,17 @@ func New(d Deps) *Server {
 	if d.Metrics == nil {
 		d.Metrics = NewMetrics()
 	}
+	if d.Passwords == nil {
+		d.Passwords = password.NewLimiter(password.Default, 0, password.DefaultWait)
+	}
 	if d.Unavailable == nil {
 		d.Unavailable = func(error) bool { return false }
 	}
 	s := &Server{
 		cfg: d.Config, log: d.Logger, users: d.Users, vendors: d.Vendors,
 		evaluations: d.Evaluations, criteria: d.Criteria, participants: d.Participants,
-		scorecards: d.Scorecards, audit: d.Audit, tokens: d.Tokens, outbox: d.Outbox, identities: d.Identities,
+		scorecards: d.Scorecards, decisions: d.Decisions, audit: d.Audit, tokens: d.Tokens,
+		signIns: d.SignIns, accounts: d.Accounts, passwords: d.Passwords, outbox: d.Outbox, identities: d.Identities,
 		sessions: sm, ping: d.Ping, unavailable: d.Unavailable, metrics: d.Metrics, now: d.Now,
 		reportSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}

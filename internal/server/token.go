@@ -4,7 +4,9 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/i18n"
@@ -70,7 +72,7 @@ func (s *Server) refuseToken(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) showTokens(w http.ResponseWriter, r *http.Request) {
-	view, err := s.tokenListView(r, components.Field{}, nil)
+	view, err := s.tokenListView(r, components.Field{}, components.Field{}, nil)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -88,11 +90,16 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	name := components.Field{Value: form.Get("name")}
-	tok, secret, err := s.tokens.CreateToken(r.Context(), name.Value)
+	name, lifetime := components.Field{Value: form.Get("name")}, components.Field{Value: form.Get("lifetime")}
+	days, _ := strconv.Atoi(lifetime.Value)
+	if lifetime.Value == "" {
+		days = int(bpo.DefaultTokenLifetime / (24 * time.Hour))
+	}
+	tok, secret, err := s.tokens.CreateToken(r.Context(), name.Value, time.Duration(days)*24*time.Hour)
 	if bpo.ErrorCode(err) == bpo.EINVALID {
-		name.Error = s.fieldErrors(r, err)["name"]
-		view, err := s.tokenListView(r, name, nil)
+		errs := s.fieldErrors(r, err)
+		name.Error, lifetime.Error = errs["name"], errs["lifetime"]
+		view, err := s.tokenListView(r, name, lifetime, nil)
 		if err != nil {
 			s.Error(w, r, err)
 			return
@@ -104,7 +111,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	view, err := s.tokenListView(r, components.Field{}, &pages.NewToken{ID: tok.ID, Name: tok.Name, Secret: secret})
+	view, err := s.tokenListView(r, components.Field{}, components.Field{}, &pages.NewToken{ID: tok.ID, Name: tok.Name, Secret: secret})
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -128,7 +135,7 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
 
 // tokenListView lists the user's tokens, with the create form as typed and
 // the token just created, if any.
-func (s *Server) tokenListView(r *http.Request, name components.Field, created *pages.NewToken) (*pages.TokenListView, error) {
+func (s *Server) tokenListView(r *http.Request, name, lifetime components.Field, created *pages.NewToken) (*pages.TokenListView, error) {
 	list, err := s.tokens.FindTokens(r.Context())
 	if err != nil {
 		return nil, err
@@ -136,10 +143,12 @@ func (s *Server) tokenListView(r *http.Request, name components.Field, created *
 	lang := s.lang(r)
 	name.Name, name.Label, name.Required, name.Max = "name", i18n.T(lang, "token.name"), true, bpo.TokenNameMax
 	name.Help = i18n.T(lang, "token.name_help")
-	view := &pages.TokenListView{Name: name, Created: created}
+	view := &pages.TokenListView{Name: name, Lifetime: lifetimeField(lang, lifetime), Created: created}
+	now := s.now()
 	for _, t := range list {
 		row := pages.TokenRow{ID: t.ID, Name: t.Name, Prefix: bpo.TokenPrefix + t.Prefix + "…",
-			Created: i18n.DateTime(lang, t.CreatedAt), LastUsed: i18n.T(lang, "token.never_used")}
+			Created: i18n.DateTime(lang, t.CreatedAt), LastUsed: i18n.T(lang, "token.never_used"),
+			Expires: i18n.DateTime(lang, t.ExpiresAt), Expired: !now.Before(t.ExpiresAt)}
 		if t.LastUsedAt != nil {
 			row.LastUsed = i18n.DateTime(lang, *t.LastUsedAt)
 		}
@@ -149,4 +158,18 @@ func (s *Server) tokenListView(r *http.Request, name components.Field, created *
 		view.Rows = append(view.Rows, row)
 	}
 	return view, nil
+}
+
+// lifetimeField is the choice of a new token's lifetime, in days; the
+// default is selected until the user picks another.
+func lifetimeField(lang i18n.Lang, f components.Field) components.Field {
+	f.Name, f.Label, f.Required = "lifetime", i18n.T(lang, "token.lifetime"), true
+	if f.Value == "" {
+		f.Value = strconv.Itoa(int(bpo.DefaultTokenLifetime / (24 * time.Hour)))
+	}
+	for _, d := range bpo.TokenLifetimes {
+		days := int(d / (24 * time.Hour))
+		f.Options = append(f.Options, components.Option{Value: strconv.Itoa(days), Label: i18n.T(lang, "token.days", days)})
+	}
+	return f
 }

@@ -53,7 +53,15 @@ func wantTokenRefused(t *testing.T, res *response) {
 
 func TestCreateTokenShowsTheSecretOnce(t *testing.T) {
 	a := newApp(t)
-	c := a.signIn("eve@example.test", bpo.RoleEvaluator)
+	// The API has nothing for evaluators: no link, no page, no token.
+	eve := a.signIn("eve@example.test", bpo.RoleEvaluator)
+	if eve.get("/").doc(t).Find("[data-testid=tokens-link]").Length() != 0 {
+		t.Error("an evaluator is shown the API tokens link")
+	}
+	if res := eve.get("/account/tokens"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("an evaluator's tokens page: status %d, want 403", res.StatusCode)
+	}
+	c := a.signIn("mia@example.test", bpo.RoleManager)
 	page := c.get("/").doc(t)
 	if href := page.Find("[data-testid=tokens-link]").AttrOr("href", ""); href != "/account/tokens" {
 		t.Fatalf("nav link to the tokens = %q", href)
@@ -125,7 +133,12 @@ func TestBearerTokenOnTheAPI(t *testing.T) {
 	f := a.openEvaluation("Contact centre", 2, e)
 	mgr := a.signIn("mgr@example.test", bpo.RoleManager)
 	mgrToken, mgrSecret := newToken(t, mgr, "reporting")
-	_, eveSecret := newToken(t, e.c, "notebook")
+	// A token made by a manager since demoted to evaluator: a token can do
+	// what its owner can now, no more.
+	_, eveSecret := newToken(t, a.signIn("demoted@example.test", bpo.RoleManager), "notebook")
+	if _, err := a.db.Pool.Exec(t.Context(), `UPDATE users SET role = 'evaluator' WHERE email = 'demoted@example.test'`); err != nil {
+		t.Fatal(err)
+	}
 
 	t.Run("Manager", func(t *testing.T) {
 		res := bearer(a, "/api/v1/evaluations", mgrSecret)

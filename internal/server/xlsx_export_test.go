@@ -22,8 +22,7 @@ import (
 // which add up to each vendor's score.
 func TestWorkbookOfTheDemoEvaluations(t *testing.T) {
 	a := newApp(t)
-	svc := demo.Services{Users: a.users, Vendors: a.vendors, Evaluations: a.evaluations,
-		Criteria: a.criteria, Participants: a.participants, Scorecards: a.scorecards}
+	svc := a.demoServices()
 	if _, err := demo.Load(context.Background(), svc, demo.Small); err != nil {
 		t.Fatal(err)
 	}

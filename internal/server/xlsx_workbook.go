@@ -7,6 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/explain"
 	"github.com/bpoeval/bpoeval/internal/i18n"
 	"github.com/bpoeval/bpoeval/internal/report"
@@ -206,23 +207,24 @@ func (b *book) yesNo(ok bool) string {
 
 // decisionText says what was decided, as the report does.
 func (b *book) decisionText() string {
-	dec := b.data.Evaluation.Decision
-	if dec == nil {
+	var c *bpo.DecisionRecord
+	if st := b.data.Decision; st != nil {
+		c = st.Current
+	}
+	if c == nil {
 		return b.t("report.decision.none")
 	}
-	date := i18n.Date(b.lang, dec.DecidedAt)
-	if dec.InHouse {
-		return b.t("report.decision.in_house", date, b.data.DecidedBy)
+	date := i18n.Date(b.lang, c.RecordedAt)
+	if c.Outcome == bpo.OutcomeInHouse {
+		return b.t("report.decision.in_house", date, c.RecordedByName)
 	}
-	name := ""
-	for _, p := range b.data.Participants {
-		if dec.VendorID != nil && p.VendorID == *dec.VendorID {
-			name = p.Name
-		}
+	name := c.VendorName
+	if name == "" {
+		name = c.VendorKey
 	}
-	s := b.t("report.decision.vendor", name, date, b.data.DecidedBy)
-	if dec.Rationale != "" {
-		s += " " + b.t("report.decision.rationale", dec.Rationale)
+	s := b.t("report.decision.vendor", name, date, c.RecordedByName)
+	if c.Rationale != "" {
+		s += " " + b.t("report.decision.rationale", c.Rationale)
 	}
 	return s
 }

@@ -82,6 +82,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Tokens:       postgres.NewTokenService(db),
 		Outbox:       outbox,
 		Identities:   postgres.NewIdentityService(db),
+		Imports:      postgres.NewVendorImportService(db),
 		SignIns:      postgres.NewSignInService(db),
 		Accounts:     postgres.NewAccountService(db),
 		Sessions:     store,

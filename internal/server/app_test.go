@@ -110,6 +110,7 @@ func newHandler(db *postgres.DB, cfg config.Config, log io.Writer) http.Handler 
 		Tokens:       postgres.NewTokenService(db),
 		Outbox:       postgres.NewOutboxService(db),
 		Identities:   postgres.NewIdentityService(db),
+		Imports:      postgres.NewVendorImportService(db),
 		SignIns:      postgres.NewSignInService(db),
 		Accounts:     postgres.NewAccountService(db),
 		Sessions:     postgres.NewSessionStore(db, server.SessionIdleTimeout, server.SessionCodec),

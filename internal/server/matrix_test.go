@@ -203,6 +203,14 @@ var routeTable = map[string]routeCase{
 	// E-mail: every user sets their own reminders; the outbox is the admins'.
 	"POST /account/email": {want: signedIn(303), form: "reminders=0&reminders=1"},
 	"GET /admin/outbox":   {want: admins(200)},
+	// Vendor import. The matrix cannot attach a file: the upload answers
+	// 422 (no file) to those allowed; TestVendorImport uploads. {importID}
+	// is a fresh upload of the manager's, nobody else's, an admin's neither.
+	"GET /vendors/import":               {want: managers(200)},
+	"POST /vendors/import":              {want: managers(422), form: "file=none"},
+	"GET /vendors/import/template.xlsx": {want: managers(200)},
+	"GET /vendors/import/{importID}":    {want: managers(404).but(200, manager)},
+	"POST /vendors/import/{importID}":   {want: managers(404).but(303, manager)},
 }
 
 // allMethods are the methods chi routes; a route answering all of them is
@@ -514,6 +522,13 @@ func (f *matrixFixture) value(t *testing.T, name string, caller role) string {
 		return itoa(f.tokenID)
 	case "accountID":
 		return itoa(f.accountID)
+	case "importID":
+		// A fresh upload of the manager's: only its uploader may see it.
+		vendor := fmt.Sprintf("Imported %d", m.next())
+		p := &bpo.PendingImport{FileName: "v.csv", Rows: []bpo.VendorImportRow{{Line: 2,
+			Cells: map[string]string{"name": vendor}, Input: bpo.VendorInput{Name: vendor, Country: "FR"}}}}
+		must(postgres.NewVendorImportService(m.db).SavePendingImport(as(m.users[manager]), p))
+		return p.ID
 	}
 	t.Fatalf("no fixture value for {%s}: add one to matrixFixture.value", name)
 	return ""

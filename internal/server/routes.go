@@ -78,6 +78,11 @@ func (s *Server) userRoutes(r chi.Router) {
 // than one evaluator's ratings.
 func (s *Server) managerRoutes(r chi.Router) {
 	r.Get("/vendors/new", s.showNewVendorPage)
+	r.Get("/vendors/import", s.showVendorImport)
+	r.Post("/vendors/import", s.uploadVendors)
+	r.Get("/vendors/import/template.xlsx", s.vendorTemplate)
+	r.Get("/vendors/import/{importID}", s.showVendorPreview)
+	r.Post("/vendors/import/{importID}", s.confirmVendorImport)
 	r.Post("/vendors", s.createVendor)
 	r.Get("/vendors/{vendorID}/edit", s.showEditVendorPage)
 	r.Post("/vendors/{vendorID}", s.updateVendor)

@@ -32,6 +32,7 @@ type Deps struct {
 	Tokens       bpo.TokenService
 	Outbox       bpo.OutboxService
 	Identities   bpo.IdentityService
+	Imports      bpo.VendorImportService
 	SignIns      bpo.SignInService
 	Accounts     bpo.AccountService
 	// Passwords bounds the argon2id computations; nil means one per core
@@ -61,6 +62,7 @@ type Server struct {
 	tokens       bpo.TokenService
 	outbox       bpo.OutboxService
 	identities   bpo.IdentityService
+	imports      bpo.VendorImportService
 	sso          sso
 	signIns      bpo.SignInService
 	accounts     bpo.AccountService
@@ -109,7 +111,7 @@ func New(d Deps) *Server {
 		cfg: d.Config, log: d.Logger, users: d.Users, vendors: d.Vendors,
 		evaluations: d.Evaluations, criteria: d.Criteria, participants: d.Participants,
 		scorecards: d.Scorecards, decisions: d.Decisions, audit: d.Audit, tokens: d.Tokens,
-		signIns: d.SignIns, accounts: d.Accounts, passwords: d.Passwords, outbox: d.Outbox, identities: d.Identities,
+		signIns: d.SignIns, accounts: d.Accounts, passwords: d.Passwords, outbox: d.Outbox, identities: d.Identities, imports: d.Imports,
 		sessions: sm, ping: d.Ping, unavailable: d.Unavailable, metrics: d.Metrics, now: d.Now,
 		reportSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}

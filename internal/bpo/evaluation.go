@@ -245,8 +245,11 @@ type EvaluationDetail struct {
 	Assignments  []*Assignment
 	Measurements []*Measurement
 	Ratings      []*SubmittedRating
-	Progress     []*ScorecardProgress // as ScorecardService.FindProgress
-	Decision     *DecisionState       // as DecisionService.FindDecision
+	// Consensus are the values agreed at moderation, read with the ratings
+	// they settle (WithRatings or WithJustifications).
+	Consensus []*Consensus
+	Progress  []*ScorecardProgress // as ScorecardService.FindProgress
+	Decision  *DecisionState       // as DecisionService.FindDecision
 }
 
 // Tree is the detail's criteria as a tree.

@@ -44,7 +44,13 @@ type Services struct {
 	Criteria     bpo.CriterionService
 	Participants bpo.ParticipantService
 	Scorecards   bpo.ScorecardService
-	Decisions    bpo.DecisionService
+	Moderation   bpo.ModerationService
+	Pairwise     bpo.PairwiseService
+	// Contracts, when set, also loads the contract of the closed evaluation;
+	// Assessments, the suitability assessment that prepared it.
+	Contracts   bpo.ContractService
+	Assessments bpo.AssessmentService
+	Decisions   bpo.DecisionService
 }
 
 // Load adds the demo logins and vendors that are missing, and the demo

@@ -165,7 +165,13 @@ func (l *loader) openEvaluation() error {
 	}); err != nil {
 		return fmt.Errorf("weight: %w", err)
 	}
-	return nil
+	if criteria, err = l.criteria(ev.ID); err != nil {
+		return err
+	}
+	if err := l.compareQuality(ev, criteria); err != nil {
+		return err
+	}
+	return l.moderate(ev, criteria)
 }
 
 // shortlist moves the named vendors of ev to the shortlist.
@@ -241,11 +247,23 @@ func (l *loader) closedEvaluation() error {
 	if ev, err = l.svc.Evaluations.SetEvaluationStatus(l.manager, ev.ID, ev.Version, bpo.StatusClosed); err != nil {
 		return fmt.Errorf("close: %w", err)
 	}
-	return recordDecision(l.manager, l.svc, ev, portLouis,
+	err = recordDecision(l.manager, l.svc, ev, portLouis,
 		"Port-Louis leads on the scorecards and is the only bidder with a bilingual payroll team "+
 			"that already runs French withholding tax. Deccan is cheaper but its French is not good enough "+
 			"for the employee helpdesk; Wisła is the strongest on service levels but 40 % more expensive.",
 		"The lead is narrow on the weighted score, but only Port-Louis can run French withholding tax from day one.")
+	if err != nil {
+		return err
+	}
+	if l.svc.Assessments != nil {
+		if err := l.assessment(ev); err != nil {
+			return err
+		}
+	}
+	if l.svc.Contracts != nil {
+		return l.contract(ev)
+	}
+	return nil
 }
 
 // setUp creates a draft evaluation from the default template, changes the

@@ -75,7 +75,7 @@ func Render(m *bpo.OutboxMessage, baseURL string) Content {
 	_ = htmlMail.Execute(&html, map[string]any{
 		"Lang": lang, "Greeting": greeting, "Body": body, "Action": action, "Link": link, "Footer": footer,
 	})
-	return Content{Subject: i18n.T(lang, prefix+".subject", p.Title), Text: text.String(), HTML: html.String()}
+	return Content{Subject: i18n.T(lang, prefix+".subject", p.Title, p.Vendor), Text: text.String(), HTML: html.String()}
 }
 
 var htmlMail = template.Must(template.New("mail").Parse(`<!DOCTYPE html>

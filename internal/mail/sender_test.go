@@ -389,6 +389,22 @@ func TestMailPerEvent(t *testing.T) {
 	if d := got["decision"]; len(d) != 1 || d[0].to != e.manager.Email || !strings.Contains(d[0].text, "awarded to Acme BPO") {
 		t.Errorf("decision: %+v", d)
 	}
+	// A contract with the awarded vendor, started two months ago: the
+	// figures of its last ended month are due, once.
+	if _, err := postgres.NewContractService(e.db).CreateContract(as(e.manager), bpo.ContractInput{EvaluationID: s.ev.ID,
+		VendorID: s.vendors[0].ID, Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Length: bpo.PeriodLength("monthly")}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := e.outbox.QueueReminders(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.drain(snd)
+	if c := e.received()["contract_period"]; len(c) != 1 || c[0].to != e.manager.Email ||
+		!strings.Contains(c[0].subject, "Acme BPO") || !strings.Contains(c[0].text, "https://bpoeval.example/contracts/") {
+		t.Errorf("contract period: %+v", c)
+	}
 	keys := map[string]bool{}
 	for _, m := range e.smtp.Messages() {
 		id := m.Header.Get("Message-ID")

@@ -141,6 +141,11 @@ func (s *OutboxService) QueueReminders(ctx context.Context) (int, error) {
 			return fmt.Errorf("queue overdue digests: %w", err)
 		}
 		n += int(tag.RowsAffected())
+		tag, err = tx.Exec(ctx, contractPeriodSQL, now.Format(time.DateOnly), now)
+		if err != nil {
+			return fmt.Errorf("queue contract periods: %w", err)
+		}
+		n += int(tag.RowsAffected())
 		return nil
 	})
 	return n, err
@@ -187,6 +192,23 @@ var digestSQL = `
 	FROM late WHERE pending > 0 AND due_date < $1::date AND created_by IS NOT NULL
 		AND ` + wantsReminders("late.created_by") + `
 	GROUP BY id, due_date, created_by
+	ON CONFLICT (key) DO NOTHING`
+
+// contractPeriodSQL queues, for each active contract whose last ended
+// period (a month or a quarter after its start) has no figures yet, one
+// message to its owner (else whoever set it up). $1 is today.
+const contractPeriodSQL = `
+	WITH ended AS (
+		SELECT c.id, coalesce(c.owner_id, c.created_by) AS user_id, v.name,
+			(extract(year FROM age($1::date, c.start_date)) * 12 + extract(month FROM age($1::date, c.start_date)))::int
+				/ CASE c.period_length WHEN 'quarterly' THEN 3 ELSE 1 END - 1 AS idx
+		FROM contracts c JOIN vendors v ON v.id = c.vendor_id
+		WHERE c.status = 'active' AND c.start_date <= $1::date)
+	INSERT INTO outbox (key, kind, user_id, params, created_at, next_attempt_at)
+	SELECT 'contract_period:' || id || ':' || idx, 'contract_period', user_id,
+		jsonb_build_object('title', name, 'vendor', name, 'path', '/contracts/' || id), $2, $2
+	FROM ended WHERE idx >= 0 AND user_id IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM contract_actuals a WHERE a.contract_id = ended.id AND a.index = ended.idx)
 	ON CONFLICT (key) DO NOTHING`
 
 // backoff is the wait before attempt n+1 after n failures: a minute,

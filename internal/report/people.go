@@ -110,14 +110,22 @@ func (r *report) signOff() {
 	d.section(r.t("report.signoff"))
 	d.body(r.t("report.signoff.intro"))
 	d.y += 4
-	type block struct{ title, name, role, date string }
-	blocks := []block{{r.t("report.signoff.prepared"), r.data.PreparedBy.Name,
+	blocks := []signBlock{{r.t("report.signoff.prepared"), r.data.PreparedBy.Name,
 		r.roleName(r.data.PreparedBy.Role), r.day(r.data.GeneratedAt)}}
 	if c := r.current(); c != nil {
-		blocks = append(blocks, block{r.t("report.signoff.decided"), c.RecordedByName, "", r.day(c.RecordedAt)})
+		blocks = append(blocks, signBlock{r.t("report.signoff.decided"), c.RecordedByName, "", r.day(c.RecordedAt)})
 	}
+	d.signBlocks(blocks)
+}
+
+// signBlock is one signature block: who signs, in what capacity, when.
+type signBlock struct{ title, name, role, date string }
+
+// signBlocks writes the blocks two by two, then empty ones for the
+// committee's members up to six.
+func (d *doc) signBlocks(blocks []signBlock) {
 	for len(blocks) < 6 {
-		blocks = append(blocks, block{title: r.t("report.signoff.member")})
+		blocks = append(blocks, signBlock{title: d.t("report.signoff.member")})
 	}
 	const (
 		gap    = 10.0
@@ -139,8 +147,8 @@ func (r *report) signOff() {
 		for _, f := range []struct {
 			label, value string
 			h            float64
-		}{{r.t("report.signoff.name"), b.name, field}, {r.t("report.signoff.role"), b.role, field},
-			{r.t("report.signoff.date"), b.date, field}, {r.t("report.signoff.signature"), "", sign}} {
+		}{{d.t("report.signoff.name"), b.name, field}, {d.t("report.signoff.role"), b.role, field},
+			{d.t("report.signoff.date"), b.date, field}, {d.t("report.signoff.signature"), "", sign}} {
 			line := y + f.h - 2.5
 			d.font(false, sizeSmall)
 			d.textColor(colorMuted)

@@ -41,9 +41,16 @@ type Data struct {
 	// WeightChanges are the weight changes made while scoring was open,
 	// oldest first.
 	WeightChanges []WeightChange
+	// Consensus are the ratings agreed at moderation, for the moderation record.
+	Consensus []*bpo.Consensus
+	// WeightOrigins are the comparison rounds whose weights were applied.
+	WeightOrigins []WeightOrigin
 	// Decision is the evaluation's decision record; nil or without a
 	// current decision before any.
 	Decision *bpo.DecisionState
+	// Scope are the activities of the suitability assessment linked to the
+	// evaluation, if any: the cover says which are in scope and why.
+	Scope []*bpo.Activity
 
 	Model  *scoring.Model
 	Result *scoring.Result
@@ -79,6 +86,7 @@ func Write(w io.Writer, data *Data) error {
 	for i := range data.Result.Vendors {
 		r.vendor(&data.Result.Vendors[i])
 	}
+	r.moderationRecord()
 	r.evaluators()
 	r.signOff()
 	r.headersAndFooters()
@@ -139,11 +147,13 @@ func newReport(data *Data) *report {
 // headersAndFooters heads every page with the evaluation's title and foots
 // it with the generation time and "page X of Y", now that Y is known.
 func (r *report) headersAndFooters() {
-	d := &r.doc
+	r.doc.pageFrames(r.data.Evaluation.Title, r.t("report.kind"), r.t("report.generated", r.when(r.data.GeneratedAt)))
+}
+
+// pageFrames heads every page with title (left) and right, and foots it
+// with generated and "page X of Y", now that Y is known.
+func (d *doc) pageFrames(title, right, generated string) {
 	n := d.pdf.PageCount()
-	title := r.data.Evaluation.Title
-	right := r.t("report.kind")
-	generated := r.t("report.generated", r.when(r.data.GeneratedAt))
 	for page := 1; page <= n; page++ {
 		d.pdf.SetPage(page)
 		// The page ended in whatever font and colour it last used.
@@ -154,7 +164,7 @@ func (r *report) headersAndFooters() {
 		d.text(marginX, 10, d.clip(title, contentW-rw-8))
 		d.text(pageW-marginX-rw, 10, right)
 		d.text(marginX, pageH-13, generated)
-		of := r.t("report.page_of", page, n)
+		of := d.t("report.page_of", page, n)
 		d.text(pageW-marginX-d.width(of), pageH-13, of)
 		d.drawColor(colorRule)
 		d.pdf.SetLineWidth(0.2)

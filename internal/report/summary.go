@@ -58,6 +58,7 @@ func (r *report) cover() {
 	d.facts(facts)
 	d.y += 4
 	d.box(r.t("decision.title"), r.decisionSentences(false))
+	r.scope()
 }
 
 // summary is the executive summary: the decision, the reasons, the ranking,

@@ -85,11 +85,16 @@ func (s *Server) apiEvaluation(w http.ResponseWriter, r *http.Request) (*bpo.Eva
 		s.Error(w, r, err)
 		return nil, "", false
 	}
+	return d, apiLang(r), true
+}
+
+// apiLang is the language of ?lang=, English by default: API texts are stable.
+func apiLang(r *http.Request) i18n.Lang {
 	lang, ok := i18n.Parse(r.URL.Query().Get("lang"))
 	if !ok {
-		lang = i18n.EN
+		return i18n.EN
 	}
-	return d, lang, true
+	return lang
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

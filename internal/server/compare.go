@@ -100,6 +100,7 @@ func (s *Server) showCompareRatings(w http.ResponseWriter, r *http.Request) {
 				Value: strconv.Itoa(sr.Value), Justification: sr.Justification, When: i18n.DateTime(lang, sr.UpdatedAt)})
 		}
 	}
+	view.Consensus = consensusCell(lang, d, vendor.VendorID, criterion.ID)
 	s.render(w, r, pages.CompareRatings(view))
 }
 
@@ -148,6 +149,7 @@ func compareView(lang i18n.Lang, d *bpo.EvaluationDetail, chosen []string, in *w
 		return v
 	}
 	v.Results = compareResults(lang, d, m, res, selected(v.Vendors))
+	v.Unmoderated = unmoderated(res)
 	return v
 }
 
@@ -333,7 +335,7 @@ func compareGroups(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, ve
 }
 
 func compareCell(lang i18n.Lang, e *bpo.Evaluation, leaf scoring.Leaf, cr scoring.CriterionResult) pages.CompareCell {
-	c := pages.CompareCell{Missing: cr.Missing, Disputed: cr.Disputed, Raters: cr.Raters}
+	c := pages.CompareCell{Missing: cr.Missing, Disputed: cr.Disputed, Raters: cr.Raters, Consensus: cr.Consensus}
 	if cr.Missing {
 		return c
 	}

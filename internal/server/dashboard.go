@@ -24,6 +24,10 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, err)
 			return
 		}
+		if view.Contracts, err = s.contractAlerts(r); err != nil {
+			s.Error(w, r, err)
+			return
+		}
 	}
 	s.render(w, r, pages.Dashboard(view))
 }

@@ -511,10 +511,12 @@ func TestDemoResultsMatchOfflineScore(t *testing.T) {
 	if err := json.Unmarshal([]byte(mgr.get("/api/v1/evaluations").body), &list); err != nil || len(list) < 2 {
 		t.Fatalf("demo evaluations: %v %d", err, len(list))
 	}
+	consensus := 0
 	for _, e := range list {
 		for _, lang := range []i18n.Lang{i18n.EN, i18n.FR} {
 			base := fmt.Sprintf("/api/v1/evaluations/%d/", e.ID)
 			model := mgr.get(base + "model?lang=" + string(lang))
+			consensus += strings.Count(model.body, `"consensus"`)
 			result := mgr.get(base + "result?lang=" + string(lang))
 			m, err := scoring.Decode(strings.NewReader(model.body))
 			if err != nil {
@@ -528,5 +530,10 @@ func TestDemoResultsMatchOfflineScore(t *testing.T) {
 				t.Errorf("evaluation %d, %s: /result differs from scoring /model offline", e.ID, lang)
 			}
 		}
+	}
+	// The demo's moderated criterion is in the model, so the invariant
+	// covers consensus values too.
+	if consensus == 0 {
+		t.Error("no consensus value in the demo models")
 	}
 }

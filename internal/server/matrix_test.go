@@ -162,6 +162,11 @@ var routeTable = map[string]routeCase{
 	"POST /evaluations/{evaluationID}/scorecards/{vendorID}/submit":        {want: signedIn(404).but(303, owner).but(422, colleague), form: "version={cardVersion}"},
 	"POST /evaluations/{evaluationID}/scorecards/{scorecardID}/reopen":     {want: managers(303), form: "version={scorecardVersion}"},
 	"GET /evaluations/{evaluationID}/history":                              {want: managers(200)},
+	"GET /evaluations/{evaluationID}/moderation":                           {want: managers(200)},
+	"POST /evaluations/{evaluationID}/moderation-required":                 {want: managers(303), form: "required=1&version={evaluationVersion}"},
+	"GET /evaluations/{evaluationID}/moderation/{vendorID}":                {want: managers(200)},
+	// The colleague has not submitted: consensus waits for them (422).
+	"POST /evaluations/{evaluationID}/moderation/{vendorID}/{criterionID}": {want: managers(422), form: "value=3&reason=Agreed&version=0"},
 	"GET /evaluations/{evaluationID}/criteria":                             {want: managers(200)},
 	"GET /evaluations/{evaluationID}/criteria/new":                         {want: managers(200), query: "kind=rated", state: stateDraft},
 	"POST /evaluations/{evaluationID}/criteria":                            {want: managers(303), form: "kind=rated&key=k{seq}&name_en={unique}&name_fr={unique}&weight=10", state: stateDraft},
@@ -171,11 +176,39 @@ var routeTable = map[string]routeCase{
 	"POST /evaluations/{evaluationID}/criteria/{criterionID}/move":         {want: managers(303), form: "delta=1", state: stateDraft},
 	"POST /evaluations/{evaluationID}/weights":                             {want: managers(303), form: "w_{criterionID}=25&v_{criterionID}={criterionVersion}"},
 	"POST /evaluations/{evaluationID}/weights/preview":                     {want: managers(200), form: "w_{criterionID}=25&v_{criterionID}={criterionVersion}", htmx: true},
-	"GET /api/v1/evaluations":                                              {want: managers(200)},
-	"GET /api/v1/evaluations/{evaluationID}/model":                         {want: managers(200)},
-	"GET /api/v1/evaluations/{evaluationID}/result":                        {want: managers(200)},
-	"GET /api/v1/evaluations/{evaluationID}/decision":                      {want: managers(200)},
-	"GET /api/v1/evaluations/{evaluationID}/decision/model":                {want: managers(200), state: stateDecided},
+	"GET /evaluations/{evaluationID}/pairwise/new":                         {want: managers(200), query: "group={groupID}"},
+	"POST /evaluations/{evaluationID}/pairwise":                            {want: managers(303), form: "group={groupID}&user={inviteeID}"},
+	// The fixture's round compares the top level, with the owner invited:
+	// a manager sees it but has no answers to give; others do not see it.
+	"GET /evaluations/{evaluationID}/pairwise/{roundID}":          {want: signedIn(404).but(200, owner, manager, admin)},
+	"POST /evaluations/{evaluationID}/pairwise/{roundID}/answers": {want: signedIn(404).but(303, owner).but(403, manager, admin), form: "pair_{qualityID}_{slaID}=2&pair_{qualityID}_{costID}=1&pair_{slaID}_{costID}=0&version={answerVersion}"},
+	"POST /evaluations/{evaluationID}/pairwise/{roundID}/invite":  {want: managers(303), form: "user={inviteeID}&version={roundVersion}"},
+	"POST /evaluations/{evaluationID}/pairwise/{roundID}/end":     {want: managers(303), form: "apply=0&version={roundVersion}"},
+	"GET /api/v1/evaluations":                                     {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/model":                {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/result":               {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/decision":             {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/decision/model":       {want: managers(200), state: stateDecided},
+	"GET /api/v1/contracts":                                       {want: managers(200)},
+	"GET /api/v1/contracts/{contractID}":                          {want: managers(200)},
+	"GET /api/v1/assessments/{assessmentID}":                      {want: managers(200)},
+
+	// Contracts after the award and suitability assessments: managers only.
+	"GET /evaluations/{evaluationID}/contracts/new": {want: managers(200), query: "vendor={selectedVendorID}", state: stateClosed},
+	"POST /evaluations/{evaluationID}/contracts":    {want: managers(303), form: "vendor={selectedVendorID}&start=2026-01-01&length=monthly", state: stateClosed},
+	"GET /contracts":                                {want: managers(200)},
+	"GET /contracts/{contractID}":                   {want: managers(200)},
+	"POST /contracts/{contractID}/kpis":             {want: managers(303), form: "target_{kpiID}=25&weight_{kpiID}=40&better_{kpiID}=lower&version={contractVersion}"},
+	"POST /contracts/{contractID}/end":              {want: managers(303), form: "version={contractVersion}"},
+	"GET /contracts/{contractID}/periods/{period}":  {want: managers(200)},
+	"POST /contracts/{contractID}/periods/{period}": {want: managers(303), form: "actual_{kpiID}=21&comment_{kpiID}=ok&version={periodVersion}"},
+	"GET /contracts/{contractID}/review.pdf":        {want: managers(200)},
+	"GET /assessments":                              {want: managers(200)},
+	"GET /assessments/new":                          {want: managers(200)},
+	"POST /assessments":                             {want: managers(303), form: "title={unique}&name_0=Collections&cx_0=2&differentiation_0=1&risk_0=2&codifiability_0=5"},
+	"GET /assessments/{assessmentID}":               {want: managers(200)},
+	"GET /assessments/{assessmentID}/edit":          {want: managers(200)},
+	"POST /assessments/{assessmentID}":              {want: managers(303), form: "title={unique}&name_0=Payroll&cx_0=1&differentiation_0=1&risk_0=5&codifiability_0=5&version={assessmentVersion}"},
 
 	"GET /evaluations/{evaluationID}/compare":         {want: managers(200), query: "vendor={vendorKey}&vendor={otherVendorKey}"},
 	"GET /evaluations/{evaluationID}/compare/ratings": {want: managers(200), query: "vendor={otherVendorKey}&criterion=policies"},
@@ -313,8 +346,10 @@ type matrixFixture struct {
 	vendors     []*bpo.Vendor
 	spare       *bpo.Vendor
 	byKey       map[string]*bpo.Criterion
-	scorecardID int64 // the owner's submitted scorecard
-	tokenID     int64 // an API token of the manager's
+	scorecardID int64  // the owner's submitted scorecard
+	roundID     int64  // a comparison round of the top level, the owner invited
+	tokenID     int64  // an API token of the manager's
+	importID    string // a vendor upload of the manager's, awaiting confirmation
 	// accountID is an account of the fixture's own: disabling one of the
 	// roles' accounts would lock it out of the requests that follow.
 	accountID int64
@@ -322,6 +357,9 @@ type matrixFixture struct {
 	// foreignName names its object instead.
 	foreign     *matrixFixture
 	foreignName string
+	// contract and assessment are made when a request first names them.
+	contract   *bpo.Contract
+	assessment *bpo.Assessment
 }
 
 func (m *matrixApp) fixture(t *testing.T, state evalState) *matrixFixture {
@@ -359,9 +397,17 @@ func (m *matrixApp) fixture(t *testing.T, state evalState) *matrixFixture {
 		f.byKey[c.Key] = c
 	}
 	f.ev = ev
+	round, err := postgres.NewPairwiseService(m.db).StartRound(ctx, ev.ID, nil, []int64{m.users[owner].ID})
+	fail(err)
+	f.roundID = round.ID
 	tok, _, err := postgres.NewTokenService(m.db).CreateToken(as(m.users[manager]), fmt.Sprintf("Matrix token %d", n), bpo.DefaultTokenLifetime)
 	fail(err)
 	f.tokenID = tok.ID
+	vendor := fmt.Sprintf("Matrix %d imported", n)
+	upload := &bpo.PendingImport{FileName: "v.csv", Rows: []bpo.VendorImportRow{{Line: 2,
+		Cells: map[string]string{"name": vendor}, Input: bpo.VendorInput{Name: vendor, Country: "FR"}}}}
+	fail(postgres.NewVendorImportService(m.db).SavePendingImport(as(m.users[manager]), upload))
+	f.importID = upload.ID
 	spare, err := m.app.users.CreateUser(context.Background(), bpo.NewUser{Email: fmt.Sprintf("account%d@matrix.test", n),
 		Name: "Spare", Role: bpo.RoleEvaluator, Password: testPassword}, cheapHash)
 	fail(err)
@@ -409,7 +455,7 @@ func (m *matrixApp) fixture(t *testing.T, state evalState) *matrixFixture {
 
 // scoped are the placeholders naming an object that belongs to the
 // evaluation in the path: another evaluation's must never be accepted.
-var scoped = []string{"vendorID", "criterionID", "measuredID", "scorecardID", "userID", "ownerID"}
+var scoped = []string{"vendorID", "criterionID", "measuredID", "scorecardID", "userID", "ownerID", "groupID", "roundID"}
 
 // value resolves a placeholder for a request made by caller. Versions are
 // read when asked for, so that a request is never stale by accident.
@@ -520,15 +566,25 @@ func (f *matrixFixture) value(t *testing.T, name string, caller role) string {
 		return strconv.Itoa(m.next())
 	case "tokenID":
 		return itoa(f.tokenID)
+	case "inviteeID":
+		// Anyone with an account may be invited to a comparison round, so
+		// the invitee is not scoped to the evaluation.
+		return itoa(m.users[colleague].ID)
+	case "groupID":
+		return itoa(f.byKey["quality"].ID)
+	case "qualityID", "slaID", "costID":
+		return itoa(f.byKey[map[string]string{"qualityID": "quality", "slaID": "service_levels", "costID": "cost"}[name]].ID)
+	case "roundID":
+		return itoa(f.roundID)
+	case "roundVersion", "answerVersion":
+		return f.roundVersion(t, name, caller)
 	case "accountID":
 		return itoa(f.accountID)
 	case "importID":
-		// A fresh upload of the manager's: only its uploader may see it.
-		vendor := fmt.Sprintf("Imported %d", m.next())
-		p := &bpo.PendingImport{FileName: "v.csv", Rows: []bpo.VendorImportRow{{Line: 2,
-			Cells: map[string]string{"name": vendor}, Input: bpo.VendorInput{Name: vendor, Country: "FR"}}}}
-		must(postgres.NewVendorImportService(m.db).SavePendingImport(as(m.users[manager]), p))
-		return p.ID
+		return f.importID
+	}
+	if v, ok := f.contractValue(t, name); ok {
+		return v
 	}
 	t.Fatalf("no fixture value for {%s}: add one to matrixFixture.value", name)
 	return ""
@@ -777,6 +833,7 @@ func TestUnroutedRequestsAreRefused(t *testing.T) {
 		methods[pattern] = append(methods[pattern], method)
 	}
 	f := m.fixture(t, stateOpen)
+	f.makeNamed(t)
 	before := m.fingerprint(t)
 	tried := 0
 	for pattern, ms := range methods {
@@ -949,4 +1006,23 @@ func snippet(body string) string {
 		return body[:400] + "…"
 	}
 	return body
+}
+
+// roundVersion is the version of the fixture's round, or, for
+// answerVersion, of the caller's answers to it: 0 for anyone not invited.
+func (f *matrixFixture) roundVersion(t *testing.T, name string, caller role) string {
+	t.Helper()
+	d, err := postgres.NewPairwiseService(f.m.db).FindRound(f.m.adminCtx(), f.roundID)
+	if err != nil {
+		t.Fatalf("{%s}: %v", name, err)
+	}
+	if name == "roundVersion" {
+		return strconv.Itoa(d.Round.Version)
+	}
+	for _, p := range d.Participants {
+		if u := f.m.users[caller]; u != nil && p.UserID == u.ID {
+			return strconv.Itoa(p.Version)
+		}
+	}
+	return "0"
 }

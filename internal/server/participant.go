@@ -18,6 +18,9 @@ func (s *Server) addParticipant(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	vendorID, err := formID(form, "vendor")
+	if err == nil && !s.checkWarning(w, r, id, vendorID, form.Get("acknowledge") == "1") {
+		return
+	}
 	if err == nil {
 		_, err = s.participants.AddParticipant(r.Context(), id, vendorID)
 	}

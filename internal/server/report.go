@@ -48,13 +48,18 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
 // is written: more at once than there are cores would not finish sooner,
 // only hold more memory.
 func (s *Server) writeReport(ctx context.Context, b *bytes.Buffer, data *report.Data) error {
+	return s.inReportSlot(ctx, func() error { return report.Write(b, data) })
+}
+
+// inReportSlot runs write once a report slot is free.
+func (s *Server) inReportSlot(ctx context.Context, write func() error) error {
 	select {
 	case s.reportSlots <- struct{}{}:
 		defer func() { <-s.reportSlots }()
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return report.Write(b, data)
+	return write()
 }
 
 // documentRequest reads the evaluation of the path and the language of a
@@ -102,9 +107,17 @@ func (s *Server) reportData(ctx context.Context, lang i18n.Lang, id int64) (*rep
 		Lang: lang, GeneratedAt: s.now(), PreparedBy: report.Person{Name: u.Name, Role: u.Role},
 		Evaluation: d.Evaluation, Criteria: d.Criteria, Participants: d.Participants, Measurements: d.Measurements,
 		Ratings: d.Ratings, Evaluators: d.Assignments, Scorecards: progress, WeightChanges: changes,
-		Model: m, Result: res,
+		Model: m, Result: res, Consensus: d.Consensus,
+	}
+	if data.WeightOrigins, err = s.weightOrigins(ctx, id); err != nil {
+		return nil, err
 	}
 	if data.Decision, err = s.decisions.FindDecision(ctx, id); err != nil {
+		return nil, err
+	}
+	if a, err := s.assessments.FindAssessmentForEvaluation(ctx, id); err == nil {
+		data.Scope = a.Activities
+	} else if bpo.ErrorCode(err) != bpo.ENOTFOUND {
 		return nil, err
 	}
 	return data, nil

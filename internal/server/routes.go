@@ -44,6 +44,9 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/api/v1/evaluations", s.apiListEvaluations)
 		r.Get("/api/v1/evaluations/{evaluationID}/model", s.apiShowModel)
 		r.Get("/api/v1/evaluations/{evaluationID}/result", s.apiShowResult)
+		r.Get("/api/v1/contracts", s.apiListContracts)
+		r.Get("/api/v1/contracts/{contractID}", s.apiShowContract)
+		r.Get("/api/v1/assessments/{assessmentID}", s.apiShowAssessment)
 		r.Get("/api/v1/evaluations/{evaluationID}/decision", s.apiShowDecision)
 		r.Get("/api/v1/evaluations/{evaluationID}/decision/model", s.apiShowDecisionModel)
 	})
@@ -67,6 +70,8 @@ func (s *Server) userRoutes(r chi.Router) {
 	r.Post("/evaluations/{evaluationID}/scorecards/{vendorID}/ratings", s.saveRating)
 	r.Get("/evaluations/{evaluationID}/scorecards/{vendorID}/submit/confirm", s.confirmSubmit)
 	r.Post("/evaluations/{evaluationID}/scorecards/{vendorID}/submit", s.submitScorecard)
+	r.Get("/evaluations/{evaluationID}/pairwise/{roundID}", s.showRound)
+	r.Post("/evaluations/{evaluationID}/pairwise/{roundID}/answers", s.saveAnswers)
 	r.Get("/account", s.showAccount)
 	r.Post("/account/password", s.changePassword)
 	r.Post("/account/sessions/end", s.signOutEverywhere)
@@ -104,6 +109,11 @@ func (s *Server) managerRoutes(r chi.Router) {
 	r.Post("/evaluations/{evaluationID}/measurements/{vendorID}", s.saveMeasurements)
 	r.Post("/evaluations/{evaluationID}/scorecards/{scorecardID}/reopen", s.reopenScorecard)
 
+	r.Get("/evaluations/{evaluationID}/moderation", s.showModerationIndex)
+	r.Post("/evaluations/{evaluationID}/moderation-required", s.setModerationRequired)
+	r.Get("/evaluations/{evaluationID}/moderation/{vendorID}", s.showModeration)
+	r.Post("/evaluations/{evaluationID}/moderation/{vendorID}/{criterionID}", s.saveConsensus)
+
 	r.Get("/evaluations/{evaluationID}/history", s.showHistory)
 	r.Get("/evaluations/{evaluationID}/compare", s.showCompare)
 	r.Get("/evaluations/{evaluationID}/compare/ratings", s.showCompareRatings)
@@ -119,7 +129,12 @@ func (s *Server) managerRoutes(r chi.Router) {
 	r.Post("/evaluations/{evaluationID}/criteria/{criterionID}/remove", s.removeCriterion)
 	r.Post("/evaluations/{evaluationID}/criteria/{criterionID}/move", s.moveCriterion)
 	r.Post("/evaluations/{evaluationID}/weights", s.saveWeights)
+	r.Get("/evaluations/{evaluationID}/pairwise/new", s.showNewRound)
+	r.Post("/evaluations/{evaluationID}/pairwise", s.startRound)
+	r.Post("/evaluations/{evaluationID}/pairwise/{roundID}/invite", s.inviteToRound)
+	r.Post("/evaluations/{evaluationID}/pairwise/{roundID}/end", s.endRound)
 	r.Post("/evaluations/{evaluationID}/weights/preview", s.previewWeights)
+	s.contractRoutes(r)
 
 	// The API serves managers only, so only they have tokens for it.
 	r.Get("/account/tokens", s.showTokens)
@@ -136,4 +151,25 @@ func (s *Server) adminRoutes(r chi.Router) {
 	r.Post("/admin/users/{accountID}/enable", s.enableUser)
 	r.Post("/admin/users/{accountID}/password", s.resetUserPassword)
 	r.Get("/admin/outbox", s.showOutbox)
+}
+
+// contractRoutes are the contracts after the award and the outsourcing
+// suitability assessments: managers only, like the set-up.
+func (s *Server) contractRoutes(r chi.Router) {
+	r.Get("/evaluations/{evaluationID}/contracts/new", s.showNewContractPage)
+	r.Post("/evaluations/{evaluationID}/contracts", s.createContract)
+	r.Get("/contracts", s.showContractList)
+	r.Get("/contracts/{contractID}", s.showContract)
+	r.Post("/contracts/{contractID}/kpis", s.saveKPIs)
+	r.Post("/contracts/{contractID}/end", s.endContract)
+	r.Get("/contracts/{contractID}/periods/{period}", s.showContractPeriod)
+	r.Post("/contracts/{contractID}/periods/{period}", s.saveContractPeriod)
+	r.Get("/contracts/{contractID}/review.pdf", s.showPerformanceReview)
+
+	r.Get("/assessments", s.showAssessmentList)
+	r.Get("/assessments/new", s.showNewAssessmentPage)
+	r.Post("/assessments", s.createAssessment)
+	r.Get("/assessments/{assessmentID}", s.showAssessment)
+	r.Get("/assessments/{assessmentID}/edit", s.showEditAssessmentPage)
+	r.Post("/assessments/{assessmentID}", s.updateAssessment)
 }

@@ -33,6 +33,10 @@ type Deps struct {
 	Outbox       bpo.OutboxService
 	Identities   bpo.IdentityService
 	Imports      bpo.VendorImportService
+	Moderation   bpo.ModerationService
+	Pairwise     bpo.PairwiseService
+	Contracts    bpo.ContractService
+	Assessments  bpo.AssessmentService
 	SignIns      bpo.SignInService
 	Accounts     bpo.AccountService
 	// Passwords bounds the argon2id computations; nil means one per core
@@ -64,6 +68,10 @@ type Server struct {
 	identities   bpo.IdentityService
 	imports      bpo.VendorImportService
 	sso          sso
+	moderation   bpo.ModerationService
+	pairwise     bpo.PairwiseService
+	contracts    bpo.ContractService
+	assessments  bpo.AssessmentService
 	signIns      bpo.SignInService
 	accounts     bpo.AccountService
 	passwords    *password.Limiter
@@ -111,7 +119,10 @@ func New(d Deps) *Server {
 		cfg: d.Config, log: d.Logger, users: d.Users, vendors: d.Vendors,
 		evaluations: d.Evaluations, criteria: d.Criteria, participants: d.Participants,
 		scorecards: d.Scorecards, decisions: d.Decisions, audit: d.Audit, tokens: d.Tokens,
-		signIns: d.SignIns, accounts: d.Accounts, passwords: d.Passwords, outbox: d.Outbox, identities: d.Identities, imports: d.Imports,
+		moderation: d.Moderation, pairwise: d.Pairwise,
+		contracts: d.Contracts, assessments: d.Assessments,
+		signIns: d.SignIns, accounts: d.Accounts, passwords: d.Passwords,
+		outbox: d.Outbox, identities: d.Identities, imports: d.Imports,
 		sessions: sm, ping: d.Ping, unavailable: d.Unavailable, metrics: d.Metrics, now: d.Now,
 		reportSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}

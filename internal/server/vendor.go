@@ -36,6 +36,10 @@ func (s *Server) showVendorList(w http.ResponseWriter, r *http.Request) {
 		f.Services = append(f.Services, matchingCodes(serviceOptions(l), f.Query)...)
 	}
 	vendors, total, err := s.vendors.FindVendors(r.Context(), f)
+	var warnings map[int64][]string
+	if err == nil {
+		warnings, err = s.vendorWarnings(r.Context(), lang)
+	}
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -61,7 +65,7 @@ func (s *Server) showVendorList(w http.ResponseWriter, r *http.Request) {
 			ID: v.ID, Name: v.Name, Country: i18n.CountryName(lang, v.Country),
 			Services:  strings.Join(mapNames(lang, v.Services, serviceName), ", "),
 			Languages: strings.Join(mapNames(lang, v.Languages, i18n.LanguageName), ", "),
-			Headcount: headcountText(lang, v.Headcount), Archived: v.Archived,
+			Headcount: headcountText(lang, v.Headcount), Archived: v.Archived, Warnings: warnings[v.ID],
 		})
 	}
 	s.render(w, r, pages.VendorList(view))
@@ -88,7 +92,13 @@ func (s *Server) showVendor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := s.lang(r)
+	warnings, contracts, err := s.vendorContracts(r.Context(), lang, v.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	s.render(w, r, pages.VendorShow(pages.VendorShowView{
+		Warnings: warnings, Contracts: contracts,
 		Vendor:    v,
 		Country:   i18n.CountryName(lang, v.Country),
 		Services:  mapNames(lang, v.Services, serviceName),

@@ -40,7 +40,7 @@ BENCH_DURATION ?= 4s
 BENCH_COUNT    ?= 1
 bench: build
 	$(GO) run ./cmd/bench --server $(BIN) --duration $(BENCH_DURATION)
-	$(GO) test -run '^$$' -bench . -benchmem -count=$(BENCH_COUNT) ./internal/scoring/ ./internal/report/
+	$(GO) test -run '^$$' -bench . -benchmem -count=$(BENCH_COUNT) ./internal/scoring/ ./internal/report/ ./internal/ahp/
 
 FUZZTIME ?= 1m
 FUZZ_TARGETS := FuzzParseDecimal FuzzFormNumbers FuzzSafeNext FuzzDecodeForms

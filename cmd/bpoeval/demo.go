@@ -55,6 +55,7 @@ func demoServices(db *postgres.DB) demo.Services {
 	return demo.Services{Users: postgres.NewUserService(db), Vendors: postgres.NewVendorService(db),
 		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
 		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
+		Moderation: postgres.NewModerationService(db), Pairwise: postgres.NewPairwiseService(db),
 		Decisions: postgres.NewDecisionService(db),
 		Contracts: postgres.NewContractService(db), Assessments: postgres.NewAssessmentService(db)}
 }

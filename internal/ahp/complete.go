@@ -10,6 +10,11 @@ const (
 	coordTol  = 1e-11
 	maxSweeps = 5000
 	maxCoord  = 200
+	// roughSteps bound each coordinate's search while a sweep still moves
+	// some entry's logarithm by roughTol or more, for at most roughSweeps.
+	roughSteps  = 1
+	roughTol    = 1e-6
+	roughSweeps = 30
 )
 
 // complete fills the missing entries of m (those listed in missing, with
@@ -29,16 +34,26 @@ func complete(m *matrix, missing [][2]int) {
 		t[k] = math.Log(m.at(p[0], p[1]))
 	}
 	var w, v []float64
-	for range maxSweeps {
+	// While the sweeps still move the entries far, minimising each one
+	// exactly is wasted on values the next sweep moves again: one step
+	// along each does as well; the last sweeps minimise exactly, so that
+	// the result is the optimum whatever the rough sweeps did.
+	steps := roughSteps
+	for sweep := range maxSweeps {
 		moved := 0.0
 		for k, p := range missing {
-			next := minimiseAlong(m, p[0], p[1], t[k], &w, &v)
+			next := minimiseAlong(m, p[0], p[1], t[k], &w, &v, steps)
 			moved = math.Max(moved, math.Abs(next-t[k]))
 			t[k] = next
 			m.set(p[0], p[1], math.Exp(next))
 		}
-		if moved < sweepTol {
+		if moved < sweepTol && steps == maxCoord {
 			return
+		}
+		// Single steps converge in practice, but nothing guarantees it: the
+		// exact searches take over after roughSweeps in any case.
+		if moved < roughTol || sweep >= roughSweeps {
+			steps = maxCoord
 		}
 	}
 }
@@ -47,26 +62,36 @@ func complete(m *matrix, missing [][2]int) {
 // fixed, from x = t. The derivative of λmax in x is
 // (v_i w_j e^x − v_j w_i e^−x) / vᵀw, with v and w its left and right
 // eigenvectors; it vanishes where e^2x = v_j w_i / (v_i w_j). That point,
-// computed with the current eigenvectors, is the next guess; a bracket on
-// the sign of the derivative (increasing, as λmax is convex in x) falls
-// back to bisection when a guess leaves it. w and v carry the eigenvectors
-// from one call to the next, as warm starts.
-func minimiseAlong(m *matrix, i, j int, t float64, w, v *[]float64) float64 {
+// computed with the current eigenvectors, is the next guess, sped up by a
+// secant step once there are two; a bracket on the sign of the derivative
+// (increasing, as λmax is convex in x) falls back to bisection when a
+// guess leaves it. It stops after maxSteps guesses. w and v carry the
+// eigenvectors from one call to the next, as warm starts.
+func minimiseAlong(m *matrix, i, j int, t float64, w, v *[]float64, maxSteps int) float64 {
 	lo, hi := math.Inf(-1), math.Inf(1)
-	for range maxCoord {
+	prevT, prevGap := math.NaN(), math.NaN()
+	for range maxSteps {
 		m.set(i, j, math.Exp(t))
 		*w, _ = m.principal(*w, false)
 		*v, _ = m.principal(*v, true)
 		ri, rj := (*w)[i], (*w)[j]
 		li, lj := (*v)[i], (*v)[j]
 		guess := 0.5 * math.Log(lj*ri/(li*rj))
+		gap := guess - t
 		switch {
-		case guess > t:
+		case gap > 0:
 			lo = t
-		case guess < t:
+		case gap < 0:
 			hi = t
 		default:
 			return t
+		}
+		// The guess converges linearly; a secant step on the gap, where it
+		// stays in the bracket, converges faster.
+		if !math.IsNaN(prevGap) && gap != prevGap {
+			if s := t - gap*(t-prevT)/(gap-prevGap); s > lo && s < hi {
+				guess = s
+			}
 		}
 		if !(guess > lo && guess < hi) {
 			guess = (lo + hi) / 2
@@ -74,6 +99,7 @@ func minimiseAlong(m *matrix, i, j int, t float64, w, v *[]float64) float64 {
 		if math.Abs(guess-t) < coordTol {
 			return guess
 		}
+		prevT, prevGap = t, gap
 		t = guess
 	}
 	return t

@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"regexp"
+	"strings"
+	"unicode"
 )
 
 // CriterionKind tells a group of criteria from a leaf that evaluators rate
@@ -74,6 +76,49 @@ type CriterionInput struct {
 }
 
 var criterionKey = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+
+// KeyFromName derives a criterion's machine key from its English name, as
+// the form does when the key is left empty: "Cultural fit (Morocco)"
+// becomes "cultural_fit_morocco". A name with no letter to start from
+// gives "" (the key is then required).
+func KeyFromName(name string) string {
+	var b strings.Builder
+	gap := false
+	for _, r := range foldLetters(name) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9' && b.Len() > 0:
+			if gap && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			b.WriteRune(r)
+			gap = false
+		default:
+			gap = true
+		}
+		if b.Len() >= 63 {
+			break
+		}
+	}
+	return strings.TrimRight(b.String()[:min(b.Len(), 63)], "_")
+}
+
+// foldLetters lowers s and drops accents from Latin letters, so that
+// "Qualité" gives "qualite".
+func foldLetters(s string) string {
+	return strings.Map(func(r rune) rune {
+		if i := strings.IndexRune(accented, r); i >= 0 {
+			return rune(plain[i/2])
+		}
+		return unicode.ToLower(r)
+	}, s)
+}
+
+// accented and plain pair the accented letters with their bases; accented
+// letters are two bytes each in UTF-8.
+const (
+	accented = "àáâäãåçèéêëìíîïñòóôöõùúûüýÿÀÁÂÄÃÅÇÈÉÊËÌÍÎÏÑÒÓÔÖÕÙÚÛÜÝ"
+	plain    = "aaaaaaceeeeiiiinooooouuuuyyaaaaaaceeeeiiiinooooouuuuy"
+)
 
 // Validate checks one criterion on its own; rules that span the tree (a
 // group's weights sum to more than zero…) are checked by the scoring engine

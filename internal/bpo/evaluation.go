@@ -52,6 +52,13 @@ type Evaluation struct {
 	ClosedAt        *time.Time
 }
 
+// LacksJustification reports whether a rating of value, justified as
+// written, still needs a justification before its scorecard is submitted:
+// the autosave says so at once, the submission refuses it.
+func (e *Evaluation) LacksJustification(value *int, justification string) bool {
+	return value != nil && e.NeedsJustification(*value) && Blank(justification)
+}
+
 // NeedsJustification reports whether a rating of value needs a justification.
 func (e *Evaluation) NeedsJustification(value int) bool {
 	switch e.Justification {
@@ -245,8 +252,11 @@ type EvaluationDetail struct {
 	Assignments  []*Assignment
 	Measurements []*Measurement
 	Ratings      []*SubmittedRating
-	Progress     []*ScorecardProgress // as ScorecardService.FindProgress
-	Decision     *DecisionState       // as DecisionService.FindDecision
+	// Consensus are the values agreed at moderation, read with the ratings
+	// they settle (WithRatings or WithJustifications).
+	Consensus []*Consensus
+	Progress  []*ScorecardProgress // as ScorecardService.FindProgress
+	Decision  *DecisionState       // as DecisionService.FindDecision
 }
 
 // Tree is the detail's criteria as a tree.

@@ -40,6 +40,7 @@ type Measurement struct {
 
 // Figure is a measured criterion's new value for one vendor; nil clears it.
 type Figure struct {
+	VendorID    int64
 	CriterionID int64
 	Value       *float64
 }
@@ -113,9 +114,10 @@ type ParticipantService interface {
 	// is not measured.
 	SetMeasurement(ctx context.Context, evaluationID, vendorID, criterionID int64, value *float64) error
 
-	// SetMeasurements stores a vendor's figures together, as SetMeasurement
-	// stores one: all of them, or none when one is refused.
-	SetMeasurements(ctx context.Context, evaluationID, vendorID int64, figures []Figure) error
+	// SetMeasurements stores figures of any of the evaluation's vendors
+	// together, as SetMeasurement stores one: all of them, or none when one
+	// is refused.
+	SetMeasurements(ctx context.Context, evaluationID int64, figures []Figure) error
 
 	// FindAssignments lists the evaluation's evaluators by name, with their declarations.
 	FindAssignments(ctx context.Context, evaluationID int64) ([]*Assignment, error)

@@ -59,6 +59,12 @@ func (in *VendorInput) Normalize() {
 	in.Name = strings.TrimSpace(in.Name)
 	in.Country = strings.ToUpper(strings.TrimSpace(in.Country))
 	in.Website = strings.TrimSpace(in.Website)
+	// People type "atlas.example": a website without a scheme is taken to
+	// be https, and still checked as a whole afterwards. Anything with a
+	// colon names its own scheme ("javascript:…") and is left to be refused.
+	if in.Website != "" && !strings.Contains(in.Website, ":") {
+		in.Website = "https://" + in.Website
+	}
 	in.ContactName = strings.TrimSpace(in.ContactName)
 	in.ContactEmail = strings.TrimSpace(in.ContactEmail)
 	in.ContactPhone = strings.TrimSpace(in.ContactPhone)
@@ -130,9 +136,21 @@ type VendorFilter struct {
 	Country   string   // exact country filter
 	Service   string   // exact service filter
 	Archived  bool     // list archived vendors instead of active ones
-	Offset    int
-	Limit     int
+	// Sort is the column the list is ordered by: "" or "name", "country",
+	// "headcount" or "updated"; Desc reverses it. Names sort in the order of
+	// Collation (a PostgreSQL collation, "" for the default); countries in
+	// the order of CountryOrder, their codes sorted by name in the user's
+	// language.
+	Sort         string
+	Desc         bool
+	Collation    string
+	CountryOrder []string
+	Offset       int
+	Limit        int
 }
+
+// VendorSorts are the columns the vendor registry can be sorted by.
+var VendorSorts = []string{"name", "country", "headcount", "updated"}
 
 // VendorService manages the vendor registry. Every change is audited.
 type VendorService interface {

@@ -44,6 +44,8 @@ type Services struct {
 	Criteria     bpo.CriterionService
 	Participants bpo.ParticipantService
 	Scorecards   bpo.ScorecardService
+	Moderation   bpo.ModerationService
+	Pairwise     bpo.PairwiseService
 	// Contracts, when set, also loads the contract of the closed evaluation;
 	// Assessments, the suitability assessment that prepared it.
 	Contracts   bpo.ContractService

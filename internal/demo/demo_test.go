@@ -7,6 +7,7 @@ import (
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/demo"
+	"github.com/bpoeval/bpoeval/internal/evalmodel"
 	"github.com/bpoeval/bpoeval/internal/explain"
 	"github.com/bpoeval/bpoeval/internal/i18n"
 	"github.com/bpoeval/bpoeval/internal/postgres"
@@ -44,6 +45,7 @@ func TestLoad(t *testing.T) {
 		Users: postgres.NewUserService(db), Vendors: postgres.NewVendorService(db),
 		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
 		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
+		Moderation: postgres.NewModerationService(db), Pairwise: postgres.NewPairwiseService(db),
 		Decisions: postgres.NewDecisionService(db),
 	}
 	if loaded, err := demo.Load(ctx, svc, demo.Small); err != nil || !loaded {
@@ -88,7 +90,7 @@ func TestLoad(t *testing.T) {
 		checkProgress(t, svc, mctx, e.ID)
 
 		res := evaluate(t, svc, mctx, &e.Evaluation)
-		var knockedOut, disputed []string
+		var knockedOut, disputed, moderated []string
 		for _, v := range res.Vendors {
 			if len(v.KnockOuts) > 0 {
 				knockedOut = append(knockedOut, v.Key)
@@ -100,11 +102,16 @@ func TestLoad(t *testing.T) {
 				if c.Disputed {
 					disputed = append(disputed, v.Key+"/"+c.Key)
 				}
+				if c.Consensus {
+					moderated = append(moderated, v.Key+"/"+c.Key)
+				}
 			}
 		}
-		if len(knockedOut) != 1 || len(disputed) != 1 {
-			t.Errorf("knocked out: %v; disputed: %v; want one of each", knockedOut, disputed)
+		// The one criterion the evaluators disputed was settled at moderation.
+		if len(knockedOut) != 1 || len(disputed) != 0 || len(moderated) != 1 || !strings.HasPrefix(moderated[0], "carthage") || !strings.HasSuffix(moderated[0], "/cultural_fit") {
+			t.Errorf("knocked out: %v; disputed: %v; moderated: %v; want one knock-out and Carthage's cultural fit moderated", knockedOut, disputed, moderated)
 		}
+		checkQualityRound(t, svc, mctx, e.ID)
 		rec := res.Recommendation
 		if rec.Decision != scoring.Award && rec.Decision != scoring.CloseCall {
 			t.Errorf("recommendation %s, want an award or a close call", rec.Decision)
@@ -222,6 +229,15 @@ func evaluate(t *testing.T, svc demo.Services, ctx context.Context, e *bpo.Evalu
 			m.Vendors[i].Metrics[keyOf[ms.CriterionID]] = ms.Value
 		}
 	}
+	for _, c := range d.Consensus {
+		if i, ok := index[c.VendorID]; ok {
+			v := &m.Vendors[i]
+			if v.Consensus == nil {
+				v.Consensus = map[string]scoring.Consensus{}
+			}
+			v.Consensus[keyOf[c.CriterionID]] = scoring.Consensus{Value: float64(c.Value), Reason: c.Reason}
+		}
+	}
 	res, err := scoring.Evaluate(m)
 	if err != nil {
 		t.Fatal(err)
@@ -261,6 +277,7 @@ func TestLoadLarge(t *testing.T) {
 		Users: postgres.NewUserService(db), Vendors: postgres.NewVendorService(db),
 		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
 		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
+		Moderation: postgres.NewModerationService(db), Pairwise: postgres.NewPairwiseService(db),
 		Decisions: postgres.NewDecisionService(db),
 	}
 	if loaded, err := demo.Load(ctx, svc, demo.Large); err != nil || !loaded {
@@ -351,4 +368,31 @@ func TestLoadLarge(t *testing.T) {
 		}
 	}
 	t.Logf("recommendation: %s %s", res.Recommendation.Decision, res.Recommendation.Vendor)
+}
+
+// checkQualityRound wants the Service quality group weighed by a finished
+// comparison round of two participants, its weights applied.
+func checkQualityRound(t *testing.T, svc demo.Services, ctx context.Context, evaluationID int64) {
+	t.Helper()
+	rounds, err := svc.Pairwise.FindRounds(ctx, evaluationID)
+	if err != nil || len(rounds) != 1 || rounds[0].Status != bpo.RoundApplied {
+		t.Fatalf("rounds %+v, %v; want one applied", rounds, err)
+	}
+	d, err := svc.Pairwise.FindRound(ctx, rounds[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Parent == nil || d.Parent.Key != "quality" || len(d.Participants) != 2 || len(d.Answers) != 2*len(d.Items)*(len(d.Items)-1)/2 {
+		t.Fatalf("round over %v with %d participants and %d answers", d.Parent, len(d.Participants), len(d.Answers))
+	}
+	rr, err := evalmodel.ScoreRound(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range rr.WeightChanges() {
+		if d.Items[i].Weight != w.Weight {
+			t.Errorf("%s weighs %v, the round gave %v", d.Items[i].Key, d.Items[i].Weight, w.Weight)
+		}
+	}
+	t.Logf("quality round: group CR %.3f", rr.Group.CR)
 }

@@ -165,7 +165,13 @@ func (l *loader) openEvaluation() error {
 	}); err != nil {
 		return fmt.Errorf("weight: %w", err)
 	}
-	return nil
+	if criteria, err = l.criteria(ev.ID); err != nil {
+		return err
+	}
+	if err := l.compareQuality(ev, criteria); err != nil {
+		return err
+	}
+	return l.moderate(ev, criteria)
 }
 
 // shortlist moves the named vendors of ev to the shortlist.

@@ -58,8 +58,8 @@ func addAnalysis(m *scoring.Model, d *bpo.EvaluationDetail) {
 	}
 }
 
-// addVendors adds the vendors still in the running with their ratings and
-// figures.
+// addVendors adds the vendors still in the running with their ratings,
+// the consensus values agreed at moderation, and their figures.
 func addVendors(m *scoring.Model, d *bpo.EvaluationDetail) {
 	keyOf := make(map[int64]string, len(d.Criteria))
 	for _, c := range d.Criteria {
@@ -86,6 +86,17 @@ func addVendors(m *scoring.Model, d *bpo.EvaluationDetail) {
 			v.Ratings[r.EvaluatorEmail] = map[string]float64{}
 		}
 		v.Ratings[r.EvaluatorEmail][keyOf[r.CriterionID]] = float64(r.Value)
+	}
+	for _, c := range d.Consensus {
+		i, ok := index[c.VendorID]
+		if !ok {
+			continue
+		}
+		v := &m.Vendors[i]
+		if v.Consensus == nil {
+			v.Consensus = map[string]scoring.Consensus{}
+		}
+		v.Consensus[keyOf[c.CriterionID]] = scoring.Consensus{Value: float64(c.Value), Reason: c.Reason}
 	}
 	for _, ms := range d.Measurements {
 		i, ok := index[ms.VendorID]

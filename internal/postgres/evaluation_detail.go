@@ -50,6 +50,9 @@ func (s *EvaluationService) FindEvaluationDetail(ctx context.Context, id int64, 
 	case parts&bpo.WithRatings != 0:
 		queueList(&b, ratingValuesSQL, scanRatingValue, &d.Ratings, id, false)
 	}
+	if parts&(bpo.WithRatings|bpo.WithJustifications) != 0 {
+		queueList(&b, consensusSQL, scanConsensus, &d.Consensus, id, nil)
+	}
 	if parts&bpo.WithProgress != 0 {
 		queueList(&b, progressSQL, scanProgress, &d.Progress, id, progressOf(u))
 	}

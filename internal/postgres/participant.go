@@ -210,11 +210,11 @@ func scanMeasurement(row pgx.CollectableRow) (*bpo.Measurement, error) {
 
 // SetMeasurement implements bpo.ParticipantService.
 func (s *ParticipantService) SetMeasurement(ctx context.Context, evaluationID, vendorID, criterionID int64, value *float64) error {
-	return s.SetMeasurements(ctx, evaluationID, vendorID, []bpo.Figure{{CriterionID: criterionID, Value: value}})
+	return s.SetMeasurements(ctx, evaluationID, []bpo.Figure{{VendorID: vendorID, CriterionID: criterionID, Value: value}})
 }
 
 // SetMeasurements implements bpo.ParticipantService.
-func (s *ParticipantService) SetMeasurements(ctx context.Context, evaluationID, vendorID int64, figures []bpo.Figure) error {
+func (s *ParticipantService) SetMeasurements(ctx context.Context, evaluationID int64, figures []bpo.Figure) error {
 	if err := requireManager(ctx); err != nil {
 		return err
 	}
@@ -230,7 +230,7 @@ func (s *ParticipantService) SetMeasurements(ctx context.Context, evaluationID, 
 			return err
 		}
 		for _, f := range figures {
-			if err := setMeasurement(ctx, tx, now, evaluationID, vendorID, f); err != nil {
+			if err := setMeasurement(ctx, tx, now, evaluationID, f); err != nil {
 				return err
 			}
 		}
@@ -239,8 +239,8 @@ func (s *ParticipantService) SetMeasurements(ctx context.Context, evaluationID, 
 }
 
 // setMeasurement stores one figure within tx, which holds the evaluation.
-func setMeasurement(ctx context.Context, tx pgx.Tx, now time.Time, evaluationID, vendorID int64, f bpo.Figure) error {
-	criterionID, value := f.CriterionID, f.Value
+func setMeasurement(ctx context.Context, tx pgx.Tx, now time.Time, evaluationID int64, f bpo.Figure) error {
+	vendorID, criterionID, value := f.VendorID, f.CriterionID, f.Value
 	var (
 		kind    *bpo.CriterionKind
 		key     *string
@@ -345,14 +345,15 @@ func (s *ParticipantService) AssignEvaluator(ctx context.Context, evaluationID, 
 		return err
 	}
 	return s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		if _, err := setUpEvaluation(ctx, tx, evaluationID, lockShare); err != nil {
+		e, err := setUpEvaluation(ctx, tx, evaluationID, lockShare)
+		if err != nil {
 			return err
 		}
 		var (
 			role  bpo.Role
 			email string
 		)
-		err := tx.QueryRow(ctx, `SELECT role, email FROM users WHERE id = $1 FOR KEY SHARE`, userID).Scan(&role, &email)
+		err = tx.QueryRow(ctx, `SELECT role, email FROM users WHERE id = $1 FOR KEY SHARE`, userID).Scan(&role, &email)
 		if err != nil {
 			return notFound(err, "error.user.not_found")
 		}
@@ -369,7 +370,10 @@ func (s *ParticipantService) AssignEvaluator(ctx context.Context, evaluationID, 
 		if tag.RowsAffected() == 0 {
 			return nil
 		}
-		return auditEval(ctx, tx, now, evaluationID, bpo.EntityAssignment, userID, bpo.ActionCreate, nil, bpo.AssignmentSnapshot{Email: email})
+		if err := auditEval(ctx, tx, now, evaluationID, bpo.EntityAssignment, userID, bpo.ActionCreate, nil, bpo.AssignmentSnapshot{Email: email}); err != nil {
+			return err
+		}
+		return queueAssigned(ctx, tx, now, e, userID)
 	})
 }
 

@@ -269,9 +269,19 @@ WITH ev AS (
 		version = r.version + 1, updated_at = @now
 	FROM prev, card
 	WHERE r.id = prev.id AND prev.version = @version::int AND card.status = 'draft'
+		AND (prev.value IS DISTINCT FROM @value::int OR prev.justification IS DISTINCT FROM @justification::text)
 	RETURNING r.id, r.value, r.justification, r.version, r.updated_at
-), saved AS (
+), unchanged AS (
+	-- A save of what is stored (a radio chosen again, a box left as it
+	-- was) writes nothing and is not audited: it answers as saved.
+	SELECT r.id, r.value, r.justification, r.version, r.updated_at
+	FROM ratings r, prev, card
+	WHERE r.id = prev.id AND prev.version = @version::int AND card.status = 'draft'
+		AND prev.value IS NOT DISTINCT FROM @value::int AND prev.justification IS NOT DISTINCT FROM @justification::text
+), changed AS (
 	SELECT * FROM inserted UNION ALL SELECT * FROM updated
+), saved AS (
+	SELECT * FROM changed UNION ALL SELECT * FROM unchanged
 ), logged AS (
 	INSERT INTO audit_events (at, actor_id, evaluation_id, entity, entity_id, action, before, after)
 	SELECT @now, @user_id, @evaluation_id, 'rating', saved.id,
@@ -280,7 +290,7 @@ WITH ev AS (
 			jsonb_build_object('value', prev.value, 'justification', prev.justification, 'version', prev.version) END,
 		jsonb_build_object('vendor_id', @vendor_id::bigint, 'criterion_id', @criterion_id::bigint,
 			'value', saved.value, 'justification', saved.justification, 'version', saved.version)
-	FROM saved LEFT JOIN prev ON true
+	FROM changed saved LEFT JOIN prev ON true
 	RETURNING 1
 )
 SELECT f.status, f.scale_min, f.scale_max, f.assigned, f.declared, f.stage, f.conflicted, f.kind,
@@ -634,7 +644,7 @@ func checkComplete(ctx context.Context, tx pgx.Tx, e *bpo.Evaluation, scorecardI
 		switch {
 		case r == nil || r.Value == nil:
 			p.Add(c.Key, "error.scorecard.missing_rating")
-		case e.NeedsJustification(*r.Value) && bpo.Blank(r.Justification):
+		case e.LacksJustification(r.Value, r.Justification):
 			p.Add(c.Key, "error.scorecard.missing_justification", *r.Value)
 		}
 	}
@@ -678,6 +688,9 @@ func (s *ScorecardService) ReopenScorecard(ctx context.Context, evaluationID, sc
 		if err := auditEval(ctx, tx, now, evaluationID, bpo.EntityScorecard, scorecardID, bpo.ActionReopen,
 			bpo.ScorecardSnapshot{VendorID: vendorID, EvaluatorID: evaluatorID, Status: status, Version: current},
 			bpo.ScorecardSnapshot{VendorID: vendorID, EvaluatorID: evaluatorID, Status: bpo.ScorecardDraft, Version: current + 1}); err != nil {
+			return err
+		}
+		if err := queueReopened(ctx, tx, now, evaluationID, scorecardID); err != nil {
 			return err
 		}
 		sc, err = readScorecard(ctx, tx, evaluationID, vendorID, evaluatorID)

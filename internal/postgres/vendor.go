@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,19 +48,21 @@ func (s *VendorService) FindVendors(ctx context.Context, f bpo.VendorFilter) ([]
 	if f.Limit <= 0 {
 		f.Limit = 25
 	}
-	where := `archived = @archived
-		AND (@q = '' OR name ILIKE '%' || @q || '%' ESCAPE '\' OR country = ANY(@q_countries) OR services && @q_services)
-		AND (@country = '' OR country = @country)
-		AND (@service = '' OR @service = ANY(services))`
+	order, err := vendorOrder(f)
+	if err != nil {
+		return nil, 0, err
+	}
+	where := vendorWhere(f)
 	args := pgx.NamedArgs{
 		"archived": f.Archived, "q": escapeLike(strings.TrimSpace(f.Query)),
 		"q_countries": nonNil(f.Countries), "q_services": nonNil(f.Services),
 		"country": f.Country, "service": f.Service, "limit": f.Limit, "offset": f.Offset,
+		"country_order": nonNil(f.CountryOrder),
 	}
 	// One round trip: the window count rides along with the page.
 	rows, _ := s.db.Pool.Query(ctx, `SELECT `+vendorColumns+`, count(*) OVER ()
 		FROM vendors WHERE `+where+`
-		ORDER BY lower(name), id LIMIT @limit OFFSET @offset`, args)
+		ORDER BY `+order+` LIMIT @limit OFFSET @offset`, args)
 	total := 0
 	vendors, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*bpo.Vendor, error) {
 		var v bpo.Vendor
@@ -92,6 +95,60 @@ func (s *VendorService) CountVendors(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// vendorWhere is the WHERE of a vendor list. Only the conditions asked for
+// are written: a condition like "@q = ” OR …" keeps the planner, which
+// plans prepared statements for any value, off the indexes. search_fold
+// (migration 000010) ignores case and accents, and its trigram index, with
+// those on country and services, keeps the search off a sequential scan.
+func vendorWhere(f bpo.VendorFilter) string {
+	conds := []string{"archived = @archived"}
+	if strings.TrimSpace(f.Query) != "" {
+		alts := []string{`search_fold(name) LIKE '%' || search_fold(@q) || '%' ESCAPE '\'`}
+		if len(f.Countries) > 0 {
+			alts = append(alts, "country = ANY(@q_countries)")
+		}
+		if len(f.Services) > 0 {
+			alts = append(alts, "services && @q_services")
+		}
+		conds = append(conds, "("+strings.Join(alts, " OR ")+")")
+	}
+	if f.Country != "" {
+		conds = append(conds, "country = @country")
+	}
+	if f.Service != "" {
+		conds = append(conds, "@service = ANY(services)")
+	}
+	return strings.Join(conds, " AND ")
+}
+
+// vendorCollations are the collations a vendor list may be sorted in:
+// the name goes into the SQL text, so only these are taken.
+var vendorCollations = map[string]bool{"": true, "en-x-icu": true, "fr-x-icu": true}
+
+// vendorOrder is the ORDER BY of a vendor list, name and id breaking ties.
+func vendorOrder(f bpo.VendorFilter) (string, error) {
+	if !vendorCollations[f.Collation] || f.Sort != "" && !slices.Contains(bpo.VendorSorts, f.Sort) {
+		return "", bpo.Errorf(bpo.EINVALID, "error.field.choice")
+	}
+	name := "name"
+	if f.Collation != "" {
+		name = `name COLLATE "` + f.Collation + `"`
+	}
+	dir := " ASC"
+	if f.Desc {
+		dir = " DESC"
+	}
+	switch f.Sort {
+	case "country":
+		return "array_position(@country_order::text[], country)" + dir + " NULLS LAST, country" + dir + ", " + name + ", id", nil
+	case "headcount":
+		return "headcount" + dir + " NULLS LAST, " + name + ", id", nil
+	case "updated":
+		return "updated_at" + dir + ", " + name + ", id", nil
+	}
+	return name + dir + ", id", nil
+}
+
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
@@ -114,15 +171,8 @@ func (s *VendorService) CreateVendor(ctx context.Context, in bpo.VendorInput) (*
 	}
 	var v *bpo.Vendor
 	err := s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		rows, _ := tx.Query(ctx, `
-			INSERT INTO vendors (name, country, website, contact_name, contact_email, contact_phone,
-				services, languages, headcount, notes, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
-			RETURNING `+vendorColumns,
-			in.Name, in.Country, in.Website, in.ContactName, in.ContactEmail, in.ContactPhone,
-			nonNil(in.Services), nonNil(in.Languages), in.Headcount, in.Notes, now)
 		var err error
-		if v, err = collectVendor(rows); err != nil {
+		if v, err = insertVendor(ctx, tx, now, &in); err != nil {
 			return err
 		}
 		return audit(ctx, tx, now, bpo.EntityVendor, v.ID, bpo.ActionCreate, nil, bpo.SnapshotOfVendor(v))
@@ -140,15 +190,33 @@ func (s *VendorService) UpdateVendor(ctx context.Context, id int64, version int,
 		return nil, err
 	}
 	return s.change(ctx, id, version, bpo.ActionUpdate, func(tx pgx.Tx, now time.Time) pgx.Rows {
-		rows, _ := tx.Query(ctx, `
-			UPDATE vendors SET name = $2, country = $3, website = $4, contact_name = $5, contact_email = $6,
-				contact_phone = $7, services = $8, languages = $9, headcount = $10, notes = $11,
-				version = version + 1, updated_at = $12
-			WHERE id = $1 RETURNING `+vendorColumns,
-			id, in.Name, in.Country, in.Website, in.ContactName, in.ContactEmail, in.ContactPhone,
-			nonNil(in.Services), nonNil(in.Languages), in.Headcount, in.Notes, now)
-		return rows
+		return queryUpdateVendor(ctx, tx, now, id, &in)
 	})
+}
+
+// insertVendor stores a new vendor from in, already validated.
+func insertVendor(ctx context.Context, tx pgx.Tx, now time.Time, in *bpo.VendorInput) (*bpo.Vendor, error) {
+	rows, _ := tx.Query(ctx, `
+		INSERT INTO vendors (name, country, website, contact_name, contact_email, contact_phone,
+			services, languages, headcount, notes, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+		RETURNING `+vendorColumns,
+		in.Name, in.Country, in.Website, in.ContactName, in.ContactEmail, in.ContactPhone,
+		nonNil(in.Services), nonNil(in.Languages), in.Headcount, in.Notes, now)
+	return collectVendor(rows)
+}
+
+// queryUpdateVendor overwrites vendor id with in, already validated, and
+// returns the row after.
+func queryUpdateVendor(ctx context.Context, tx pgx.Tx, now time.Time, id int64, in *bpo.VendorInput) pgx.Rows {
+	rows, _ := tx.Query(ctx, `
+		UPDATE vendors SET name = $2, country = $3, website = $4, contact_name = $5, contact_email = $6,
+			contact_phone = $7, services = $8, languages = $9, headcount = $10, notes = $11,
+			version = version + 1, updated_at = $12
+		WHERE id = $1 RETURNING `+vendorColumns,
+		id, in.Name, in.Country, in.Website, in.ContactName, in.ContactEmail, in.ContactPhone,
+		nonNil(in.Services), nonNil(in.Languages), in.Headcount, in.Notes, now)
+	return rows
 }
 
 // SetVendorArchived implements bpo.VendorService.

@@ -73,7 +73,7 @@ func (r *report) valueForMoney() {
 		value.XLabel += " (" + unit + ")"
 	}
 	value.FrontierLabel = r.t("report.chart.frontier")
-	value.Format = func(v float64) string { return i18n.Number(r.lang, v, 1) }
+	value.Format = func(v float64) string { return i18n.Number(r.lang, v, 2) }
 	value.FormatCost = func(v float64) string { return explain.Figure(r.lang, v, "") }
 	d.body(r.t("report.value.intro", r.criterionName(cost)))
 	d.drawing(chart.ValueScatter(value), 160)

@@ -50,6 +50,7 @@ func (r *report) methodology() {
 		r.t("report.method.rule.robustness"),
 	})
 
+	r.weightOrigins()
 	d.subsection(r.t("report.method.weights"))
 	if len(r.data.WeightChanges) == 0 {
 		d.body(r.t("report.method.weights.none"))

@@ -41,6 +41,10 @@ type Data struct {
 	// WeightChanges are the weight changes made while scoring was open,
 	// oldest first.
 	WeightChanges []WeightChange
+	// Consensus are the ratings agreed at moderation, for the moderation record.
+	Consensus []*bpo.Consensus
+	// WeightOrigins are the comparison rounds whose weights were applied.
+	WeightOrigins []WeightOrigin
 	// Decision is the evaluation's decision record; nil or without a
 	// current decision before any.
 	Decision *bpo.DecisionState
@@ -82,6 +86,7 @@ func Write(w io.Writer, data *Data) error {
 	for i := range data.Result.Vendors {
 		r.vendor(&data.Result.Vendors[i])
 	}
+	r.moderationRecord()
 	r.evaluators()
 	r.signOff()
 	r.headersAndFooters()

@@ -174,7 +174,7 @@ func (r *report) charts() {
 		d.body(r.t("report.chart.top", len(keys)))
 	}
 	radar, bars := chart.FromResult(r.data.Model, r.data.Result, keys)
-	format := func(v float64) string { return i18n.Number(r.lang, v, 1) }
+	format := func(v float64) string { return i18n.Number(r.lang, v, 2) }
 	radar.Title, radar.Desc, radar.Format = r.t("report.chart.radar"), r.t("report.chart.radar_desc"), format
 	if len(radar.Axes) < chart.RadarAxes {
 		radar.Desc = r.t("report.chart.grouped_desc")

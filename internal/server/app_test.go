@@ -108,6 +108,11 @@ func newHandler(db *postgres.DB, cfg config.Config, log io.Writer) http.Handler 
 		Decisions:    postgres.NewDecisionService(db),
 		Audit:        postgres.NewAuditService(db),
 		Tokens:       postgres.NewTokenService(db),
+		Outbox:       postgres.NewOutboxService(db),
+		Identities:   postgres.NewIdentityService(db),
+		Imports:      postgres.NewVendorImportService(db),
+		Moderation:   postgres.NewModerationService(db),
+		Pairwise:     postgres.NewPairwiseService(db),
 		Contracts:    postgres.NewContractService(db),
 		Assessments:  postgres.NewAssessmentService(db),
 		SignIns:      postgres.NewSignInService(db),
@@ -121,7 +126,8 @@ func newHandler(db *postgres.DB, cfg config.Config, log io.Writer) http.Handler 
 // demoServices are the app's services as the demo data set is loaded through them.
 func (a *app) demoServices() demo.Services {
 	return demo.Services{Users: a.users, Vendors: a.vendors, Evaluations: a.evaluations,
-		Criteria: a.criteria, Participants: a.participants, Scorecards: a.scorecards, Decisions: a.decisions}
+		Criteria: a.criteria, Participants: a.participants, Scorecards: a.scorecards, Decisions: a.decisions,
+		Moderation: postgres.NewModerationService(a.db), Pairwise: postgres.NewPairwiseService(a.db)}
 }
 
 // syncBuffer collects the server's log lines from many goroutines.

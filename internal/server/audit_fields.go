@@ -55,6 +55,15 @@ var auditFields = []auditField{
 	{entity: bpo.EntityScorecard, field: "evaluator_id", hidden: true},
 	{entity: bpo.EntityRating, field: "criterion_id", hidden: true},
 	{entity: bpo.EntityMeasurement, field: "criterion", hidden: true},
+	// Moderation and comparison rounds name vendors, criteria and people by
+	// id: the object column names them.
+	{entity: bpo.EntityConsensus, field: "vendor_id", hidden: true},
+	{entity: bpo.EntityConsensus, field: "criterion_id", hidden: true},
+	{entity: bpo.EntityPairwiseRound, field: "parent_id", hidden: true},
+	{entity: bpo.EntityPairwiseRound, field: "items", hidden: true},
+	{entity: bpo.EntityPairwiseRound, field: "participants", hidden: true},
+	{entity: bpo.EntityPairwiseAnswers, field: "user_id", hidden: true},
+	{entity: bpo.EntityPairwiseAnswers, field: "answers", hidden: true},
 	{field: "rationale"},
 	{field: "outcome", text: code("decision.outcome.")},
 	{entity: bpo.EntityDecision, field: "vendor_key", hidden: true},

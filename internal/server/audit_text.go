@@ -58,6 +58,10 @@ func (n *historyNames) object(lang i18n.Lang, ev *bpo.AuditEvent, before, after 
 		return joinNames(n.vendorName(idIn(snap, "vendor_id"), nil), n.criterionName(lang, ev.EntityID, snap))
 	case bpo.EntityRating:
 		return joinNames(n.vendorName(idIn(snap, "vendor_id"), nil), n.criterionName(lang, idIn(snap, "criterion_id"), nil))
+	case bpo.EntityConsensus:
+		return joinNames(n.vendorName(idIn(snap, "vendor_id"), nil), n.criterionName(lang, idIn(snap, "criterion_id"), nil))
+	case bpo.EntityPairwiseAnswers:
+		return n.userName(idIn(snap, "user_id"), nil)
 	case bpo.EntityScorecard:
 		name := n.vendorName(idIn(snap, "vendor_id"), nil)
 		if id := idIn(snap, "evaluator_id"); id != 0 {

@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/demo"
 )
 
 // newBrowser starts a headless Chromium for one test. Without a browser the
@@ -45,7 +46,7 @@ func newBrowser(t *testing.T) context.Context {
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 8*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
@@ -53,9 +54,11 @@ func newBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
-// screenshot saves the page as a PNG test artifact (kept with go test -artifacts).
+// screenshot checks the page (checkPage) and saves it as a PNG test
+// artifact (kept with go test -artifacts).
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
+	checkPage(t, ctx, name)
 	// A screenshot taken while a page is still being laid out has no size.
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.readyState === "complete" && document.documentElement.scrollWidth > 0`)); err != nil {
 		t.Fatalf("wait for the page before a screenshot: %v", err)
@@ -72,11 +75,22 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // browserSignIn signs in through the login form.
 func browserSignIn(t *testing.T, ctx context.Context, base, email string) {
 	t.Helper()
+	browserSignInWith(t, ctx, base, email, testPassword)
+}
+
+// browserSignInAs signs in as one of the demo's users.
+func browserSignInAs(t *testing.T, ctx context.Context, base, email string) {
+	t.Helper()
+	browserSignInWith(t, ctx, base, email, demo.Password)
+}
+
+func browserSignInWith(t *testing.T, ctx context.Context, base, email, password string) {
+	t.Helper()
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(css("#email")),
 		chromedp.SendKeys(css("#email"), email),
-		chromedp.SendKeys(css("#password"), testPassword),
+		chromedp.SendKeys(css("#password"), password),
 		chromedp.Submit(css("#password")),
 		chromedp.WaitVisible(css("[data-testid=whoami]")),
 	)
@@ -110,6 +124,12 @@ func TestBrowserCreateFindAndTranslateVendor(t *testing.T) {
 		chromedp.SetValue(css("#country"), "MG"),
 		chromedp.Click(css("input[name=services][value=back_office]")),
 		chromedp.SendKeys(css("#headcount"), "650"),
+		// The languages: filtered, then one click each, no Ctrl.
+		chromedp.SendKeys(css("input.choice-filter"), "malag"),
+		chromedp.Click(css("#languages option[value=mg]")),
+		chromedp.Evaluate[chromedp.Void](`(f => { f.value = ""; f.dispatchEvent(new Event("input")) })(document.querySelector("input.choice-filter"))`),
+		chromedp.ScrollIntoView(css("#languages option[value=fr]")),
+		chromedp.Click(css("#languages option[value=fr]")),
 		chromedp.SendKeys(css("#notes"), "Antananarivo — saisie de documents."),
 		chromedp.Click(css("[data-testid=save]")),
 		chromedp.WaitVisible(css("[data-testid=vendor-name]")),
@@ -119,6 +139,9 @@ func TestBrowserCreateFindAndTranslateVendor(t *testing.T) {
 	}
 	if got := textOf(t, ctx, "[data-testid=vendor-name]"); got != "Île Rouge Data Services" {
 		t.Errorf("vendor page shows %q", got)
+	}
+	if got := textOf(t, ctx, "main"); !strings.Contains(got, "Malagasy") || !strings.Contains(got, "French") {
+		t.Errorf("the languages chosen with the filter and single clicks were not saved: %q", got)
 	}
 
 	err = chromedp.Do(ctx,

@@ -54,16 +54,16 @@ func serviceOptions(lang i18n.Lang) []components.Option {
 
 func serviceName(lang i18n.Lang, kind string) string { return i18n.T(lang, "service."+kind) }
 
-// matchingCodes returns the options whose label contains q, ignoring case,
+// matchingCodes returns the options whose label contains q, ignoring case and accents,
 // so that a search for "maroc" or "payroll" finds vendors by country or service.
 func matchingCodes(opts []components.Option, q string) []string {
-	q = strings.ToLower(strings.TrimSpace(q))
+	q = i18n.Fold(strings.TrimSpace(q))
 	if q == "" {
 		return nil
 	}
 	var out []string
 	for _, o := range opts {
-		if strings.Contains(strings.ToLower(o.Label), q) || strings.EqualFold(o.Value, q) {
+		if strings.Contains(i18n.Fold(o.Label), q) || strings.EqualFold(o.Value, q) {
 			out = append(out, o.Value)
 		}
 	}

@@ -100,17 +100,22 @@ func (s *Server) showCompareRatings(w http.ResponseWriter, r *http.Request) {
 				Value: strconv.Itoa(sr.Value), Justification: sr.Justification, When: i18n.DateTime(lang, sr.UpdatedAt)})
 		}
 	}
+	view.Consensus = consensusCell(lang, d, vendor.VendorID, criterion.ID)
 	s.render(w, r, pages.CompareRatings(view))
 }
 
 // decodeWhatIf reads what-if weights with the weights editor's rules. Nothing
 // is saved, so the form carries no versions: the stored ones are assumed,
-// which is what "use these weights" then saves against.
+// which is what "use these weights" then saves against. Sliders send a
+// decimal point in every language: it is written in lang's grammar first.
 func decodeWhatIf(lang i18n.Lang, q url.Values, t *bpo.CriteriaTree) (*weightsInput, error) {
 	form := url.Values{}
 	for name, values := range q {
 		if strings.HasPrefix(name, "w_") {
 			form[name] = values[:1] // a criterion of another evaluation: decodeWeights says how
+			if v, ok, err := parseNumber(i18n.EN, values[0]); ok && err == nil {
+				form.Set(name, inputNumber(lang, v))
+			}
 		}
 	}
 	for _, c := range t.All() {
@@ -131,7 +136,7 @@ func compareView(lang i18n.Lang, d *bpo.EvaluationDetail, chosen []string, in *w
 	for _, c := range d.Criteria {
 		if w, ok := in.weight[c.ID]; ok && w != c.Weight {
 			v.WhatIf = true
-			v.Changes = append(v.Changes, pages.HiddenField{Name: "w_" + strconv.FormatInt(c.ID, 10), Value: formatWeight(w)},
+			v.Changes = append(v.Changes, pages.HiddenField{Name: "w_" + strconv.FormatInt(c.ID, 10), Value: inputNumber(lang, w)},
 				pages.HiddenField{Name: "v_" + strconv.FormatInt(c.ID, 10), Value: strconv.Itoa(c.Version)})
 		}
 	}
@@ -148,6 +153,7 @@ func compareView(lang i18n.Lang, d *bpo.EvaluationDetail, chosen []string, in *w
 		return v
 	}
 	v.Results = compareResults(lang, d, m, res, selected(v.Vendors))
+	v.Unmoderated = unmoderated(res)
 	return v
 }
 
@@ -262,7 +268,7 @@ func compareResults(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, r
 	out.Groups = compareGroups(lang, d, m, vendors)
 
 	radar, bars := chart.FromResult(m, res, keys)
-	format := func(v float64) string { return i18n.Number(lang, v, 1) }
+	format := func(v float64) string { return i18n.Number(lang, v, scoreDecimals) }
 	radar.Title, radar.Desc, radar.Format = i18n.T(lang, "compare.radar_title"), i18n.T(lang, "compare.radar_desc"), format
 	if len(radar.Axes) < chart.RadarAxes {
 		radar.Desc = i18n.T(lang, "compare.grouped_desc")
@@ -275,7 +281,7 @@ func compareResults(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, r
 
 func compareColumn(lang i18n.Lang, vr *scoring.VendorResult, res *scoring.Result) pages.CompareColumn {
 	rec := res.Recommendation
-	c := pages.CompareColumn{Key: vr.Key, Name: vr.Name, Rank: vr.Rank, Score: i18n.Number(lang, vr.Score, 1),
+	c := pages.CompareColumn{Key: vr.Key, Name: vr.Name, Rank: vr.Rank, Score: i18n.Number(lang, vr.Score, scoreDecimals),
 		Eligible: vr.Eligible, Leader: vr.Key == rec.Vendor && rec.Decision != scoring.NoAward,
 		LeaderLabel: leaderLabel(lang, rec.Decision), Recommended: rec.Decision == scoring.Award}
 	for _, k := range vr.KnockOuts {
@@ -326,14 +332,14 @@ func compareGroups(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, ve
 	for gi := range groups {
 		groups[gi].Weight = percentText(lang, weights[gi])
 		for _, p := range points[gi] {
-			groups[gi].Subtotals = append(groups[gi].Subtotals, i18n.Number(lang, p, 1))
+			groups[gi].Subtotals = append(groups[gi].Subtotals, i18n.Number(lang, p, scoreDecimals))
 		}
 	}
 	return groups
 }
 
 func compareCell(lang i18n.Lang, e *bpo.Evaluation, leaf scoring.Leaf, cr scoring.CriterionResult) pages.CompareCell {
-	c := pages.CompareCell{Missing: cr.Missing, Disputed: cr.Disputed, Raters: cr.Raters}
+	c := pages.CompareCell{Missing: cr.Missing, Disputed: cr.Disputed, Raters: cr.Raters, Consensus: cr.Consensus}
 	if cr.Missing {
 		return c
 	}

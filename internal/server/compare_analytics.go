@@ -63,12 +63,12 @@ func costValue(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, res *s
 		value.XLabel += " (" + unit + ")"
 	}
 	value.FrontierLabel = i18n.T(lang, "compare.value_frontier")
-	value.Format = func(v float64) string { return i18n.Number(lang, v, 1) }
+	value.Format = func(v float64) string { return i18n.Number(lang, v, scoreDecimals) }
 	value.FormatCost = func(v float64) string { return explain.Figure(lang, v, "") }
 	a.Value, a.ValueCost = chart.ValueScatter(value), value.XLabel
 	for _, p := range value.Points {
 		a.ValueRows = append(a.ValueRows, pages.ValueRow{Vendor: p.Name, Cost: explain.Figure(lang, p.Cost, unit),
-			Benefit: i18n.Number(lang, p.Benefit, 1), Frontier: p.Frontier})
+			Benefit: i18n.Number(lang, p.Benefit, scoreDecimals), Frontier: p.Frontier})
 	}
 	out := 0
 	for _, v := range res.Vendors {

@@ -118,7 +118,7 @@ func TestComparePage(t *testing.T) {
 			if cell.Length() == 0 {
 				continue
 			}
-			if got, want := cell.Text(), strconv.FormatFloat(v.Score, 'f', 1, 64); got != want {
+			if got, want := cell.Text(), strconv.FormatFloat(v.Score, 'f', 2, 64); got != want {
 				t.Errorf("%s: total %s, want %s", v.Key, got, want)
 			}
 			rank := d.Find(fmt.Sprintf("[data-testid=ranks] td[data-vendor=%q] [data-testid=rank]", v.Key)).Text()
@@ -173,11 +173,24 @@ func TestComparePage(t *testing.T) {
 			t.Errorf("%d subtotals, want 12", n)
 		}
 	})
-	t.Run("DisputedAndDrillDown", func(t *testing.T) {
-		if d.Find("[data-testid=disputed]").Length() == 0 {
-			t.Error("the demo's disputed rating is not marked")
+	t.Run("ConsensusAndDrillDown", func(t *testing.T) {
+		// The demo's one disputed rating was settled at moderation: the cell
+		// is marked as a consensus, and nothing is left disputed.
+		if d.Find("[data-testid=consensus-cell]").Length() != 1 || d.Find("[data-testid=disputed]").Length() != 0 {
+			t.Errorf("%d consensus cells and %d disputed, want 1 and 0",
+				d.Find("[data-testid=consensus-cell]").Length(), d.Find("[data-testid=disputed]").Length())
 		}
-		drill := d.Find("[data-testid=drill]").First().AttrOr("hx-get", "")
+		if got := text(d, "[data-testid=unmoderated-count]"); !strings.Contains(got, "0") {
+			t.Errorf("unmoderated count %q, want 0", got)
+		}
+		cell := d.Find("[data-testid=consensus-cell]").Closest("td").Find("[data-testid=drill]").AttrOr("hx-get", "")
+		consensus := mgr.get(cell).doc(t)
+		if !strings.Contains(text(consensus, "[data-testid=drilldown-consensus]"), "4") ||
+			!strings.Contains(text(consensus, "[data-testid=drilldown-consensus-reason]"), "tone briefing") ||
+			consensus.Find("[data-testid=rating-lines] li").Length() != 4 {
+			t.Errorf("consensus drill-down: %q", consensus.Text())
+		}
+		drill := d.Find("[data-testid=drill]").First().AttrOr("data-hx-get", "")
 		if drill == "" {
 			t.Fatal("no drill-down")
 		}
@@ -320,7 +333,7 @@ func TestCompareWhatIf(t *testing.T) {
 	if d.Find("[data-testid=whatif]").Length() != 1 {
 		t.Error("no what-if notice")
 	}
-	if got := d.Find(`output[hx-swap-oob]`).Length(); got != len(crit) {
+	if got := d.Find(`output[data-hx-swap-oob]`).Length(); got != len(crit) {
 		t.Errorf("%d shares updated, want %d", got, len(crit))
 	}
 	if got := text(d, "#share-"+strconv.FormatInt(crit["cost"].ID, 10)); !strings.Contains(got, "52.9%") {

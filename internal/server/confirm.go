@@ -48,6 +48,10 @@ func (s *Server) confirmStatus(w http.ResponseWriter, r *http.Request) {
 		if len(v.Items) > 0 {
 			v.ItemsTitle = i18n.T(lang, "confirm.pending", len(v.Items))
 		}
+		if err := s.confirmUnmoderated(r, &v, id); err != nil {
+			s.Error(w, r, err)
+			return
+		}
 	default:
 		s.Error(w, r, bpo.Errorf(bpo.EINVALID, "error.evaluation.transition"))
 		return

@@ -23,7 +23,7 @@ func (s *Server) saveKPIs(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	edits, p := decodeKPIForm(form, c)
+	edits, p := decodeKPIForm(s.lang(r), form, c)
 	err := p.Err()
 	if err == nil {
 		_, err = s.contracts.UpdateKPIs(r.Context(), c.ID, version, edits)
@@ -48,7 +48,7 @@ func (s *Server) saveKPIs(w http.ResponseWriter, r *http.Request) {
 
 // decodeKPIForm reads the KPI form; a KPI the form leaves out keeps its
 // stored values, malformed numbers are field problems.
-func decodeKPIForm(form url.Values, c *bpo.Contract) ([]bpo.KPIInput, bpo.Problems) {
+func decodeKPIForm(lang i18n.Lang, form url.Values, c *bpo.Contract) ([]bpo.KPIInput, bpo.Problems) {
 	var (
 		p     bpo.Problems
 		edits []bpo.KPIInput
@@ -59,13 +59,13 @@ func decodeKPIForm(form url.Values, c *bpo.Contract) ([]bpo.KPIInput, bpo.Proble
 			continue
 		}
 		edits = append(edits, bpo.KPIInput{ID: k.ID, Key: k.Key, NameEN: k.NameEN, NameFR: k.NameFR, Unit: k.Unit,
-			Better: form.Get("better_" + id), Target: formFloat(&p, form, "target_"+id), Weight: formFloat(&p, form, "weight_"+id)})
+			Better: form.Get("better_" + id), Target: formFloat(lang, &p, form, "target_"+id), Weight: formFloat(lang, &p, form, "weight_"+id)})
 	}
 	if strings.TrimSpace(form.Get("new_key")+form.Get("new_name_en")) != "" {
 		name := strings.TrimSpace(form.Get("new_name_en"))
 		edits = append(edits, bpo.KPIInput{Key: strings.TrimSpace(form.Get("new_key")), NameEN: name, NameFR: name,
 			Unit: strings.TrimSpace(form.Get("new_unit")), Better: form.Get("new_better"),
-			Target: formFloat(&p, form, "new_target"), Weight: formFloat(&p, form, "new_weight")})
+			Target: formFloat(lang, &p, form, "new_target"), Weight: formFloat(lang, &p, form, "new_weight")})
 	}
 	return edits, p
 }
@@ -141,7 +141,7 @@ func (s *Server) saveContractPeriod(w http.ResponseWriter, r *http.Request) {
 	in := make([]bpo.ActualInput, 0, len(c.KPIs))
 	for _, k := range c.KPIs {
 		id := strconv.FormatInt(k.ID, 10)
-		in = append(in, bpo.ActualInput{KPIID: k.ID, Value: formOptionalFloat(&p, form, "actual_"+id),
+		in = append(in, bpo.ActualInput{KPIID: k.ID, Value: formOptionalFloat(s.lang(r), &p, form, "actual_"+id),
 			Comment: strings.TrimSpace(strings.ReplaceAll(form.Get("comment_"+id), "\r\n", "\n"))})
 	}
 	err = p.Err()

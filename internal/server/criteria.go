@@ -76,6 +76,10 @@ func (s *Server) showCriteriaPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := s.criteriaView(r, d, nil, nil)
+	if view.Rounds, err = s.roundLinks(r, d); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	view.Flash = s.popFlash(r)
 	s.render(w, r, pages.Criteria(view))
 }

@@ -154,6 +154,22 @@ func TestCriteriaDraftEditing(t *testing.T) {
 		t.Error("a rated criterion's form asks for a minimum rating and no unit")
 	}
 
+	t.Run("KeyLeftEmptyIsDerivedFromTheName", func(t *testing.T) {
+		res := mgr.post(criteriaPath(ev.ID, "/criteria"), url.Values{
+			"kind": {"rated"}, "parent": {itoa(quality.ID)}, "key": {""}, "name_en": {"Data privacy (GDPR)"},
+			"name_fr": {"Protection des données"}, "weight": {"0"},
+		})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("status %d: %s", res.StatusCode, res.body)
+		}
+		c := a.storedCriteria(ev.ID)["data_privacy_gdpr"]
+		if c == nil {
+			t.Fatal("no criterion with the key derived from its name")
+		}
+		if res := mgr.post(criteriaPath(ev.ID, "/criteria/"+itoa(c.ID)+"/remove"), url.Values{"version": {itoa(int64(c.Version))}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("remove: status %d", res.StatusCode)
+		}
+	})
 	t.Run("AddRefusesBadInput", func(t *testing.T) {
 		res := mgr.post(criteriaPath(ev.ID, "/criteria"), url.Values{
 			"kind": {"rated"}, "parent": {itoa(quality.ID)}, "key": {"Bad Key"}, "name_en": {"Data security"},
@@ -178,7 +194,7 @@ func TestCriteriaDraftEditing(t *testing.T) {
 
 	res := mgr.post(criteriaPath(ev.ID, "/criteria"), url.Values{
 		"kind": {"rated"}, "parent": {itoa(quality.ID)}, "key": {"security"}, "name_en": {"Data security"},
-		"name_fr": {"Sécurité des données"}, "weight": {"10"}, "min_rating": {"2,5"},
+		"name_fr": {"Sécurité des données"}, "weight": {"10"}, "min_rating": {"2.5"},
 	})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("add: status %d: %s", res.StatusCode, res.body)
@@ -349,7 +365,7 @@ func TestCriteriaOpenEvaluation(t *testing.T) {
 
 	// Weights still change, all at once, and each change is audited.
 	d = mgr.get(f.path("/criteria")).doc(t)
-	res = mgr.post(f.path("/weights"), weightsForm(t, d, map[string]string{"policies": "30", "cultural_fit": "12,5"}))
+	res = mgr.post(f.path("/weights"), weightsForm(t, d, map[string]string{"policies": "30", "cultural_fit": "12.5"}))
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save weights: status %d: %s", res.StatusCode, res.body)
 	}
@@ -581,7 +597,7 @@ func TestPreviewWeights(t *testing.T) {
 			strings.TrimSpace(first.Find("[data-testid=rank-now]").Text()), strings.TrimSpace(first.Find("[data-testid=rank-after]").Text())}; got != [3]string{nameB, "2", "1"} {
 			t.Errorf("first row after = %q", got)
 		}
-		if got := [2]string{strings.TrimSpace(first.Find("[data-testid=score-now]").Text()), strings.TrimSpace(first.Find("[data-testid=score-after]").Text())}; got != [2]string{"33.0", "38.3"} {
+		if got := [2]string{strings.TrimSpace(first.Find("[data-testid=score-now]").Text()), strings.TrimSpace(first.Find("[data-testid=score-after]").Text())}; got != [2]string{"33.00", "38.33"} {
 			t.Errorf("B's score now → after = %q", got)
 		}
 		if text(d, "[data-testid=decision-now-title]") == "" || d.Find("[data-testid=decision-after] li").Length() == 0 {
@@ -607,7 +623,7 @@ func TestPreviewWeights(t *testing.T) {
 		if got := text(d, "[data-testid=leader-change]"); got != "Avec ces poids, "+nameB+" passerait en tête à la place de "+nameA+"." {
 			t.Errorf("French leader change = %q", got)
 		}
-		if got := text(d, "[data-testid=preview-row] [data-testid=score-after]"); got != "38,3" {
+		if got := text(d, "[data-testid=preview-row] [data-testid=score-after]"); got != "38,33" {
 			t.Errorf("French score = %q", got)
 		}
 	})

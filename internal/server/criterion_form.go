@@ -77,7 +77,7 @@ func (s *Server) createCriterion(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	in, problems := decodeCriterionForm(form, f, d.Evaluation)
+	in, problems := decodeCriterionForm(s.lang(r), form, f, d.Evaluation)
 	var c *bpo.Criterion
 	if err = problems.Err(); err == nil {
 		c, err = s.criteria.CreateCriterion(r.Context(), d.Evaluation.ID, in)
@@ -119,7 +119,7 @@ func (s *Server) updateCriterion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := editCriterionForm(d, c)
-	in, problems := decodeCriterionForm(form, f, d.Evaluation)
+	in, problems := decodeCriterionForm(s.lang(r), form, f, d.Evaluation)
 	if err = problems.Err(); err == nil {
 		_, err = s.criteria.UpdateCriterion(r.Context(), c.ID, version, in)
 	}
@@ -232,7 +232,7 @@ func (s *Server) criterionFormView(r *http.Request, d *bpo.EvaluationDetail, f c
 		Unit: field("unit", "criteria.unit"), Better: field("better", "criteria.better"),
 		Best: field("best", "criteria.best"), Worst: field("worst", "criteria.worst"), Limit: field("limit", "criteria.limit"),
 	}
-	fs.Key.Required, fs.Key.Max, fs.Key.Help = true, 63, i18n.T(lang, "criteria.key_help")
+	fs.Key.Max, fs.Key.Help = 63, i18n.T(lang, "criteria.key_help")
 	fs.NameEN.Required, fs.NameEN.Max, fs.NameFR.Required, fs.NameFR.Max = true, 200, true, 200
 	fs.GuidanceEN.Max, fs.GuidanceFR.Max = 2000, 2000
 	fs.Weight.Required, fs.Weight.Help = true, i18n.T(lang, "criteria.weight_help")

@@ -2,8 +2,11 @@ package server
 
 import (
 	"net/http"
+	"slices"
+	"time"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/evalmodel"
 	"github.com/bpoeval/bpoeval/web/pages"
 )
 
@@ -20,7 +23,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	view := pages.DashboardView{User: bpo.UserFromContext(r.Context()), VendorCount: total, Mine: mine}
 	if bpo.IsManager(view.User) {
-		if view.Evaluations, err = s.activeEvaluations(r); err != nil {
+		if err := s.addManagerWork(r, &view); err != nil {
 			s.Error(w, r, err)
 			return
 		}
@@ -32,18 +35,65 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, pages.Dashboard(view))
 }
 
-// activeEvaluations are the drafts and open evaluations, with their progress.
-func (s *Server) activeEvaluations(r *http.Request) ([]pages.EvaluationRow, error) {
+// dashboardLimit is how many evaluations of each status the dashboard reads.
+const dashboardLimit = 20
+
+// addManagerWork fills what needs a manager: closed evaluations awaiting a
+// decision, overdue scorecards, disputed criteria no consensus settles, and
+// the drafts and open evaluations with their progress.
+func (s *Server) addManagerWork(r *http.Request, v *pages.DashboardView) error {
 	lang := s.lang(r)
-	var rows []pages.EvaluationRow
-	for _, status := range []bpo.EvaluationStatus{bpo.StatusOpen, bpo.StatusDraft} {
-		list, _, err := s.evaluations.FindEvaluations(r.Context(), bpo.EvaluationFilter{Status: status, Limit: 20})
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	for _, status := range []bpo.EvaluationStatus{bpo.StatusOpen, bpo.StatusDraft, bpo.StatusClosed} {
+		list, _, err := s.evaluations.FindEvaluations(r.Context(), bpo.EvaluationFilter{Status: status, Limit: dashboardLimit})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, e := range list {
-			rows = append(rows, evaluationRow(lang, e))
+			row := evaluationRow(lang, e)
+			switch {
+			case status == bpo.StatusClosed && e.Decision == nil:
+				v.AwaitingDecision = append(v.AwaitingDecision, row)
+			case status == bpo.StatusClosed:
+			default:
+				v.Evaluations = append(v.Evaluations, row)
+			}
+			if status == bpo.StatusOpen && e.DueDate != nil && e.DueDate.Before(today) && e.Submitted < e.Expected {
+				v.Overdue = append(v.Overdue, row)
+			}
+			if status == bpo.StatusOpen && e.Submitted > 0 {
+				n, err := s.disputedCriteria(r, e.ID)
+				if err != nil {
+					return err
+				}
+				if n > 0 {
+					v.Disputed = append(v.Disputed, pages.DisputedRow{EvaluationRow: row, Criteria: n})
+				}
+			}
 		}
 	}
-	return rows, nil
+	return nil
+}
+
+// disputedCriteria counts the leaves on which the evaluators of at least
+// one vendor disagree and no consensus value settles it, as the scoring
+// engine says (its Disputed is false where a consensus exists).
+func (s *Server) disputedCriteria(r *http.Request, id int64) (int, error) {
+	d, err := s.loadEvaluation(r.Context(), id, evalmodel.Parts)
+	if err != nil {
+		return 0, err
+	}
+	_, res, err := evalmodel.Score(d, s.lang(r), nil)
+	if err != nil {
+		return 0, nil // a set-up the engine refuses has nothing to moderate yet
+	}
+	var keys []string
+	for _, vr := range res.Vendors {
+		for _, c := range vr.Criteria {
+			if c.Disputed && !slices.Contains(keys, c.Key) {
+				keys = append(keys, c.Key)
+			}
+		}
+	}
+	return len(keys), nil
 }

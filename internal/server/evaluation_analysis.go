@@ -16,13 +16,13 @@ import (
 // form: cost_criterion (a criterion id, or empty for none) and
 // robustness_spread (a percentage). A form that carries neither keeps the
 // stored options (nil).
-func decodeAnalysis(p *bpo.Problems, form url.Values) *bpo.AnalysisOptions {
+func decodeAnalysis(lang i18n.Lang, p *bpo.Problems, form url.Values) *bpo.AnalysisOptions {
 	if !form.Has("cost_criterion") && !form.Has("robustness_spread") {
 		return nil
 	}
 	a := &bpo.AnalysisOptions{RobustnessSpread: bpo.DefaultRobustnessSpread}
 	if form.Has("robustness_spread") {
-		v, ok, err := parseDecimal(form.Get("robustness_spread"))
+		v, ok, err := parseNumber(lang, form.Get("robustness_spread"))
 		switch {
 		case err != nil || !ok:
 			p.Add("robustness_spread", "error.evaluation.spread")
@@ -42,11 +42,11 @@ func decodeAnalysis(p *bpo.Problems, form url.Values) *bpo.AnalysisOptions {
 }
 
 // setAnalysisText writes the analysis options into the form's text.
-func setAnalysisText(v url.Values, a *bpo.AnalysisOptions) {
+func setAnalysisText(lang i18n.Lang, v url.Values, a *bpo.AnalysisOptions) {
 	if a == nil {
 		return
 	}
-	v.Set("robustness_spread", strconv.FormatFloat(a.RobustnessSpread*100, 'f', -1, 64))
+	v.Set("robustness_spread", inputNumber(lang, a.RobustnessSpread*100))
 	v.Set("cost_criterion", "")
 	if a.CostCriterionID != nil {
 		v.Set("cost_criterion", strconv.FormatInt(*a.CostCriterionID, 10))
@@ -87,9 +87,9 @@ func analysisField(name string) bool { return name == "cost_criterion" || name =
 // keepAnalysis fills in the analysis fields a form left out with the
 // stored options, so that a form without them (an older page, or one whose
 // choices could not be listed) changes nothing there.
-func keepAnalysis(form url.Values, e *bpo.Evaluation) {
+func keepAnalysis(lang i18n.Lang, form url.Values, e *bpo.Evaluation) {
 	stored := url.Values{}
-	setAnalysisText(stored, &e.Analysis)
+	setAnalysisText(lang, stored, &e.Analysis)
 	for k, v := range stored {
 		if !form.Has(k) {
 			form[k] = v

@@ -15,7 +15,7 @@ import (
 
 func (s *Server) showNewEvaluationPage(w http.ResponseWriter, r *http.Request) {
 	in := bpo.NewEvaluationInput()
-	s.render(w, r, pages.EvaluationForm(s.evaluationFormView(r, in, evaluationFormText(in), nil)))
+	s.render(w, r, pages.EvaluationForm(s.evaluationFormView(r, in, evaluationFormText(s.lang(r), in), nil)))
 }
 
 func (s *Server) createEvaluation(w http.ResponseWriter, r *http.Request) {
@@ -24,7 +24,7 @@ func (s *Server) createEvaluation(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	in, problems := decodeEvaluationForm(form)
+	in, problems := decodeEvaluationForm(s.lang(r), form)
 	var e *bpo.Evaluation
 	if err = problems.Err(); err == nil {
 		e, err = s.evaluations.CreateEvaluation(r.Context(), in)
@@ -44,18 +44,18 @@ func (s *Server) createEvaluation(w http.ResponseWriter, r *http.Request) {
 
 // evaluationFormText is the form's text for an input, when there is no
 // submitted form to echo.
-func evaluationFormText(in bpo.EvaluationInput) url.Values {
+func evaluationFormText(lang i18n.Lang, in bpo.EvaluationInput) url.Values {
 	v := url.Values{
 		"title": {in.Title}, "scope": {in.Scope}, "services": in.Services,
 		"scale_min": {strconv.Itoa(in.ScaleMin)}, "scale_max": {strconv.Itoa(in.ScaleMax)},
 		"aggregation": {in.Aggregation}, "justification": {string(in.Justification)},
-		"award_threshold":   {strconv.FormatFloat(in.AwardThreshold, 'f', -1, 64)},
-		"close_call_margin": {strconv.FormatFloat(in.CloseCallMargin, 'f', -1, 64)},
+		"award_threshold":   {inputNumber(lang, in.AwardThreshold)},
+		"close_call_margin": {inputNumber(lang, in.CloseCallMargin)},
 	}
 	if in.DueDate != nil {
 		v.Set("due_date", in.DueDate.Format(time.DateOnly))
 	}
-	setAnalysisText(v, in.Analysis)
+	setAnalysisText(lang, v, in.Analysis)
 	for _, l := range in.ScaleLevels {
 		n := strconv.Itoa(l.Value)
 		v.Set("level_en_"+n, l.LabelEN)
@@ -115,7 +115,7 @@ func (s *Server) showEditEvaluationPage(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	in := evaluationInputOf(e)
-	s.render(w, r, pages.EvaluationForm(s.editEvaluationView(r, e, in, evaluationFormText(in), nil)))
+	s.render(w, r, pages.EvaluationForm(s.editEvaluationView(r, e, in, evaluationFormText(s.lang(r), in), nil)))
 }
 
 func (s *Server) updateEvaluation(w http.ResponseWriter, r *http.Request) {
@@ -131,15 +131,15 @@ func (s *Server) updateEvaluation(w http.ResponseWriter, r *http.Request) {
 	if e.Status != bpo.StatusDraft {
 		// The options are frozen once scoring starts: the form does not send
 		// them (its fieldsets are disabled), so keep the stored ones.
-		stored := evaluationFormText(evaluationInputOf(e))
+		stored := evaluationFormText(s.lang(r), evaluationInputOf(e))
 		for k, v := range stored {
 			if k != "title" && k != "scope" && k != "services" && k != "due_date" && k != "justification" && !analysisField(k) {
 				form[k] = v
 			}
 		}
 	}
-	keepAnalysis(form, e)
-	in, problems := decodeEvaluationForm(form)
+	keepAnalysis(s.lang(r), form, e)
+	in, problems := decodeEvaluationForm(s.lang(r), form)
 	if err = problems.Err(); err == nil {
 		_, err = s.evaluations.UpdateEvaluation(r.Context(), id, version, in)
 	}

@@ -51,11 +51,14 @@ func (s *Server) evaluationView(ctx context.Context, lang i18n.Lang, id int64) (
 	if err := s.addChoices(ctx, lang, v, d.Participants, d.Assignments); err != nil {
 		return nil, err
 	}
-	v.Measured, v.Figures = figureTable(lang, d.Criteria, d.Participants, d.Measurements)
+	v.Measured, v.FigureVendors = len(measuredCriteria(d.Criteria)), len(figureVendors(d.Participants))
 	res := addRecommendation(lang, v, d)
 	addMatrixCoverage(lang, &v.Matrix, d, res)
 	if e.Status == bpo.StatusClosed {
 		v.DecisionForm = decisionForm(lang, d, res, st, nil, nil)
+	}
+	if v.Moderation, err = s.moderationSummary(ctx, lang, e); err != nil {
+		return nil, err
 	}
 	if err := s.addContractLinks(ctx, lang, v, d); err != nil {
 		return nil, err
@@ -246,6 +249,9 @@ func (s *Server) setEvaluationStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status := bpo.EvaluationStatus(form.Get("status"))
-	_, err := s.evaluations.SetEvaluationStatus(r.Context(), id, version, status)
+	err := s.checkModeratedBeforeClose(r, id, status, form)
+	if err == nil {
+		_, err = s.evaluations.SetEvaluationStatus(r.Context(), id, version, status)
+	}
 	s.evaluationDone(w, r, id, err, "evaluation.status_changed."+string(status))
 }

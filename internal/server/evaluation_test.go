@@ -110,9 +110,9 @@ func TestEvaluationSetUpFlow(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("reject: status %d", res.StatusCode)
 	}
-	res = c.post(page+"/measurements/"+itoa(v1.ID), url.Values{"m_bogus": {"1"}, "m_999999": {"abc"}})
-	if res.StatusCode != http.StatusUnprocessableEntity {
-		t.Errorf("malformed figure: status %d, want 422", res.StatusCode)
+	res = c.post(page+"/figures", url.Values{"m_bogus": {"1"}})
+	if res.StatusCode != http.StatusBadRequest {
+		t.Errorf("malformed figure cell: status %d, want 400", res.StatusCode)
 	}
 
 	d := c.get(page).doc(t)
@@ -296,7 +296,7 @@ func TestEditEvaluation(t *testing.T) {
 	form := validEvaluationForm()
 	form.Set("version", version)
 	form.Set("title", "Customer support 2027 — Europe")
-	form.Set("award_threshold", "65,5")
+	form.Set("award_threshold", "65.5")
 	if res := c.post(page, form); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save: status %d", res.StatusCode)
 	}
@@ -511,10 +511,12 @@ func TestDemoResultsMatchOfflineScore(t *testing.T) {
 	if err := json.Unmarshal([]byte(mgr.get("/api/v1/evaluations").body), &list); err != nil || len(list) < 2 {
 		t.Fatalf("demo evaluations: %v %d", err, len(list))
 	}
+	consensus := 0
 	for _, e := range list {
 		for _, lang := range []i18n.Lang{i18n.EN, i18n.FR} {
 			base := fmt.Sprintf("/api/v1/evaluations/%d/", e.ID)
 			model := mgr.get(base + "model?lang=" + string(lang))
+			consensus += strings.Count(model.body, `"consensus"`)
 			result := mgr.get(base + "result?lang=" + string(lang))
 			m, err := scoring.Decode(strings.NewReader(model.body))
 			if err != nil {
@@ -528,5 +530,10 @@ func TestDemoResultsMatchOfflineScore(t *testing.T) {
 				t.Errorf("evaluation %d, %s: /result differs from scoring /model offline", e.ID, lang)
 			}
 		}
+	}
+	// The demo's moderated criterion is in the model, so the invariant
+	// covers consensus values too.
+	if consensus == 0 {
+		t.Error("no consensus value in the demo models")
 	}
 }

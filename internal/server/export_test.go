@@ -59,7 +59,7 @@ func (a *app) exportEvaluation() *evalFixture {
 
 // readCSV checks the export's bytes (a byte order mark, CRLF line ends) and
 // parses it.
-func readCSV(t *testing.T, res *response) [][]string {
+func readCSV(t *testing.T, res *response, sep ...rune) [][]string {
 	t.Helper()
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d: %s", res.StatusCode, res.body)
@@ -71,7 +71,11 @@ func readCSV(t *testing.T, res *response) [][]string {
 	if strings.Count(body, "\n") != strings.Count(body, "\r\n") || !strings.HasSuffix(body, "\r\n") {
 		t.Error("a line does not end with CRLF")
 	}
-	records, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	r := csv.NewReader(strings.NewReader(body))
+	if len(sep) > 0 {
+		r.Comma = sep[0]
+	}
+	records, err := r.ReadAll()
 	if err != nil {
 		t.Fatalf("the export is not valid CSV: %v", err)
 	}
@@ -96,7 +100,7 @@ func TestExportScores(t *testing.T) {
 	}
 	records := readCSV(t, res)
 	want := []string{"Evaluation", "Vendor", "Evaluator", "Criterion key", "Criterion", "Rating", "Justification",
-		"Scorecard status", "Last changed (UTC)"}
+		"Scorecard status", "Last changed (UTC)", "Kind"}
 	if strings.Join(records[0], "|") != strings.Join(want, "|") {
 		t.Errorf("header = %q", records[0])
 	}
@@ -135,12 +139,36 @@ func TestExportScores(t *testing.T) {
 		}
 	})
 	t.Run("French", func(t *testing.T) {
-		records := readCSV(t, mgr.get(f.path("/scores.csv"), "Accept-Language", "fr"))
-		if records[0][0] != "Évaluation" || records[0][4] != "Critère" {
+		// French spreadsheets split on semicolons: the comma is their decimal mark.
+		records := readCSV(t, mgr.get(f.path("/scores.csv"), "Accept-Language", "fr"), ';')
+		if records[0][0] != "Évaluation" || records[0][4] != "Critère" || len(records[0]) != len(want) {
 			t.Errorf("header = %q", records[0])
+		}
+		if en := readCSV(t, mgr.get(f.path("/scores.csv?sep=semicolon")), ';'); len(en[0]) != len(want) {
+			t.Errorf("?sep=semicolon: header = %q", en[0])
 		}
 		if row := records[1]; row[4] != f.rated[0].NameFR || row[7] != i18n.T(i18n.FR, "scorecard.state.submitted") {
 			t.Errorf("row = %q", row)
+		}
+	})
+	t.Run("MeasuredFigures", func(t *testing.T) {
+		price := f.byKey["price"]
+		v := 2100.5
+		if err := a.participants.SetMeasurement(a.adminCtx(), f.ev.ID, f.vendors[1].ID, price.ID, &v); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			lang, value, kind string
+			sep               rune
+		}{{"en", "2100.5", "measured figure", ','}, {"fr", "2100,5", "chiffre mesuré", ';'}} {
+			records := readCSV(t, mgr.get(f.path("/scores.csv"), "Accept-Language", tc.lang), tc.sep)
+			last := records[len(records)-1]
+			if last[1] != "'"+f.vendors[1].Name || last[2] != "" || last[3] != "price" || last[5] != tc.value || last[9] != tc.kind {
+				t.Errorf("%s: figure row = %q", tc.lang, last)
+			}
+			if records[1][9] == tc.kind {
+				t.Errorf("%s: a rating row is of kind %q", tc.lang, records[1][9])
+			}
 		}
 	})
 }

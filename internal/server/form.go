@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,50 +29,9 @@ func formInt(p *bpo.Problems, form url.Values, field string) *int {
 	return &v
 }
 
-// thousandsLike matches what reads as a number with thousands separators in
-// English and as a decimal in French ("2,100"); neither reading is guessed.
-var thousandsLike = regexp.MustCompile(`^-?[1-9][0-9]{0,2}(,[0-9]{3})+$`)
-
-// parseDecimal reads an optional finite decimal as people type it: a decimal
-// point or a decimal comma, spaces between thousands ("2 100,50").
-func parseDecimal(s string) (v float64, present bool, err error) {
-	s = strings.NewReplacer(" ", "", "\u202f", "", "\u00a0", "").Replace(strings.TrimSpace(s))
-	if s == "" {
-		return 0, false, nil
-	}
-	if thousandsLike.MatchString(s) {
-		return 0, true, bpo.Errorf(bpo.EINVALID, "error.field.number_ambiguous")
-	}
-	// strconv also reads hexadecimal ("0x1p4" is 16) and digits separated
-	// by underscores: nobody types those for a price or a weight.
-	if strings.ContainsFunc(s, func(r rune) bool { return !strings.ContainsRune("0123456789+-.,eE", r) }) {
-		return 0, true, bpo.Errorf(bpo.EINVALID, "error.field.number")
-	}
-	v, err = strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
-	if err != nil || !bpo.ValidMeasurement(v) {
-		return 0, true, bpo.Errorf(bpo.EINVALID, "error.field.number")
-	}
-	return v, true, nil
-}
-
-// inputNumber writes v for an input field so that parseDecimal reads it
-// back exactly: no thousands separators, the language's decimal mark.
-func inputNumber(lang i18n.Lang, v float64) string {
-	s := strconv.FormatFloat(v, 'f', -1, 64)
-	if lang == i18n.FR {
-		s = strings.Replace(s, ".", ",", 1)
-		// "12,125" would read back as an ambiguous thousands separator: a
-		// trailing zero keeps the comma a decimal one, the value the same.
-		if thousandsLike.MatchString(s) {
-			s += "0"
-		}
-	}
-	return s
-}
-
 // decodeEvaluationForm reads the set-up form; malformed numbers and dates
 // are field problems, reported together with the domain's validation.
-func decodeEvaluationForm(form url.Values) (bpo.EvaluationInput, bpo.Problems) {
+func decodeEvaluationForm(lang i18n.Lang, form url.Values) (bpo.EvaluationInput, bpo.Problems) {
 	var p bpo.Problems
 	in := bpo.EvaluationInput{
 		Title:         strings.TrimSpace(form.Get("title")),
@@ -92,10 +50,10 @@ func decodeEvaluationForm(form url.Values) (bpo.EvaluationInput, bpo.Problems) {
 	}
 	in.ScaleMin = formIntOr(&p, form, "scale_min", 0)
 	in.ScaleMax = formIntOr(&p, form, "scale_max", 0)
-	in.AwardThreshold = formFloat(&p, form, "award_threshold")
-	in.CloseCallMargin = formFloat(&p, form, "close_call_margin")
+	in.AwardThreshold = formFloat(lang, &p, form, "award_threshold")
+	in.CloseCallMargin = formFloat(lang, &p, form, "close_call_margin")
 	in.ScaleLevels = decodeLevels(form, in.ScaleMin, in.ScaleMax)
-	in.Analysis = decodeAnalysis(&p, form)
+	in.Analysis = decodeAnalysis(lang, &p, form)
 	if err := in.Validate(); err != nil {
 		p = mergeProblems(p, err)
 	}
@@ -132,10 +90,9 @@ func formIntOr(p *bpo.Problems, form url.Values, field string, def int) int {
 	return def
 }
 
-// formFloat reads a required decimal number, accepting a decimal comma as
-// French speakers type it.
-func formFloat(p *bpo.Problems, form url.Values, field string) float64 {
-	v, ok, err := parseDecimal(form.Get(field))
+// formFloat reads a required decimal number in lang's grammar (number.go).
+func formFloat(lang i18n.Lang, p *bpo.Problems, form url.Values, field string) float64 {
+	v, ok, err := parseNumber(lang, form.Get(field))
 	switch {
 	case err != nil:
 		p.Add(field, bpo.ErrorMessage(err).Key)
@@ -158,7 +115,7 @@ func formID(form url.Values, field string) (int64, error) {
 // problems, reported together with the domain's validation. What the form
 // does not send once scoring has started (key, unit, direction) keeps its
 // stored value; what it sends is checked by the service.
-func decodeCriterionForm(form url.Values, f criterionForm, e *bpo.Evaluation) (bpo.CriterionInput, bpo.Problems) {
+func decodeCriterionForm(lang i18n.Lang, form url.Values, f criterionForm, e *bpo.Evaluation) (bpo.CriterionInput, bpo.Problems) {
 	var p bpo.Problems
 	in := bpo.CriterionInput{
 		Kind:       f.kind,
@@ -167,20 +124,24 @@ func decodeCriterionForm(form url.Values, f criterionForm, e *bpo.Evaluation) (b
 		NameFR:     strings.TrimSpace(form.Get("name_fr")),
 		GuidanceEN: strings.TrimSpace(form.Get("guidance_en")),
 		GuidanceFR: strings.TrimSpace(form.Get("guidance_fr")),
-		Weight:     formFloat(&p, form, "weight"),
+		Weight:     formFloat(lang, &p, form, "weight"),
 	}
 	if f.parent != nil {
 		id := f.parent.ID
 		in.ParentID = &id
 	}
+	if f.current == nil && in.Key == "" {
+		// Left empty (or typed without JavaScript): derived from the name.
+		in.Key = bpo.KeyFromName(in.NameEN)
+	}
 	switch f.kind {
 	case bpo.KindRated:
-		in.MinRating = formOptionalFloat(&p, form, "min_rating")
+		in.MinRating = formOptionalFloat(lang, &p, form, "min_rating")
 	case bpo.KindMeasured:
 		in.Unit, in.Better = strings.TrimSpace(form.Get("unit")), form.Get("better")
-		in.Best = formOptionalFloat(&p, form, "best")
-		in.Worst = formOptionalFloat(&p, form, "worst")
-		in.Limit = formOptionalFloat(&p, form, "limit")
+		in.Best = formOptionalFloat(lang, &p, form, "best")
+		in.Worst = formOptionalFloat(lang, &p, form, "worst")
+		in.Limit = formOptionalFloat(lang, &p, form, "limit")
 	}
 	if c := f.current; c != nil {
 		if !form.Has("key") {
@@ -200,8 +161,8 @@ func decodeCriterionForm(form url.Values, f criterionForm, e *bpo.Evaluation) (b
 }
 
 // formOptionalFloat reads an optional decimal number.
-func formOptionalFloat(p *bpo.Problems, form url.Values, field string) *float64 {
-	v, present, err := parseDecimal(form.Get(field))
+func formOptionalFloat(lang i18n.Lang, p *bpo.Problems, form url.Values, field string) *float64 {
+	v, present, err := parseNumber(lang, form.Get(field))
 	if err != nil {
 		p.Add(field, bpo.ErrorMessage(err).Key)
 		return nil

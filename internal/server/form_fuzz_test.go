@@ -6,11 +6,11 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
@@ -20,38 +20,77 @@ import (
 // The fuzz targets of form decoding. Their seed corpora are under
 // testdata/fuzz and run with every go test; make fuzz explores further.
 
-// FuzzParseDecimal: whatever is typed, a number is either refused as a
-// field problem or accepted finite, within the measurable range, made only
-// of what people type for a number, and written back into a form (in
-// either language) so that it reads back the same.
+// FuzzParseDecimal: whatever is typed, in either language, a number is
+// either refused as a field problem or accepted finite and within the
+// measurable range; it is accepted exactly when it follows the language's
+// grammar (number.go, written again here as a regular expression), reads
+// as the same digits without the grouping, and is written back into a
+// form so that it reads back the same. The other language's decimal mark
+// is always refused as ambiguous.
 func FuzzParseDecimal(f *testing.F) {
+	grammar := map[i18n.Lang]*regexp.Regexp{
+		i18n.EN: regexp.MustCompile(`^[+-]?(?:(?:[0-9]+|[0-9]{1,3}(?:[\x{2009}\x{a0}\x{202f}'\x{2019}][0-9]{3})+)(?:\.[0-9]*)?|\.[0-9]+)$`),
+		i18n.FR: regexp.MustCompile(`^[+-]?(?:(?:[0-9]+|[0-9]{1,3}(?:[\x{2009}\x{a0}\x{202f}'\x{2019} ][0-9]{3})+)(?:,[0-9]*)?|,[0-9]+)$`),
+	}
 	f.Fuzz(func(t *testing.T, s string) {
-		v, present, err := parseDecimal(s)
-		if err != nil {
-			if bpo.ErrorCode(err) != bpo.EINVALID || !present {
-				t.Fatalf("parseDecimal(%q): %v, present %v: want a field problem", s, err, present)
-			}
-			return
-		}
-		if !present {
-			if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsSpace(r) }) >= 0 {
-				t.Fatalf("parseDecimal(%q) reads nothing from text that is not blank", s)
-			}
-			return
-		}
-		if !bpo.ValidMeasurement(v) {
-			t.Fatalf("parseDecimal(%q) = %v, outside what can be stored", s, v)
-		}
-		if i := strings.IndexFunc(s, func(r rune) bool { return !strings.ContainsRune("0123456789+-.,eE", r) && !unicode.IsSpace(r) }); i >= 0 {
-			t.Fatalf("parseDecimal(%q) = %v: accepted %q, which nobody types in a number", s, v, s[i:])
-		}
 		for _, lang := range i18n.Langs {
-			back, _, err := parseDecimal(inputNumber(lang, v))
-			if err != nil || back != v {
-				t.Fatalf("%s: %v written as %q reads back as %v, %v", lang, v, inputNumber(lang, v), back, err)
+			v, present, err := parseNumber(lang, s)
+			trimmed := strings.TrimSpace(s)
+			follows := grammar[lang].MatchString(trimmed)
+			if err != nil {
+				if bpo.ErrorCode(err) != bpo.EINVALID || !present {
+					t.Fatalf("%s: parseNumber(%q): %v, present %v: want a field problem", lang, s, err, present)
+				}
+				_, foreign := decimalMark(lang)
+				if strings.IndexByte(trimmed, foreign) >= 0 && bpo.ErrorMessage(err).Key != "error.field.number_ambiguous" {
+					t.Fatalf("%s: parseNumber(%q): %v, want the ambiguity explained", lang, s, err)
+				}
+				if follows {
+					if plain, _ := plainNumber(lang, trimmed); validPlain(plain) {
+						t.Fatalf("%s: parseNumber(%q) refused a number of the grammar: %v", lang, s, err)
+					}
+				}
+				continue
+			}
+			if !present {
+				if trimmed != "" {
+					t.Fatalf("%s: parseNumber(%q) reads nothing from text that is not blank", lang, s)
+				}
+				continue
+			}
+			if !follows {
+				t.Fatalf("%s: parseNumber(%q) = %v, outside the grammar", lang, s, v)
+			}
+			if !bpo.ValidMeasurement(v) {
+				t.Fatalf("%s: parseNumber(%q) = %v, outside what can be stored", lang, s, v)
+			}
+			mark, _ := decimalMark(lang)
+			digits := strings.Map(func(r rune) rune {
+				switch {
+				case r == rune(mark):
+					return '.'
+				case strings.ContainsRune("+-.0123456789", r):
+					return r
+				}
+				return -1
+			}, trimmed)
+			if want, _ := strconv.ParseFloat(digits, 64); want != v {
+				t.Fatalf("%s: parseNumber(%q) = %v, want %v", lang, s, v, want)
+			}
+			for _, out := range i18n.Langs {
+				back, _, err := parseNumber(out, inputNumber(out, v))
+				if err != nil || back != v {
+					t.Fatalf("%s: %v written as %q reads back as %v, %v", out, v, inputNumber(out, v), back, err)
+				}
 			}
 		}
 	})
+}
+
+// validPlain reports whether strconv reads plain as a storable figure.
+func validPlain(plain string) bool {
+	v, err := strconv.ParseFloat(plain, 64)
+	return err == nil && bpo.ValidMeasurement(v)
 }
 
 // FuzzFormNumbers: whole numbers, versions and page numbers are either
@@ -123,13 +162,32 @@ func FuzzDecodeForms(f *testing.F) {
 			return
 		}
 
-		if in, p := decodeEvaluationForm(form); len(p) == 0 {
-			if err := in.Validate(); err != nil {
-				t.Fatalf("evaluation form accepted, yet invalid: %v", err)
+		for _, lang := range i18n.Langs {
+			if in, p := decodeEvaluationForm(lang, form); len(p) == 0 {
+				if err := in.Validate(); err != nil {
+					t.Fatalf("evaluation form accepted, yet invalid: %v", err)
+				}
+				again, p := decodeEvaluationForm(lang, evaluationFormText(lang, in))
+				if len(p) > 0 || !sameEvaluationInput(in, again) {
+					t.Fatalf("evaluation form %+v shown again reads %+v (%v)", in, again, p)
+				}
 			}
-			again, p := decodeEvaluationForm(evaluationFormText(in))
-			if len(p) > 0 || !sameEvaluationInput(in, again) {
-				t.Fatalf("evaluation form %+v shown again reads %+v (%v)", in, again, p)
+			figures, p, err := decodeFigures(lang, form, d)
+			if err != nil {
+				if code := bpo.ErrorCode(err); code != "bad_request" && code != bpo.ENOTFOUND {
+					t.Fatalf("decodeFigures: %v", err)
+				}
+				continue
+			}
+			for _, x := range figures {
+				if d.Participant(x.VendorID) == nil || d.Criterion(x.CriterionID) == nil || x.Value != nil && !bpo.ValidMeasurement(*x.Value) {
+					t.Fatalf("figure accepted: %+v", x)
+				}
+			}
+			for _, fe := range p {
+				if !form.Has(fe.Field) || fe.Key == "" {
+					t.Fatalf("figure problem for a cell the form does not have: %+v", fe)
+				}
 			}
 		}
 
@@ -182,17 +240,19 @@ func FuzzDecodeForms(f *testing.F) {
 			}
 		}
 
-		for _, cf := range []criterionForm{{kind: bpo.KindRated}, {kind: bpo.KindMeasured}, {current: criteria[1], kind: bpo.KindRated}} {
-			in, p := decodeCriterionForm(form, cf, e)
-			if len(p) > 0 {
-				continue
-			}
-			if !utf8.ValidString(in.NameEN+in.NameFR+in.GuidanceEN+in.GuidanceFR+in.Key+in.Unit) || math.IsNaN(in.Weight) || math.IsInf(in.Weight, 0) {
-				t.Fatalf("criterion form accepted %+v", in)
-			}
-			for _, x := range []*float64{in.MinRating, in.Best, in.Worst, in.Limit} {
-				if x != nil && !bpo.ValidMeasurement(*x) {
-					t.Fatalf("criterion form accepted a threshold of %v", *x)
+		for _, lang := range i18n.Langs {
+			for _, cf := range []criterionForm{{kind: bpo.KindRated}, {kind: bpo.KindMeasured}, {current: criteria[1], kind: bpo.KindRated}} {
+				in, p := decodeCriterionForm(lang, form, cf, e)
+				if len(p) > 0 {
+					continue
+				}
+				if !utf8.ValidString(in.NameEN+in.NameFR+in.GuidanceEN+in.GuidanceFR+in.Key+in.Unit) || math.IsNaN(in.Weight) || math.IsInf(in.Weight, 0) {
+					t.Fatalf("criterion form accepted %+v", in)
+				}
+				for _, x := range []*float64{in.MinRating, in.Best, in.Worst, in.Limit} {
+					if x != nil && !bpo.ValidMeasurement(*x) {
+						t.Fatalf("criterion form accepted a threshold of %v", *x)
+					}
 				}
 			}
 		}

@@ -19,7 +19,8 @@ const historyPerPage = 50
 // historyKinds are the kinds of change the history can be filtered by: the
 // audit log's entities within an evaluation, in the order of the filter.
 var historyKinds = []string{bpo.EntityEvaluation, bpo.EntityCriterion, bpo.EntityParticipant, bpo.EntityMeasurement,
-	bpo.EntityAssignment, bpo.EntityRating, bpo.EntityScorecard}
+	bpo.EntityAssignment, bpo.EntityRating, bpo.EntityScorecard,
+	bpo.EntityConsensus, bpo.EntityPairwiseRound, bpo.EntityPairwiseAnswers}
 
 // showHistory lists an evaluation's audit log, newest first, filtered by
 // person (?actor=ID) and kind of change (?kind=entity). Managers only.

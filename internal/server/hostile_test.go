@@ -34,6 +34,7 @@ var hostilePayloads = []struct{ name, value string }{
 	{"SingleQuoteBreakout", `'><svg onload=alert('` + marker + `')>`},
 	{"JavascriptURL", "javascript:alert('" + marker + "')"},
 	{"HTMXAttributes", `<div hx-post="/logout" hx-trigger="load">` + marker + `</div>`},
+	{"HTMXDataAttributes", `<div data-hx-post="/logout" data-hx-trigger="load">` + marker + `</div>`},
 	{"TemplateSyntax", "{{.}} ${7*7} <%= " + marker + " %>"},
 	{"SQLQuote", marker + "'); DROP TABLE vendors; --"},
 	{"SQLTautology", "' OR '1'='1"},
@@ -98,7 +99,7 @@ var hostileForms = map[string][]hostileForm{
 	"POST /evaluations/{evaluationID}/decision":                      {{state: stateClosed, form: "vendor=in_house&rationale=No+vendor+is+good+enough&version={evaluationVersion}"}},
 	"POST /evaluations/{evaluationID}/participants/{vendorID}/stage": {{form: "stage=rejected&reason=Price+too+high&version={participantVersion}"}},
 	"POST /evaluations/{evaluationID}/conflicts":                     {{state: stateDraft, form: "vendor={vendorID}&note_{vendorID}=My+cousin+works+there&next=%2F"}},
-	"POST /evaluations/{evaluationID}/measurements/{vendorID}":       {{form: "m_{measuredID}=2100&m_{otherMeasuredID}=25"}},
+	"POST /evaluations/{evaluationID}/figures":                       {{form: "m_{vendorID}_{measuredID}=2100&m_{vendorID}_{otherMeasuredID}=25"}},
 	"POST /evaluations/{evaluationID}/criteria": {
 		{state: stateDraft, form: "kind=rated&key=k{seq}&name_en={unique}&name_fr={unique}&guidance_en=Look+for+evidence&guidance_fr=Preuves&weight=10&min_rating=2"},
 		{state: stateDraft, form: "kind=measured&key=k{seq}&name_en={unique}&name_fr={unique}&weight=10&unit=EUR&better=lower&best=10&worst=60&limit=50"},
@@ -401,11 +402,11 @@ func checkNoInjection(t *testing.T, what string, res *response) {
 		for _, at := range n.Attr {
 			name, value := strings.ToLower(at.Key), strings.ToLower(strings.TrimSpace(at.Val))
 			switch {
-			case strings.HasPrefix(name, "on"), strings.HasPrefix(name, "hx-on"):
+			case strings.HasPrefix(name, "on"), strings.HasPrefix(strings.TrimPrefix(name, "data-"), "hx-on"):
 				t.Errorf("%s: an event handler attribute: %s", what, outer(s))
-			case strings.HasPrefix(value, "javascript:") && (name == "href" || name == "src" || name == "action" || name == "formaction" || strings.HasPrefix(name, "hx-")):
+			case strings.HasPrefix(value, "javascript:") && (name == "href" || name == "src" || name == "action" || name == "formaction" || strings.HasPrefix(strings.TrimPrefix(name, "data-"), "hx-")):
 				t.Errorf("%s: a javascript: URL: %s", what, outer(s))
-			case strings.HasPrefix(name, "hx-") && strings.Contains(ownText(s), marker):
+			case strings.HasPrefix(strings.TrimPrefix(name, "data-"), "hx-") && strings.Contains(ownText(s), marker):
 				t.Errorf("%s: htmx attributes on user data: %s", what, outer(s))
 			}
 		}
@@ -431,26 +432,32 @@ func outer(s *goquery.Selection) string {
 	return h
 }
 
-// TestMeasurementsAreSavedTogetherOrNotAtAll sends a vendor's figures with
-// one the service refuses (another evaluation's criterion, a rated one):
-// none of the others may be stored, whatever order they are read in.
+// TestMeasurementsAreSavedTogetherOrNotAtAll sends the figures grid with
+// one cell that is refused (a number in the other language's grammar,
+// another evaluation's criterion, a rated one, an unknown one): none of the
+// others may be stored, whatever order they are read in.
 func TestMeasurementsAreSavedTogetherOrNotAtAll(t *testing.T) {
 	m := newMatrixApp(t)
 	f := m.fixture(t, stateOpen)
 	other := m.fixture(t, stateOpen)
 	c := m.client(manager)
-	path := f.expand(t, "/evaluations/{evaluationID}/measurements/{vendorID}", manager, url.PathEscape)
-	for name, bad := range map[string]string{
-		"OtherEvaluationsCriterion": "m_" + itoa(other.byKey["aht"].ID),
-		"RatedCriterion":            "m_" + itoa(f.byKey["policies"].ID),
-		"UnknownCriterion":          "m_999999999",
+	path := f.expand(t, "/evaluations/{evaluationID}/figures", manager, url.PathEscape)
+	vendor := itoa(f.vendors[1].ID)
+	for name, bad := range map[string][2]string{
+		"AmbiguousNumber":           {"m_" + vendor + "_" + itoa(f.byKey["price"].ID), "3,100"},
+		"OtherEvaluationsCriterion": {"m_" + vendor + "_" + itoa(other.byKey["aht"].ID), "3"},
+		"OtherEvaluationsVendor":    {"m_" + itoa(other.vendors[1].ID) + "_" + itoa(f.byKey["aht"].ID), "3"},
+		"RatedCriterion":            {"m_" + vendor + "_" + itoa(f.byKey["policies"].ID), "3"},
+		"UnknownCriterion":          {"m_" + vendor + "_999999999", "3"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			// Many figures, so that a random map order almost surely reads
 			// some valid ones before the refused one.
-			form := url.Values{bad: {"3"}}
-			for _, key := range []string{"price", "asa", "aht", "abandonment", "turnaround"} {
-				form.Set("m_"+itoa(f.byKey[key].ID), "42")
+			form := url.Values{bad[0]: {bad[1]}}
+			for _, v := range f.vendors {
+				for _, key := range []string{"asa", "aht", "abandonment", "turnaround"} {
+					form.Set("m_"+itoa(v.ID)+"_"+itoa(f.byKey[key].ID), "42")
+				}
 			}
 			before := m.fingerprint(t)
 			res := mustSend(t, c, request{method: http.MethodPost, path: path, body: form.Encode(),

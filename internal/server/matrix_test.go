@@ -115,16 +115,21 @@ type routeCase struct {
 // routeTable says who may use each route. Keys are "METHOD pattern", or
 // "* pattern" for a route that answers every method.
 var routeTable = map[string]routeCase{
-	"GET /healthz":           {want: public(200)},
-	"GET /metrics":           {want: public(200)}, // the test client is on loopback: see TestMetricsOnlyOnLoopback
-	"* /static/*":            {want: public(200)},
-	"GET /login":             {want: public(303).but(200, anonymous)},
-	"POST /login":            {want: public(401), form: "email={unique}%40example.test&password=not+the+password"},
-	"POST /logout":           {want: public(303)},
-	"POST /preferences/lang": {want: public(303), form: "lang=fr"},
+	"GET /healthz":     {want: public(200)},
+	"GET /metrics":     {want: public(200)}, // the test client is on loopback: see TestMetricsOnlyOnLoopback
+	"* /static/*":      {want: public(200)},
+	"GET /favicon.ico": {want: public(301)},
+	"GET /login":       {want: public(303).but(200, anonymous)},
+	"POST /login":      {want: public(401), form: "email={unique}%40example.test&password=not+the+password"},
+	"POST /logout":     {want: public(303)},
+	// Single sign-on is off in the matrix's app: see TestSingleSignOn.
+	"GET /login/oidc":          {want: public(404)},
+	"GET /login/oidc/callback": {want: public(404)},
+	"POST /preferences/lang":   {want: public(303), form: "lang=fr"},
 
 	"GET /":                              {want: signedIn(200)},
 	"GET /vendors":                       {want: signedIn(200)},
+	"GET /vendors.csv":                   {want: signedIn(200)},
 	"GET /vendors/new":                   {want: managers(200)},
 	"POST /vendors":                      {want: managers(303), form: "name={unique}&country=MA"},
 	"GET /vendors/{vendorID}":            {want: signedIn(200)},
@@ -147,17 +152,24 @@ var routeTable = map[string]routeCase{
 	"POST /evaluations/{evaluationID}/participants/{vendorID}/stage": {want: managers(303), form: "stage=shortlisted&reason=&version={participantVersion}"},
 	"POST /evaluations/{evaluationID}/evaluators":                    {want: managers(303), form: "user={outsiderID}"},
 	"POST /evaluations/{evaluationID}/evaluators/{userID}/remove":    {want: managers(303)},
-	"POST /evaluations/{evaluationID}/measurements/{vendorID}":       {want: managers(303), form: "m_{measuredID}=2100"},
+	"GET /evaluations/{evaluationID}/figures":                        {want: managers(200)},
+	"POST /evaluations/{evaluationID}/figures":                       {want: managers(303), form: "m_{vendorID}_{measuredID}=2100"},
 	"GET /evaluations/{evaluationID}/conflicts":                      {want: signedIn(403).but(404, outsider).but(200, owner, colleague)},
 	"POST /evaluations/{evaluationID}/conflicts":                     {want: signedIn(403).but(404, outsider).but(303, owner, colleague), form: "none=1", state: stateDraft},
 	"POST /evaluations/{evaluationID}/conflicts/{vendorID}":          {want: signedIn(403).but(404, outsider).but(303, owner, colleague), form: "conflict=1&note=Found+since"},
 	"GET /evaluations/{evaluationID}/scorecards/{vendorID}":          {want: signedIn(403).but(200, owner, manager, admin), query: "evaluator={ownerID}"},
 	// The colleague saves on a scorecard of their own: a save never names whose it is.
+	"GET /api/v1/openapi.json":                                             {want: public(200)},
 	"POST /evaluations/{evaluationID}/scorecards/{vendorID}/ratings":       {want: signedIn(404).but(200, owner, colleague).but(403, manager, admin), form: "criterion={criterionID}&value=4&justification=&version={ratingVersion}", htmx: true},
 	"GET /evaluations/{evaluationID}/scorecards/{vendorID}/submit/confirm": {want: signedIn(404).but(200, owner, colleague), query: "version={cardVersion}"},
 	"POST /evaluations/{evaluationID}/scorecards/{vendorID}/submit":        {want: signedIn(404).but(303, owner).but(422, colleague), form: "version={cardVersion}"},
 	"POST /evaluations/{evaluationID}/scorecards/{scorecardID}/reopen":     {want: managers(303), form: "version={scorecardVersion}"},
 	"GET /evaluations/{evaluationID}/history":                              {want: managers(200)},
+	"GET /evaluations/{evaluationID}/moderation":                           {want: managers(200)},
+	"POST /evaluations/{evaluationID}/moderation-required":                 {want: managers(303), form: "required=1&version={evaluationVersion}"},
+	"GET /evaluations/{evaluationID}/moderation/{vendorID}":                {want: managers(200)},
+	// The colleague has not submitted: consensus waits for them (422).
+	"POST /evaluations/{evaluationID}/moderation/{vendorID}/{criterionID}": {want: managers(422), form: "value=3&reason=Agreed&version=0"},
 	"GET /evaluations/{evaluationID}/criteria":                             {want: managers(200)},
 	"GET /evaluations/{evaluationID}/criteria/new":                         {want: managers(200), query: "kind=rated", state: stateDraft},
 	"POST /evaluations/{evaluationID}/criteria":                            {want: managers(303), form: "kind=rated&key=k{seq}&name_en={unique}&name_fr={unique}&weight=10", state: stateDraft},
@@ -167,14 +179,22 @@ var routeTable = map[string]routeCase{
 	"POST /evaluations/{evaluationID}/criteria/{criterionID}/move":         {want: managers(303), form: "delta=1", state: stateDraft},
 	"POST /evaluations/{evaluationID}/weights":                             {want: managers(303), form: "w_{criterionID}=25&v_{criterionID}={criterionVersion}"},
 	"POST /evaluations/{evaluationID}/weights/preview":                     {want: managers(200), form: "w_{criterionID}=25&v_{criterionID}={criterionVersion}", htmx: true},
-	"GET /api/v1/evaluations":                                              {want: managers(200)},
-	"GET /api/v1/evaluations/{evaluationID}/model":                         {want: managers(200)},
-	"GET /api/v1/evaluations/{evaluationID}/result":                        {want: managers(200)},
-	"GET /api/v1/evaluations/{evaluationID}/decision":                      {want: managers(200)},
-	"GET /api/v1/evaluations/{evaluationID}/decision/model":                {want: managers(200), state: stateDecided},
-	"GET /api/v1/contracts":                                                {want: managers(200)},
-	"GET /api/v1/contracts/{contractID}":                                   {want: managers(200)},
-	"GET /api/v1/assessments/{assessmentID}":                               {want: managers(200)},
+	"GET /evaluations/{evaluationID}/pairwise/new":                         {want: managers(200), query: "group={groupID}"},
+	"POST /evaluations/{evaluationID}/pairwise":                            {want: managers(303), form: "group={groupID}&user={inviteeID}"},
+	// The fixture's round compares the top level, with the owner invited:
+	// a manager sees it but has no answers to give; others do not see it.
+	"GET /evaluations/{evaluationID}/pairwise/{roundID}":          {want: signedIn(404).but(200, owner, manager, admin)},
+	"POST /evaluations/{evaluationID}/pairwise/{roundID}/answers": {want: signedIn(404).but(303, owner).but(403, manager, admin), form: "pair_{qualityID}_{slaID}=2&pair_{qualityID}_{costID}=1&pair_{slaID}_{costID}=0&version={answerVersion}"},
+	"POST /evaluations/{evaluationID}/pairwise/{roundID}/invite":  {want: managers(303), form: "user={inviteeID}&version={roundVersion}"},
+	"POST /evaluations/{evaluationID}/pairwise/{roundID}/end":     {want: managers(303), form: "apply=0&version={roundVersion}"},
+	"GET /api/v1/evaluations":                                     {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/model":                {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/result":               {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/decision":             {want: managers(200)},
+	"GET /api/v1/evaluations/{evaluationID}/decision/model":       {want: managers(200), state: stateDecided},
+	"GET /api/v1/contracts":                                       {want: managers(200)},
+	"GET /api/v1/contracts/{contractID}":                          {want: managers(200)},
+	"GET /api/v1/assessments/{assessmentID}":                      {want: managers(200)},
 
 	// Contracts after the award and suitability assessments: managers only.
 	"GET /evaluations/{evaluationID}/contracts/new": {want: managers(200), query: "vendor={selectedVendorID}", state: stateClosed},
@@ -197,6 +217,7 @@ var routeTable = map[string]routeCase{
 	"GET /evaluations/{evaluationID}/compare/ratings": {want: managers(200), query: "vendor={otherVendorKey}&criterion=policies"},
 	"GET /evaluations/{evaluationID}/report.pdf":      {want: managers(200)},
 	"GET /evaluations/{evaluationID}/scores.csv":      {want: managers(200)},
+	"GET /evaluations/{evaluationID}/evaluation.xlsx": {want: managers(200)},
 	// API tokens: the API serves managers only, so evaluators have no token
 	// pages; every manager manages their own, and another user's token is
 	// not found, even for an admin. {tokenID} is a fresh token of the manager's.
@@ -215,6 +236,17 @@ var routeTable = map[string]routeCase{
 	"POST /admin/users/{accountID}/disable":  {want: admins(303)},
 	"POST /admin/users/{accountID}/enable":   {want: admins(303)},
 	"POST /admin/users/{accountID}/password": {want: admins(200)},
+	// E-mail: every user sets their own reminders; the outbox is the admins'.
+	"POST /account/email": {want: signedIn(303), form: "reminders=0&reminders=1"},
+	"GET /admin/outbox":   {want: admins(200)},
+	// Vendor import. The matrix cannot attach a file: the upload answers
+	// 422 (no file) to those allowed; TestVendorImport uploads. {importID}
+	// is a fresh upload of the manager's, nobody else's, an admin's neither.
+	"GET /vendors/import":               {want: managers(200)},
+	"POST /vendors/import":              {want: managers(422), form: "file=none"},
+	"GET /vendors/import/template.xlsx": {want: managers(200)},
+	"GET /vendors/import/{importID}":    {want: managers(404).but(200, manager)},
+	"POST /vendors/import/{importID}":   {want: managers(404).but(303, manager)},
 }
 
 // allMethods are the methods chi routes; a route answering all of them is
@@ -317,8 +349,10 @@ type matrixFixture struct {
 	vendors     []*bpo.Vendor
 	spare       *bpo.Vendor
 	byKey       map[string]*bpo.Criterion
-	scorecardID int64 // the owner's submitted scorecard
-	tokenID     int64 // an API token of the manager's
+	scorecardID int64  // the owner's submitted scorecard
+	roundID     int64  // a comparison round of the top level, the owner invited
+	tokenID     int64  // an API token of the manager's
+	importID    string // a vendor upload of the manager's, awaiting confirmation
 	// accountID is an account of the fixture's own: disabling one of the
 	// roles' accounts would lock it out of the requests that follow.
 	accountID int64
@@ -366,9 +400,17 @@ func (m *matrixApp) fixture(t *testing.T, state evalState) *matrixFixture {
 		f.byKey[c.Key] = c
 	}
 	f.ev = ev
+	round, err := postgres.NewPairwiseService(m.db).StartRound(ctx, ev.ID, nil, []int64{m.users[owner].ID})
+	fail(err)
+	f.roundID = round.ID
 	tok, _, err := postgres.NewTokenService(m.db).CreateToken(as(m.users[manager]), fmt.Sprintf("Matrix token %d", n), bpo.DefaultTokenLifetime)
 	fail(err)
 	f.tokenID = tok.ID
+	vendor := fmt.Sprintf("Matrix %d imported", n)
+	upload := &bpo.PendingImport{FileName: "v.csv", Rows: []bpo.VendorImportRow{{Line: 2,
+		Cells: map[string]string{"name": vendor}, Input: bpo.VendorInput{Name: vendor, Country: "FR"}}}}
+	fail(postgres.NewVendorImportService(m.db).SavePendingImport(as(m.users[manager]), upload))
+	f.importID = upload.ID
 	spare, err := m.app.users.CreateUser(context.Background(), bpo.NewUser{Email: fmt.Sprintf("account%d@matrix.test", n),
 		Name: "Spare", Role: bpo.RoleEvaluator, Password: testPassword}, cheapHash)
 	fail(err)
@@ -416,7 +458,7 @@ func (m *matrixApp) fixture(t *testing.T, state evalState) *matrixFixture {
 
 // scoped are the placeholders naming an object that belongs to the
 // evaluation in the path: another evaluation's must never be accepted.
-var scoped = []string{"vendorID", "criterionID", "measuredID", "scorecardID", "userID", "ownerID"}
+var scoped = []string{"vendorID", "criterionID", "measuredID", "scorecardID", "userID", "ownerID", "groupID", "roundID"}
 
 // value resolves a placeholder for a request made by caller. Versions are
 // read when asked for, so that a request is never stale by accident.
@@ -527,8 +569,22 @@ func (f *matrixFixture) value(t *testing.T, name string, caller role) string {
 		return strconv.Itoa(m.next())
 	case "tokenID":
 		return itoa(f.tokenID)
+	case "inviteeID":
+		// Anyone with an account may be invited to a comparison round, so
+		// the invitee is not scoped to the evaluation.
+		return itoa(m.users[colleague].ID)
+	case "groupID":
+		return itoa(f.byKey["quality"].ID)
+	case "qualityID", "slaID", "costID":
+		return itoa(f.byKey[map[string]string{"qualityID": "quality", "slaID": "service_levels", "costID": "cost"}[name]].ID)
+	case "roundID":
+		return itoa(f.roundID)
+	case "roundVersion", "answerVersion":
+		return f.roundVersion(t, name, caller)
 	case "accountID":
 		return itoa(f.accountID)
+	case "importID":
+		return f.importID
 	}
 	if v, ok := f.contractValue(t, name); ok {
 		return v
@@ -953,4 +1009,23 @@ func snippet(body string) string {
 		return body[:400] + "…"
 	}
 	return body
+}
+
+// roundVersion is the version of the fixture's round, or, for
+// answerVersion, of the caller's answers to it: 0 for anyone not invited.
+func (f *matrixFixture) roundVersion(t *testing.T, name string, caller role) string {
+	t.Helper()
+	d, err := postgres.NewPairwiseService(f.m.db).FindRound(f.m.adminCtx(), f.roundID)
+	if err != nil {
+		t.Fatalf("{%s}: %v", name, err)
+	}
+	if name == "roundVersion" {
+		return strconv.Itoa(d.Round.Version)
+	}
+	for _, p := range d.Participants {
+		if u := f.m.users[caller]; u != nil && p.UserID == u.ID {
+			return strconv.Itoa(p.Version)
+		}
+	}
+	return "0"
 }

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"cmp"
 	"net/http"
+	"slices"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/web/pages"
@@ -37,5 +39,17 @@ func (s *Server) myScorecardsView(r *http.Request) (pages.MyScorecardsView, erro
 		}
 		v.Rows = append(v.Rows, row)
 	}
+	// The work still to do first, finished work after it, each soonest due first.
+	slices.SortStableFunc(v.Rows, func(a, b pages.MyScorecardItem) int {
+		return cmp.Compare(boolRank(a.State == "submitted"), boolRank(b.State == "submitted"))
+	})
 	return v, nil
+}
+
+// boolRank orders false before true.
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -72,6 +72,7 @@ func (s *Server) answerRating(w http.ResponseWriter, r *http.Request, sc *scorec
 	switch code {
 	case "":
 		b.State, b.Version = "saved", saved.Version
+		b.NeedsJustification = sc.evaluation.LacksJustification(in.Value, in.Justification)
 	case bpo.EINVALID:
 		b.State, b.Version, b.Message = "invalid", in.Version, s.ratingProblem(r, saveErr)
 		status = http.StatusUnprocessableEntity
@@ -138,6 +139,7 @@ func ratingBlock(lang i18n.Lang, sc *scorecardScope, c *bpo.Criterion, weights m
 	}
 	if rt := sc.card.Ratings[c.ID]; rt != nil {
 		b.Value, b.Justification, b.Version = ratingText(rt.Value), rt.Justification, rt.Version
+		b.NeedsJustification = !readOnly && sc.evaluation.LacksJustification(rt.Value, rt.Justification)
 	}
 	return b
 }

@@ -19,11 +19,17 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/healthz", s.showHealth)
 	r.With(s.metricsAccess).Method(http.MethodGet, "/metrics", s.metrics.Handler())
 	r.Handle(static.Prefix+"*", static.Handler())
+	// Browsers ask for /favicon.ico whatever the page links: the logo.
+	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, static.URL("img/logo.svg"), http.StatusMovedPermanently)
+	})
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.loadSession)
 		r.Get("/login", s.showLoginPage)
 		r.Post("/login", s.login)
+		r.Get("/login/oidc", s.startOIDC)
+		r.Get("/login/oidc/callback", s.oidcCallback)
 		r.Post("/logout", s.logout)
 		r.Post("/preferences/lang", s.saveLang)
 
@@ -35,6 +41,7 @@ func (s *Server) Handler() http.Handler {
 		})
 	})
 
+	r.Get("/api/v1/openapi.json", s.showOpenAPI)
 	// The API also takes personal tokens, in place of the session.
 	r.Group(func(r chi.Router) {
 		r.Use(noStore, s.tokenOrSession, s.requireUser, s.requireManager)
@@ -57,6 +64,7 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) userRoutes(r chi.Router) {
 	r.Get("/", s.showDashboard)
 	r.Get("/vendors", s.showVendorList)
+	r.Get("/vendors.csv", s.exportVendors)
 	r.Get("/vendors/{vendorID}", s.showVendor)
 	r.Get("/evaluations", s.showEvaluationList)
 	r.Get("/evaluations/{evaluationID}", s.showEvaluation)
@@ -67,9 +75,12 @@ func (s *Server) userRoutes(r chi.Router) {
 	r.Post("/evaluations/{evaluationID}/scorecards/{vendorID}/ratings", s.saveRating)
 	r.Get("/evaluations/{evaluationID}/scorecards/{vendorID}/submit/confirm", s.confirmSubmit)
 	r.Post("/evaluations/{evaluationID}/scorecards/{vendorID}/submit", s.submitScorecard)
+	r.Get("/evaluations/{evaluationID}/pairwise/{roundID}", s.showRound)
+	r.Post("/evaluations/{evaluationID}/pairwise/{roundID}/answers", s.saveAnswers)
 	r.Get("/account", s.showAccount)
 	r.Post("/account/password", s.changePassword)
 	r.Post("/account/sessions/end", s.signOutEverywhere)
+	r.Post("/account/email", s.saveMailPreferences)
 }
 
 // managerRoutes are for managers and administrators only: the vendor
@@ -77,6 +88,11 @@ func (s *Server) userRoutes(r chi.Router) {
 // than one evaluator's ratings.
 func (s *Server) managerRoutes(r chi.Router) {
 	r.Get("/vendors/new", s.showNewVendorPage)
+	r.Get("/vendors/import", s.showVendorImport)
+	r.Post("/vendors/import", s.uploadVendors)
+	r.Get("/vendors/import/template.xlsx", s.vendorTemplate)
+	r.Get("/vendors/import/{importID}", s.showVendorPreview)
+	r.Post("/vendors/import/{importID}", s.confirmVendorImport)
 	r.Post("/vendors", s.createVendor)
 	r.Get("/vendors/{vendorID}/edit", s.showEditVendorPage)
 	r.Post("/vendors/{vendorID}", s.updateVendor)
@@ -95,14 +111,21 @@ func (s *Server) managerRoutes(r chi.Router) {
 	r.Post("/evaluations/{evaluationID}/participants/{vendorID}/stage", s.setParticipantStage)
 	r.Post("/evaluations/{evaluationID}/evaluators", s.assignEvaluator)
 	r.Post("/evaluations/{evaluationID}/evaluators/{userID}/remove", s.unassignEvaluator)
-	r.Post("/evaluations/{evaluationID}/measurements/{vendorID}", s.saveMeasurements)
+	r.Get("/evaluations/{evaluationID}/figures", s.showFigures)
+	r.Post("/evaluations/{evaluationID}/figures", s.saveFigures)
 	r.Post("/evaluations/{evaluationID}/scorecards/{scorecardID}/reopen", s.reopenScorecard)
+
+	r.Get("/evaluations/{evaluationID}/moderation", s.showModerationIndex)
+	r.Post("/evaluations/{evaluationID}/moderation-required", s.setModerationRequired)
+	r.Get("/evaluations/{evaluationID}/moderation/{vendorID}", s.showModeration)
+	r.Post("/evaluations/{evaluationID}/moderation/{vendorID}/{criterionID}", s.saveConsensus)
 
 	r.Get("/evaluations/{evaluationID}/history", s.showHistory)
 	r.Get("/evaluations/{evaluationID}/compare", s.showCompare)
 	r.Get("/evaluations/{evaluationID}/compare/ratings", s.showCompareRatings)
 	r.Get("/evaluations/{evaluationID}/scores.csv", s.exportScores)
 	r.Get("/evaluations/{evaluationID}/report.pdf", s.showReport)
+	r.Get("/evaluations/{evaluationID}/evaluation.xlsx", s.exportWorkbook)
 
 	r.Get("/evaluations/{evaluationID}/criteria", s.showCriteriaPage)
 	r.Get("/evaluations/{evaluationID}/criteria/new", s.showNewCriterionPage)
@@ -112,6 +135,10 @@ func (s *Server) managerRoutes(r chi.Router) {
 	r.Post("/evaluations/{evaluationID}/criteria/{criterionID}/remove", s.removeCriterion)
 	r.Post("/evaluations/{evaluationID}/criteria/{criterionID}/move", s.moveCriterion)
 	r.Post("/evaluations/{evaluationID}/weights", s.saveWeights)
+	r.Get("/evaluations/{evaluationID}/pairwise/new", s.showNewRound)
+	r.Post("/evaluations/{evaluationID}/pairwise", s.startRound)
+	r.Post("/evaluations/{evaluationID}/pairwise/{roundID}/invite", s.inviteToRound)
+	r.Post("/evaluations/{evaluationID}/pairwise/{roundID}/end", s.endRound)
 	r.Post("/evaluations/{evaluationID}/weights/preview", s.previewWeights)
 	s.contractRoutes(r)
 
@@ -129,6 +156,7 @@ func (s *Server) adminRoutes(r chi.Router) {
 	r.Post("/admin/users/{accountID}/disable", s.disableUser)
 	r.Post("/admin/users/{accountID}/enable", s.enableUser)
 	r.Post("/admin/users/{accountID}/password", s.resetUserPassword)
+	r.Get("/admin/outbox", s.showOutbox)
 }
 
 // contractRoutes are the contracts after the award and the outsourcing

@@ -159,13 +159,35 @@ func (s *Server) submitScorecard(w http.ResponseWriter, r *http.Request) {
 	_, err = s.scorecards.SubmitScorecard(r.Context(), sc.evaluation.ID, sc.vendor.VendorID, version)
 	switch bpo.ErrorCode(err) {
 	case "":
-		s.sessions.Put(r.Context(), "flash", "scorecard.submitted")
-		http.Redirect(w, r, scorecardURL(sc.evaluation.ID, sc.vendor.VendorID), http.StatusSeeOther)
+		next, err := s.nextScorecard(r, sc)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		http.Redirect(w, r, next, http.StatusSeeOther)
 	case bpo.EINVALID, bpo.ECONFLICT:
 		s.showSubmitRefusal(w, r, sc, err)
 	default:
 		s.Error(w, r, err)
 	}
+}
+
+// nextScorecard is where an evaluator goes once sc is submitted: the next
+// vendor of the same evaluation still to do, or the evaluation's page once
+// every one is submitted. The notice says which.
+func (s *Server) nextScorecard(r *http.Request, sc *scorecardScope) (string, error) {
+	mine, err := s.scorecards.FindMyScorecards(r.Context())
+	if err != nil {
+		return "", err
+	}
+	for _, m := range mine {
+		if m.EvaluationID == sc.evaluation.ID && m.VendorID != sc.vendor.VendorID && m.Status != bpo.ScorecardSubmitted {
+			s.sessions.Put(r.Context(), "flash", "scorecard.submitted_next")
+			return scorecardURL(m.EvaluationID, m.VendorID), nil
+		}
+	}
+	s.sessions.Put(r.Context(), "flash", "scorecard.submitted_all")
+	return fmt.Sprintf("/evaluations/%d", sc.evaluation.ID), nil
 }
 
 // showSubmitRefusal shows the scorecard again with why it was not
@@ -356,8 +378,8 @@ func scoreScorecard(lang i18n.Lang, sc *scorecardScope) scorecardScore {
 			present += c.Weight
 		}
 	}
-	out.summary.Score = i18n.Number(lang, score, 1)
-	out.summary.Max = i18n.Number(lang, weight*100, 1)
+	out.summary.Score = i18n.Number(lang, score, scoreDecimals)
+	out.summary.Max = i18n.Number(lang, weight*100, scoreDecimals)
 	if weight > 0 {
 		out.summary.Completeness = i18n.Percent(lang, present/weight, 0)
 	} else {

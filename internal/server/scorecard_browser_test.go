@@ -13,9 +13,9 @@ import (
 	"github.com/bpoeval/bpoeval/internal/bpo"
 )
 
-// savedAll waits until no autosave is under way and every criterion shows
-// its answer as saved.
-const savedAll = `document.querySelector("form.criterion.htmx-request") === null &&
+// savedAll waits until no autosave is under way or waiting for a change to
+// settle, and every criterion shows its answer as saved.
+const savedAll = `document.querySelector("form.criterion.htmx-request, form.criterion[data-pending]") === null &&
 	[...document.querySelectorAll("form.criterion [data-testid=save-state]")].every(e => e.dataset.state === "saved")`
 
 // ratingsOnPage reads each criterion's chosen rating and justification.
@@ -68,6 +68,22 @@ func TestBrowserRateAndSubmitScorecard(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](savedAll, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 		t.Fatalf("autosaves did not all finish: %v", err)
 	}
+	// Arrow keys pass through every point before the one chosen: the
+	// history records only that one, once.
+	for i, c := range f.rated {
+		if i%2 != 0 || i == 0 {
+			continue
+		}
+		var events, last int
+		err := a.db.Pool.QueryRow(t.Context(), `SELECT count(*), coalesce(max((after->>'value')::int), 0) FROM audit_events
+			WHERE evaluation_id = $1 AND entity = 'rating' AND (after->>'criterion_id')::bigint = $2`, f.ev.ID, c.ID).Scan(&events, &last)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := 2 + i%3; events != 1 || last != want {
+			t.Errorf("%s rated %d with the arrow keys: %d audit events, last value %d; want 1 event of %d", c.Key, want, events, last, want)
+		}
+	}
 	if got := textOf(t, ctx, "[data-testid=rated-count]"); got != fmt.Sprintf("%d of %d rated", len(f.rated), len(f.rated)) {
 		t.Errorf("running count = %q", got)
 	}
@@ -100,9 +116,11 @@ func TestBrowserRateAndSubmitScorecard(t *testing.T) {
 	if err != nil {
 		t.Fatalf("submit: %v", err)
 	}
-	if got := textOf(t, ctx, "[data-testid=scorecard-state]"); got != "Submitted" {
-		t.Errorf("state after submitting = %q", got)
+	// On to the other vendor, still to do.
+	if got := textOf(t, ctx, "[data-testid=scorecard-title]"); !strings.Contains(got, f.vendors[1].Name) {
+		t.Errorf("after submitting, the page is %q, want the next vendor's scorecard", got)
 	}
+	screenshot(t, ctx, "scorecard-next")
 
 	// The manager sees it submitted, in the progress the service reports
 	// and on the evaluation's page.

@@ -162,7 +162,7 @@ func TestAutosaveRating(t *testing.T) {
 	if got := version(t, d, "policies"); got != 1 {
 		t.Errorf("version after the first save = %d, want 1", got)
 	}
-	summary := d.Find("#scorecard-summary[hx-swap-oob]")
+	summary := d.Find("#scorecard-summary[data-hx-swap-oob]")
 	if summary.Length() != 1 {
 		t.Fatal("no out-of-band summary in the answer")
 	}
@@ -173,7 +173,7 @@ func TestAutosaveRating(t *testing.T) {
 		t.Errorf("state after the first save = %q", got)
 	}
 	// Policies weighs 60% × 20% = 12% of the score; 4 on 1–5 is 75/100.
-	if got, want := text(d, "#scorecard-summary [data-testid=subtotal]"), "Weighted subtotal so far: 9.0 points, of the 60.0 points the rated criteria carry."; got != want {
+	if got, want := text(d, "#scorecard-summary [data-testid=subtotal]"), "Weighted subtotal so far: 9.00 points, of the 60.00 points the rated criteria carry."; got != want {
 		t.Errorf("subtotal = %q, want %q", got, want)
 	}
 	if got := text(d, "#scorecard-summary [data-testid=completeness]"); got != "20% of the rated weight is rated." {
@@ -347,14 +347,18 @@ func TestSubmitScorecard(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("submit: status %d\n%s", res.StatusCode, res.body)
 	}
-	page = e.c.get(res.Header.Get("Location")).doc(t)
-	if got := text(page, "[data-testid=flash]"); got != "Scorecard submitted. Thank you!" {
+	// The only vendor: back to the evaluation, which says so.
+	if got, want := res.Header.Get("Location"), evaluationPath(f.ev.ID, ""); got != want {
+		t.Errorf("after the last scorecard, went to %s, want %s", got, want)
+	}
+	if got := text(e.c.get(res.Header.Get("Location")).doc(t), "[data-testid=flash]"); !strings.Contains(got, "every scorecard") {
 		t.Errorf("flash = %q", got)
 	}
+	page = e.c.get(f.scorecardPath(0, "")).doc(t)
 	if got := text(page, "[data-testid=scorecard-state]"); got != "Submitted" {
 		t.Errorf("state = %q", got)
 	}
-	if page.Find("[data-testid=submit-form]").Length() != 0 || page.Find("form[hx-post]").Length() != 0 {
+	if page.Find("[data-testid=submit-form]").Length() != 0 || page.Find("form[data-hx-post]").Length() != 0 {
 		t.Error("a submitted scorecard still offers to change it")
 	}
 	if page.Find("input[name=value]:not([disabled])").Length() != 0 {
@@ -454,7 +458,7 @@ func TestEvaluatorsDoNotSeeEachOthersRatings(t *testing.T) {
 	if got := text(view, "[data-testid=scorecard-evaluator]"); got != "Scored by alice" {
 		t.Errorf("evaluator line = %q", got)
 	}
-	if view.Find("form[hx-post]").Length() != 0 || view.Find("[data-testid=submit-form]").Length() != 0 {
+	if view.Find("form[data-hx-post]").Length() != 0 || view.Find("[data-testid=submit-form]").Length() != 0 {
 		t.Error("the manager's view is not read-only")
 	}
 	if got := mgr.get(f.scorecardPath(0, "?evaluator="+itoa(a.admin.ID))).StatusCode; got != http.StatusNotFound {
@@ -469,14 +473,97 @@ func TestScorecardInFrench(t *testing.T) {
 	f.declareNone(e)
 	e.c.post("/preferences/lang", url.Values{"lang": {"fr"}})
 	d := f.rate(e, 0, "policies", "4", "", 0).doc(t)
-	if got, want := text(d, "[data-testid=subtotal]"), "Sous-total pondéré à ce stade : 9,0 points, sur les 60,0 points que pèsent les critères notés."; got != want {
+	if got, want := text(d, "[data-testid=subtotal]"), "Sous-total pondéré à ce stade : 9,00 points, sur les 60,00 points que pèsent les critères notés."; got != want {
 		t.Errorf("subtotal = %q, want %q", got, want)
 	}
 	page := e.c.get(f.scorecardPath(0, "")).doc(t)
 	if got := text(page, "form[data-key=policies] legend strong"); got != "Politiques et procédures" {
 		t.Errorf("criterion name = %q", got)
 	}
-	if got := strings.Join(strings.Fields(text(page, "form[data-key=policies] label:has(input[value='4'])")), " "); got != "4 · Solide" {
+	if got := strings.Join(strings.Fields(text(page, "form[data-key=policies] label:has(input[value='4'])")), " "); !strings.HasPrefix(got, "4 · Solide ") {
 		t.Errorf("scale point = %q", got)
 	}
+	// The descriptor is in view beside the point, not in a tooltip.
+	if got := text(page, "form[data-key=policies] label:has(input[value='4']) [data-testid=level-help]"); !strings.HasPrefix(got, "Répond à toutes les exigences") {
+		t.Errorf("scale descriptor = %q", got)
+	}
+	if page.Find("form[data-key=policies] [title]").Length() != 0 {
+		t.Error("the scale still explains itself in tooltips")
+	}
+}
+
+// TestSubmitGoesToTheNextVendor: once a scorecard is submitted, the
+// evaluator lands on the next vendor still to do.
+func TestSubmitGoesToTheNextVendor(t *testing.T) {
+	a := newApp(t)
+	e := a.newEvaluator("eve@example.test")
+	f := a.openEvaluation("Support", 2, e)
+	f.declareNone(e)
+	rateAll(t, f, e, 1)
+	page := e.c.get(f.scorecardPath(1, "")).doc(t)
+	res := e.c.post(f.scorecardPath(1, "/submit"), url.Values{"version": {scorecardVersion(page)}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: status %d", res.StatusCode)
+	}
+	if got, want := res.Header.Get("Location"), f.scorecardPath(0, ""); got != want {
+		t.Errorf("after submitting, went to %s, want the other vendor's scorecard %s", got, want)
+	}
+	if got := text(e.c.get(res.Header.Get("Location")).doc(t), "[data-testid=flash]"); !strings.Contains(got, "next vendor") {
+		t.Errorf("flash = %q", got)
+	}
+}
+
+// TestAutosaveFlagsAMissingJustification: a rating the policy wants
+// justified is saved, and the answer says at once that submitting will
+// need the justification; with it, the flag goes.
+func TestAutosaveFlagsAMissingJustification(t *testing.T) {
+	a := newApp(t)
+	e := a.newEvaluator("eve@example.test")
+	f := a.openEvaluation("Support", 1, e)
+	f.declareNone(e)
+	res := f.rate(e, 0, "policies", "5", "", 0)
+	d := res.doc(t)
+	if res.StatusCode != http.StatusOK || text(d, "[data-testid=needs-justification]") != "✓ Saved — justification needed before submit" {
+		t.Fatalf("status %d, save state %q", res.StatusCode, text(d, "[data-testid=save-state]"))
+	}
+	res = f.rate(e, 0, "policies", "5", "Audited procedures, ISO 9001", 1)
+	if d := res.doc(t); d.Find("[data-testid=needs-justification]").Length() != 0 || !strings.Contains(text(d, "[data-testid=save-state]"), "Saved") {
+		t.Errorf("justified: save state %q", text(d, "[data-testid=save-state]"))
+	}
+	if d := e.c.get(f.scorecardPath(0, "")).doc(t); d.Find("[data-testid=needs-justification]").Length() != 0 {
+		t.Error("the page flags a justified rating")
+	}
+}
+
+// TestSavingTheSameRatingIsNotAudited: a save that changes nothing (the
+// same point chosen again) answers as saved, keeps the version and adds
+// nothing to the history.
+func TestSavingTheSameRatingIsNotAudited(t *testing.T) {
+	a := newApp(t)
+	e := a.newEvaluator("eve@example.test")
+	f := a.openEvaluation("Support", 1, e)
+	f.declareNone(e)
+	f.rate(e, 0, "cultural_fit", "3", "Fine", 0)
+	before := a.ratingEvents(t, f.ev.ID)
+	res := f.rate(e, 0, "cultural_fit", "3", "Fine", 1)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	if got := version(t, res.doc(t), "cultural_fit"); got != 1 {
+		t.Errorf("version %d after a save that changed nothing, want 1", got)
+	}
+	if after := a.ratingEvents(t, f.ev.ID); after != before {
+		t.Errorf("%d rating events after a no-op save, want %d", after, before)
+	}
+}
+
+// ratingEvents counts the evaluation's audited rating changes.
+func (a *app) ratingEvents(t *testing.T, evaluationID int64) int {
+	t.Helper()
+	var n int
+	if err := a.db.Pool.QueryRow(t.Context(),
+		`SELECT count(*) FROM audit_events WHERE evaluation_id = $1 AND entity = 'rating'`, evaluationID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

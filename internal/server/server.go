@@ -1,6 +1,16 @@
 // Package server is the HTTP interface of bpoeval: the chi router, the
 // middleware, one handler file per resource, form decoding and the one error
 // path. It reaches storage only through the bpo service interfaces.
+//
+// Every numeric field (weights, thresholds, measured figures, the award
+// threshold and close-call margin) reads one grammar per language
+// (parseNumber, number.go): an optional sign, digits, the language's decimal
+// mark (a point in English, a comma in French) and its decimals. Thousands
+// may be grouped by threes with a thin space, a no-break space, a narrow
+// no-break space or an apostrophe, and in French also an ordinary space.
+// The other language's decimal mark is refused as ambiguous ("3,100" in
+// English, "3.100" in French), with a message giving the accepted forms.
+// Forms are written back in the same grammar (inputNumber).
 package server
 
 import (
@@ -30,6 +40,11 @@ type Deps struct {
 	Decisions    bpo.DecisionService
 	Audit        bpo.AuditService
 	Tokens       bpo.TokenService
+	Outbox       bpo.OutboxService
+	Identities   bpo.IdentityService
+	Imports      bpo.VendorImportService
+	Moderation   bpo.ModerationService
+	Pairwise     bpo.PairwiseService
 	Contracts    bpo.ContractService
 	Assessments  bpo.AssessmentService
 	SignIns      bpo.SignInService
@@ -59,6 +74,12 @@ type Server struct {
 	decisions    bpo.DecisionService
 	audit        bpo.AuditService
 	tokens       bpo.TokenService
+	outbox       bpo.OutboxService
+	identities   bpo.IdentityService
+	imports      bpo.VendorImportService
+	sso          sso
+	moderation   bpo.ModerationService
+	pairwise     bpo.PairwiseService
 	contracts    bpo.ContractService
 	assessments  bpo.AssessmentService
 	signIns      bpo.SignInService
@@ -108,8 +129,10 @@ func New(d Deps) *Server {
 		cfg: d.Config, log: d.Logger, users: d.Users, vendors: d.Vendors,
 		evaluations: d.Evaluations, criteria: d.Criteria, participants: d.Participants,
 		scorecards: d.Scorecards, decisions: d.Decisions, audit: d.Audit, tokens: d.Tokens,
+		moderation: d.Moderation, pairwise: d.Pairwise,
 		contracts: d.Contracts, assessments: d.Assessments,
 		signIns: d.SignIns, accounts: d.Accounts, passwords: d.Passwords,
+		outbox: d.Outbox, identities: d.Identities, imports: d.Imports,
 		sessions: sm, ping: d.Ping, unavailable: d.Unavailable, metrics: d.Metrics, now: d.Now,
 		reportSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}

@@ -121,3 +121,9 @@ func (s *Server) popFlash(r *http.Request) string {
 	}
 	return ""
 }
+
+// scoreDecimals is the one precision rule for scores, subtotals and
+// margins on every page, as in the PDF report and the reasons
+// (explain.Points): two decimals, so that "75.25 points" in a reason reads
+// 75.25 in the table beside it.
+const scoreDecimals = 2

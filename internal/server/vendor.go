@@ -4,72 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/i18n"
 	"github.com/bpoeval/bpoeval/web/components"
 	"github.com/bpoeval/bpoeval/web/pages"
 )
-
-const vendorsPerPage = 25
-
-func (s *Server) showVendorList(w http.ResponseWriter, r *http.Request) {
-	lang := s.lang(r)
-	q := r.URL.Query()
-	if err := checkQuery(q, "q", "country", "service"); err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	page := pageNumber(q)
-	f := bpo.VendorFilter{
-		Query:    strings.TrimSpace(q.Get("q")),
-		Country:  strings.ToUpper(q.Get("country")),
-		Service:  q.Get("service"),
-		Archived: q.Get("archived") == "1",
-		Offset:   (page - 1) * vendorsPerPage,
-		Limit:    vendorsPerPage,
-	}
-	// Teams are often bilingual: "Maroc" and "Morocco" find the same vendors.
-	for _, l := range i18n.Langs {
-		f.Countries = append(f.Countries, matchingCodes(countryOptions[l], f.Query)...)
-		f.Services = append(f.Services, matchingCodes(serviceOptions(l), f.Query)...)
-	}
-	vendors, total, err := s.vendors.FindVendors(r.Context(), f)
-	var warnings map[int64][]string
-	if err == nil {
-		warnings, err = s.vendorWarnings(r.Context(), lang)
-	}
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	pageCount := max(1, (total+vendorsPerPage-1)/vendorsPerPage)
-	view := pages.VendorListView{
-		Total:     total,
-		Query:     f.Query,
-		Country:   components.Field{Label: i18n.T(lang, "vendor.country"), Value: f.Country, Options: countryOptions[lang]},
-		Service:   components.Field{Label: i18n.T(lang, "vendor.services"), Value: f.Service, Options: serviceOptions(lang)},
-		Archived:  f.Archived,
-		PageLabel: i18n.T(lang, "pager.page_of", page, pageCount),
-		CanEdit:   bpo.CanEditVendors(bpo.UserFromContext(r.Context())),
-	}
-	if page > 1 {
-		view.PrevURL = pageURL(r.URL, page-1)
-	}
-	if page < pageCount {
-		view.NextURL = pageURL(r.URL, page+1)
-	}
-	for _, v := range vendors {
-		view.Rows = append(view.Rows, pages.VendorRow{
-			ID: v.ID, Name: v.Name, Country: i18n.CountryName(lang, v.Country),
-			Services:  strings.Join(mapNames(lang, v.Services, serviceName), ", "),
-			Languages: strings.Join(mapNames(lang, v.Languages, i18n.LanguageName), ", "),
-			Headcount: headcountText(lang, v.Headcount), Archived: v.Archived, Warnings: warnings[v.ID],
-		})
-	}
-	s.render(w, r, pages.VendorList(view))
-}
 
 // pathVendor loads the vendor named in the path, answering the request
 // itself when there is none.

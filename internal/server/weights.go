@@ -72,7 +72,7 @@ func decodeWeights(lang i18n.Lang, form url.Values, t *bpo.CriteriaTree) (*weigh
 			return nil, err
 		}
 		in.text[c.ID], in.typed[c.ID] = form.Get(field), true
-		v, present, err := parseDecimal(form.Get(field))
+		v, present, err := parseNumber(lang, form.Get(field))
 		switch {
 		case !present && err == nil:
 			in.problems.Add(field, "error.field.required")

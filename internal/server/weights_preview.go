@@ -111,9 +111,9 @@ func rankingPreview(lang i18n.Lang, p *pages.WeightsPreview, d *bpo.EvaluationDe
 		return
 	}
 	for _, v := range after.Vendors {
-		row := pages.PreviewRow{Vendor: v.Name, RankAfter: v.Rank, ScoreAfter: i18n.Number(lang, v.Score, 1), Eligible: v.Eligible}
+		row := pages.PreviewRow{Vendor: v.Name, RankAfter: v.Rank, ScoreAfter: i18n.Number(lang, v.Score, scoreDecimals), Eligible: v.Eligible}
 		if old := now.Vendor(v.Key); old != nil {
-			row.RankNow, row.ScoreNow = old.Rank, i18n.Number(lang, old.Score, 1)
+			row.RankNow, row.ScoreNow = old.Rank, i18n.Number(lang, old.Score, scoreDecimals)
 		}
 		p.Ranking = append(p.Ranking, row)
 	}

@@ -15,11 +15,19 @@
   const decimal = table.dataset.decimal || ".";
   const suffix = table.dataset.percentSuffix || "%";
 
-  // parse reads a weight as the server does: spaces ignored, a decimal
-  // comma accepted, finite, from 0 to 1,000,000. NaN when it is not one.
+  // parse reads a weight in the page language's grammar, as the server
+  // does: its decimal mark only (the other one is refused), thousands
+  // grouped by thin or no-break spaces or apostrophes (and spaces in
+  // French), finite, from 0 to 1,000,000. NaN when it is not one.
+  const foreign = decimal === "," ? "." : ",";
+  const group = decimal === "," ? /[ \u00a0\u202f\u2009'\u2019]/g : /[\u00a0\u202f\u2009'\u2019]/g;
   function parse(text) {
-    const s = text.replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
-    if (!/^\+?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
+    const t = text.trim();
+    if (t.includes(foreign)) {
+      return NaN;
+    }
+    const s = t.replace(group, "").replace(decimal, ".");
+    if (!/^\+?(\d+\.?\d*|\.\d+)$/.test(s)) {
       return NaN;
     }
     const v = Number(s);

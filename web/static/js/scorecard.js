@@ -43,11 +43,27 @@
   document.addEventListener("htmx:responseError", notSaved);
   document.addEventListener("htmx:sendError", notSaved);
 
+  // A change saves once it has settled (the form's trigger delay): until
+  // its request starts, the form is marked as holding an unsaved change.
+  document.addEventListener("change", function (evt) {
+    const form = evt.target.closest && evt.target.closest("form.criterion[data-hx-post]");
+    if (form) {
+      form.dataset.pending = "1";
+    }
+  });
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    const form = criterionForm(evt);
+    if (form) {
+      delete form.dataset.pending;
+    }
+  });
+
   // Clicking "Submit" blurs a justification box, whose change starts a
-  // save; the submission waits for every save, so it is based on the
-  // scorecard's latest version and nothing typed is lost.
+  // save; the submission waits for every save, settled or still on its
+  // way, so it is based on the scorecard's latest version and nothing
+  // typed is lost.
   function savesPending() {
-    return document.querySelector("form.criterion.htmx-request") !== null;
+    return document.querySelector("form.criterion.htmx-request, form.criterion[data-pending]") !== null;
   }
 
   document.addEventListener("submit", function (evt) {

@@ -149,8 +149,8 @@ func TestContractPages(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("figures: %d\n%s", res.StatusCode, res.body)
 	}
-	// Period 2: ASA 20 → 100, CSAT 68,0 (a decimal comma) → 80: 95. Period 1 stays missing.
-	if res := c.post(period(2), url.Values{"version": {"0"}, kpi("actual", asa): {"20"}, kpi("actual", csat): {"68,0"}}); res.StatusCode != http.StatusSeeOther {
+	// Period 2: ASA 20 → 100, CSAT 68.0 → 80: 95. Period 1 stays missing.
+	if res := c.post(period(2), url.Values{"version": {"0"}, kpi("actual", asa): {"20"}, kpi("actual", csat): {"68.0"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("figures: %d\n%s", res.StatusCode, res.body)
 	}
 	t.Run("StalePeriod", func(t *testing.T) {

@@ -62,6 +62,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	store := postgres.NewSessionStore(db, server.SessionIdleTimeout, server.SessionCodec)
 	go store.Clean(ctx, 10*time.Minute, func(err error) { log.Warn("session cleanup", "error", err) })
+	outbox := postgres.NewOutboxService(db)
+	sender, err := newMailSender(cfg, outbox, log)
+	if err != nil {
+		return usageError("bpoeval serve: %v", err)
+	}
+	go sender.Run(ctx)
 	srv := server.New(server.Deps{
 		Config:       cfg,
 		Logger:       log,
@@ -74,6 +80,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Decisions:    postgres.NewDecisionService(db),
 		Audit:        postgres.NewAuditService(db),
 		Tokens:       postgres.NewTokenService(db),
+		Outbox:       outbox,
+		Identities:   postgres.NewIdentityService(db),
+		Imports:      postgres.NewVendorImportService(db),
 		Moderation:   postgres.NewModerationService(db),
 		Pairwise:     postgres.NewPairwiseService(db),
 		Contracts:    postgres.NewContractService(db),

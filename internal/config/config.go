@@ -22,6 +22,7 @@ type Config struct {
 	LogFormat      string // BPOEVAL_LOG_FORMAT: text or json
 	MetricsPublic  bool   // BPOEVAL_METRICS_PUBLIC: serve /metrics beyond loopback
 	BodyLimit      int64  // BPOEVAL_BODY_LIMIT: largest request body in bytes
+	Integrations          // mail, single sign-on, base URL: see integrations.go
 }
 
 // Load reads the configuration through getenv and checks it. Flags may
@@ -56,6 +57,12 @@ func Load(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("BPOEVAL_BODY_LIMIT: %q is not a size of at least 1024 bytes", v)
 		}
 		c.BodyLimit = n
+	}
+	if c.Integrations, err = loadIntegrations(getenv); err != nil {
+		return c, err
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
 	}
 	secure, err := boolEnv(getenv, "BPOEVAL_SECURE_COOKIES", true)
 	if err != nil {

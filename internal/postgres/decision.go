@@ -196,6 +196,9 @@ func (s *DecisionService) RecordDecision(ctx context.Context, evaluationID int64
 			return err
 		}
 		out = st.Current
+		if err := queueDecision(ctx, tx, now, evaluationID, id, out.VendorName); err != nil {
+			return err
+		}
 		if before == nil {
 			return auditEval(ctx, tx, now, evaluationID, bpo.EntityDecision, id, bpo.ActionRecord, nil, bpo.SnapshotOfDecision(out))
 		}

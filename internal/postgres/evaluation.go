@@ -420,9 +420,16 @@ func (s *EvaluationService) SetEvaluationStatus(ctx context.Context, id int64, v
 		if after, err = pgx.CollectExactlyOneRow(rows, scanEvaluation); err != nil {
 			return fmt.Errorf("set evaluation status: %w", err)
 		}
-		return auditEval(ctx, tx, now, id, bpo.EntityEvaluation, id, action,
+		if err := auditEval(ctx, tx, now, id, bpo.EntityEvaluation, id, action,
 			bpo.StatusSnapshot{Status: before.Status, Version: before.Version},
-			bpo.StatusSnapshot{Status: after.Status, Version: after.Version, Pending: pending})
+			bpo.StatusSnapshot{Status: after.Status, Version: after.Version, Pending: pending}); err != nil {
+			return err
+		}
+		if action == bpo.ActionOpen {
+			return queueScoringOpened(ctx, tx, now, after)
+		}
+		return nil
+
 	})
 	return after, err
 }

@@ -345,14 +345,15 @@ func (s *ParticipantService) AssignEvaluator(ctx context.Context, evaluationID, 
 		return err
 	}
 	return s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		if _, err := setUpEvaluation(ctx, tx, evaluationID, lockShare); err != nil {
+		e, err := setUpEvaluation(ctx, tx, evaluationID, lockShare)
+		if err != nil {
 			return err
 		}
 		var (
 			role  bpo.Role
 			email string
 		)
-		err := tx.QueryRow(ctx, `SELECT role, email FROM users WHERE id = $1 FOR KEY SHARE`, userID).Scan(&role, &email)
+		err = tx.QueryRow(ctx, `SELECT role, email FROM users WHERE id = $1 FOR KEY SHARE`, userID).Scan(&role, &email)
 		if err != nil {
 			return notFound(err, "error.user.not_found")
 		}
@@ -369,7 +370,10 @@ func (s *ParticipantService) AssignEvaluator(ctx context.Context, evaluationID, 
 		if tag.RowsAffected() == 0 {
 			return nil
 		}
-		return auditEval(ctx, tx, now, evaluationID, bpo.EntityAssignment, userID, bpo.ActionCreate, nil, bpo.AssignmentSnapshot{Email: email})
+		if err := auditEval(ctx, tx, now, evaluationID, bpo.EntityAssignment, userID, bpo.ActionCreate, nil, bpo.AssignmentSnapshot{Email: email}); err != nil {
+			return err
+		}
+		return queueAssigned(ctx, tx, now, e, userID)
 	})
 }
 

@@ -690,6 +690,9 @@ func (s *ScorecardService) ReopenScorecard(ctx context.Context, evaluationID, sc
 			bpo.ScorecardSnapshot{VendorID: vendorID, EvaluatorID: evaluatorID, Status: bpo.ScorecardDraft, Version: current + 1}); err != nil {
 			return err
 		}
+		if err := queueReopened(ctx, tx, now, evaluationID, scorecardID); err != nil {
+			return err
+		}
 		sc, err = readScorecard(ctx, tx, evaluationID, vendorID, evaluatorID)
 		return err
 	})

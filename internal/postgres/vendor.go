@@ -171,15 +171,8 @@ func (s *VendorService) CreateVendor(ctx context.Context, in bpo.VendorInput) (*
 	}
 	var v *bpo.Vendor
 	err := s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		rows, _ := tx.Query(ctx, `
-			INSERT INTO vendors (name, country, website, contact_name, contact_email, contact_phone,
-				services, languages, headcount, notes, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
-			RETURNING `+vendorColumns,
-			in.Name, in.Country, in.Website, in.ContactName, in.ContactEmail, in.ContactPhone,
-			nonNil(in.Services), nonNil(in.Languages), in.Headcount, in.Notes, now)
 		var err error
-		if v, err = collectVendor(rows); err != nil {
+		if v, err = insertVendor(ctx, tx, now, &in); err != nil {
 			return err
 		}
 		return audit(ctx, tx, now, bpo.EntityVendor, v.ID, bpo.ActionCreate, nil, bpo.SnapshotOfVendor(v))
@@ -197,15 +190,33 @@ func (s *VendorService) UpdateVendor(ctx context.Context, id int64, version int,
 		return nil, err
 	}
 	return s.change(ctx, id, version, bpo.ActionUpdate, func(tx pgx.Tx, now time.Time) pgx.Rows {
-		rows, _ := tx.Query(ctx, `
-			UPDATE vendors SET name = $2, country = $3, website = $4, contact_name = $5, contact_email = $6,
-				contact_phone = $7, services = $8, languages = $9, headcount = $10, notes = $11,
-				version = version + 1, updated_at = $12
-			WHERE id = $1 RETURNING `+vendorColumns,
-			id, in.Name, in.Country, in.Website, in.ContactName, in.ContactEmail, in.ContactPhone,
-			nonNil(in.Services), nonNil(in.Languages), in.Headcount, in.Notes, now)
-		return rows
+		return queryUpdateVendor(ctx, tx, now, id, &in)
 	})
+}
+
+// insertVendor stores a new vendor from in, already validated.
+func insertVendor(ctx context.Context, tx pgx.Tx, now time.Time, in *bpo.VendorInput) (*bpo.Vendor, error) {
+	rows, _ := tx.Query(ctx, `
+		INSERT INTO vendors (name, country, website, contact_name, contact_email, contact_phone,
+			services, languages, headcount, notes, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+		RETURNING `+vendorColumns,
+		in.Name, in.Country, in.Website, in.ContactName, in.ContactEmail, in.ContactPhone,
+		nonNil(in.Services), nonNil(in.Languages), in.Headcount, in.Notes, now)
+	return collectVendor(rows)
+}
+
+// queryUpdateVendor overwrites vendor id with in, already validated, and
+// returns the row after.
+func queryUpdateVendor(ctx context.Context, tx pgx.Tx, now time.Time, id int64, in *bpo.VendorInput) pgx.Rows {
+	rows, _ := tx.Query(ctx, `
+		UPDATE vendors SET name = $2, country = $3, website = $4, contact_name = $5, contact_email = $6,
+			contact_phone = $7, services = $8, languages = $9, headcount = $10, notes = $11,
+			version = version + 1, updated_at = $12
+		WHERE id = $1 RETURNING `+vendorColumns,
+		id, in.Name, in.Country, in.Website, in.ContactName, in.ContactEmail, in.ContactPhone,
+		nonNil(in.Services), nonNil(in.Languages), in.Headcount, in.Notes, now)
+	return rows
 }
 
 // SetVendorArchived implements bpo.VendorService.

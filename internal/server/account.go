@@ -140,6 +140,9 @@ func (s *Server) accountView(r *http.Request, problems map[string]string) (*page
 		Current: field("current", "account.current"), Password: field("password", "account.new_password"),
 		Confirm: field("confirm", "account.confirm")}
 	view.Password.Help = i18n.T(lang, "account.password_help", bpo.MinPasswordLength)
+	if view.Mail.Reminders, err = s.outbox.Reminders(ctx); err != nil {
+		return nil, err
+	}
 	for _, x := range list {
 		view.Sessions = append(view.Sessions, pages.SessionRow{Created: i18n.DateTime(lang, x.CreatedAt),
 			LastSeen: i18n.DateTime(lang, x.LastSeen), Expires: i18n.DateTime(lang, x.Expiry), Current: x.Current})

@@ -120,7 +120,7 @@ func (s *Server) showLoginPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, pages.Login(pages.LoginView{Next: r.URL.Query().Get("next")}))
+	s.render(w, r, pages.Login(pages.LoginView{Next: r.URL.Query().Get("next"), SSO: s.ssoName()}))
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
@@ -130,7 +130,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	typed := strings.TrimSpace(form.Get("email"))
-	view := pages.LoginView{Email: typed, Next: form.Get("next")}
+	view := pages.LoginView{Email: typed, Next: form.Get("next"), SSO: s.ssoName()}
 	email, addr := signInKey(typed), s.clientAddr(r)
 	ctx := r.Context()
 

@@ -28,7 +28,9 @@ func (f *matrixFixture) contractValue(t *testing.T, name string) (string, bool) 
 	contracts := postgres.NewContractService(m.db)
 	switch name {
 	case "selectedVendorID":
-		if f.closed(t) {
+		// A fixture a request has just closed has no shortlisted vendor to
+		// award: its page then offers no contract, which is right too.
+		if f.closed(t) && f.shortlisted(t) {
 			f.award(t)
 		}
 		return itoa(f.vendors[1].ID), true
@@ -100,6 +102,22 @@ func (f *matrixFixture) makeNamed(t *testing.T) {
 	t.Helper()
 	f.contractValue(t, "contractID")
 	f.contractValue(t, "assessmentID")
+}
+
+// shortlisted reports whether the second vendor can be awarded: it is
+// shortlisted, or already selected.
+func (f *matrixFixture) shortlisted(t *testing.T) bool {
+	t.Helper()
+	parts, err := f.m.participants.FindParticipants(f.m.adminCtx(), f.ev.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range parts {
+		if p.VendorID == f.vendors[1].ID {
+			return p.Stage == bpo.StageShortlisted || p.Stage == bpo.StageSelected
+		}
+	}
+	return false
 }
 
 // closed reports whether the fixture's evaluation is closed now.

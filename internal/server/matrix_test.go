@@ -115,14 +115,17 @@ type routeCase struct {
 // routeTable says who may use each route. Keys are "METHOD pattern", or
 // "* pattern" for a route that answers every method.
 var routeTable = map[string]routeCase{
-	"GET /healthz":           {want: public(200)},
-	"GET /metrics":           {want: public(200)}, // the test client is on loopback: see TestMetricsOnlyOnLoopback
-	"* /static/*":            {want: public(200)},
-	"GET /favicon.ico":       {want: public(301)},
-	"GET /login":             {want: public(303).but(200, anonymous)},
-	"POST /login":            {want: public(401), form: "email={unique}%40example.test&password=not+the+password"},
-	"POST /logout":           {want: public(303)},
-	"POST /preferences/lang": {want: public(303), form: "lang=fr"},
+	"GET /healthz":     {want: public(200)},
+	"GET /metrics":     {want: public(200)}, // the test client is on loopback: see TestMetricsOnlyOnLoopback
+	"* /static/*":      {want: public(200)},
+	"GET /favicon.ico": {want: public(301)},
+	"GET /login":       {want: public(303).but(200, anonymous)},
+	"POST /login":      {want: public(401), form: "email={unique}%40example.test&password=not+the+password"},
+	"POST /logout":     {want: public(303)},
+	// Single sign-on is off in the matrix's app: see TestSingleSignOn.
+	"GET /login/oidc":          {want: public(404)},
+	"GET /login/oidc/callback": {want: public(404)},
+	"POST /preferences/lang":   {want: public(303), form: "lang=fr"},
 
 	"GET /":                              {want: signedIn(200)},
 	"GET /vendors":                       {want: signedIn(200)},
@@ -156,6 +159,7 @@ var routeTable = map[string]routeCase{
 	"POST /evaluations/{evaluationID}/conflicts/{vendorID}":          {want: signedIn(403).but(404, outsider).but(303, owner, colleague), form: "conflict=1&note=Found+since"},
 	"GET /evaluations/{evaluationID}/scorecards/{vendorID}":          {want: signedIn(403).but(200, owner, manager, admin), query: "evaluator={ownerID}"},
 	// The colleague saves on a scorecard of their own: a save never names whose it is.
+	"GET /api/v1/openapi.json":                                             {want: public(200)},
 	"POST /evaluations/{evaluationID}/scorecards/{vendorID}/ratings":       {want: signedIn(404).but(200, owner, colleague).but(403, manager, admin), form: "criterion={criterionID}&value=4&justification=&version={ratingVersion}", htmx: true},
 	"GET /evaluations/{evaluationID}/scorecards/{vendorID}/submit/confirm": {want: signedIn(404).but(200, owner, colleague), query: "version={cardVersion}"},
 	"POST /evaluations/{evaluationID}/scorecards/{vendorID}/submit":        {want: signedIn(404).but(303, owner).but(422, colleague), form: "version={cardVersion}"},
@@ -213,6 +217,7 @@ var routeTable = map[string]routeCase{
 	"GET /evaluations/{evaluationID}/compare/ratings": {want: managers(200), query: "vendor={otherVendorKey}&criterion=policies"},
 	"GET /evaluations/{evaluationID}/report.pdf":      {want: managers(200)},
 	"GET /evaluations/{evaluationID}/scores.csv":      {want: managers(200)},
+	"GET /evaluations/{evaluationID}/evaluation.xlsx": {want: managers(200)},
 	// API tokens: the API serves managers only, so evaluators have no token
 	// pages; every manager manages their own, and another user's token is
 	// not found, even for an admin. {tokenID} is a fresh token of the manager's.
@@ -231,6 +236,17 @@ var routeTable = map[string]routeCase{
 	"POST /admin/users/{accountID}/disable":  {want: admins(303)},
 	"POST /admin/users/{accountID}/enable":   {want: admins(303)},
 	"POST /admin/users/{accountID}/password": {want: admins(200)},
+	// E-mail: every user sets their own reminders; the outbox is the admins'.
+	"POST /account/email": {want: signedIn(303), form: "reminders=0&reminders=1"},
+	"GET /admin/outbox":   {want: admins(200)},
+	// Vendor import. The matrix cannot attach a file: the upload answers
+	// 422 (no file) to those allowed; TestVendorImport uploads. {importID}
+	// is a fresh upload of the manager's, nobody else's, an admin's neither.
+	"GET /vendors/import":               {want: managers(200)},
+	"POST /vendors/import":              {want: managers(422), form: "file=none"},
+	"GET /vendors/import/template.xlsx": {want: managers(200)},
+	"GET /vendors/import/{importID}":    {want: managers(404).but(200, manager)},
+	"POST /vendors/import/{importID}":   {want: managers(404).but(303, manager)},
 }
 
 // allMethods are the methods chi routes; a route answering all of them is
@@ -333,9 +349,10 @@ type matrixFixture struct {
 	vendors     []*bpo.Vendor
 	spare       *bpo.Vendor
 	byKey       map[string]*bpo.Criterion
-	scorecardID int64 // the owner's submitted scorecard
-	roundID     int64 // a comparison round of the top level, the owner invited
-	tokenID     int64 // an API token of the manager's
+	scorecardID int64  // the owner's submitted scorecard
+	roundID     int64  // a comparison round of the top level, the owner invited
+	tokenID     int64  // an API token of the manager's
+	importID    string // a vendor upload of the manager's, awaiting confirmation
 	// accountID is an account of the fixture's own: disabling one of the
 	// roles' accounts would lock it out of the requests that follow.
 	accountID int64
@@ -389,6 +406,11 @@ func (m *matrixApp) fixture(t *testing.T, state evalState) *matrixFixture {
 	tok, _, err := postgres.NewTokenService(m.db).CreateToken(as(m.users[manager]), fmt.Sprintf("Matrix token %d", n), bpo.DefaultTokenLifetime)
 	fail(err)
 	f.tokenID = tok.ID
+	vendor := fmt.Sprintf("Matrix %d imported", n)
+	upload := &bpo.PendingImport{FileName: "v.csv", Rows: []bpo.VendorImportRow{{Line: 2,
+		Cells: map[string]string{"name": vendor}, Input: bpo.VendorInput{Name: vendor, Country: "FR"}}}}
+	fail(postgres.NewVendorImportService(m.db).SavePendingImport(as(m.users[manager]), upload))
+	f.importID = upload.ID
 	spare, err := m.app.users.CreateUser(context.Background(), bpo.NewUser{Email: fmt.Sprintf("account%d@matrix.test", n),
 		Name: "Spare", Role: bpo.RoleEvaluator, Password: testPassword}, cheapHash)
 	fail(err)
@@ -561,6 +583,8 @@ func (f *matrixFixture) value(t *testing.T, name string, caller role) string {
 		return f.roundVersion(t, name, caller)
 	case "accountID":
 		return itoa(f.accountID)
+	case "importID":
+		return f.importID
 	}
 	if v, ok := f.contractValue(t, name); ok {
 		return v

@@ -19,18 +19,9 @@ import (
 // (en or fr), else the reader's. Managers only: the report quotes every
 // evaluator's ratings.
 func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.evaluationInPath(w, r)
+	id, lang, ok := s.documentRequest(w, r)
 	if !ok {
 		return
-	}
-	lang := s.lang(r)
-	if q := r.URL.Query().Get("lang"); q != "" {
-		l, ok := i18n.Parse(q)
-		if !ok {
-			s.Error(w, r, errBadRequest)
-			return
-		}
-		lang = l
 	}
 	data, err := s.reportData(r.Context(), lang, id)
 	if err != nil {
@@ -69,6 +60,26 @@ func (s *Server) inReportSlot(ctx context.Context, write func() error) error {
 		return ctx.Err()
 	}
 	return write()
+}
+
+// documentRequest reads the evaluation of the path and the language of a
+// document about it: ?lang= (en or fr), else the reader's. It answers the
+// request itself when either is wrong.
+func (s *Server) documentRequest(w http.ResponseWriter, r *http.Request) (int64, i18n.Lang, bool) {
+	id, ok := s.evaluationInPath(w, r)
+	if !ok {
+		return 0, "", false
+	}
+	lang := s.lang(r)
+	if q := r.URL.Query().Get("lang"); q != "" {
+		l, ok := i18n.Parse(q)
+		if !ok {
+			s.Error(w, r, errBadRequest)
+			return 0, "", false
+		}
+		lang = l
+	}
+	return id, lang, true
 }
 
 // reportData gathers what the report says: the evaluation with its

@@ -28,6 +28,8 @@ func (s *Server) Handler() http.Handler {
 		r.Use(s.loadSession)
 		r.Get("/login", s.showLoginPage)
 		r.Post("/login", s.login)
+		r.Get("/login/oidc", s.startOIDC)
+		r.Get("/login/oidc/callback", s.oidcCallback)
 		r.Post("/logout", s.logout)
 		r.Post("/preferences/lang", s.saveLang)
 
@@ -39,6 +41,7 @@ func (s *Server) Handler() http.Handler {
 		})
 	})
 
+	r.Get("/api/v1/openapi.json", s.showOpenAPI)
 	// The API also takes personal tokens, in place of the session.
 	r.Group(func(r chi.Router) {
 		r.Use(noStore, s.tokenOrSession, s.requireUser, s.requireManager)
@@ -77,6 +80,7 @@ func (s *Server) userRoutes(r chi.Router) {
 	r.Get("/account", s.showAccount)
 	r.Post("/account/password", s.changePassword)
 	r.Post("/account/sessions/end", s.signOutEverywhere)
+	r.Post("/account/email", s.saveMailPreferences)
 }
 
 // managerRoutes are for managers and administrators only: the vendor
@@ -84,6 +88,11 @@ func (s *Server) userRoutes(r chi.Router) {
 // than one evaluator's ratings.
 func (s *Server) managerRoutes(r chi.Router) {
 	r.Get("/vendors/new", s.showNewVendorPage)
+	r.Get("/vendors/import", s.showVendorImport)
+	r.Post("/vendors/import", s.uploadVendors)
+	r.Get("/vendors/import/template.xlsx", s.vendorTemplate)
+	r.Get("/vendors/import/{importID}", s.showVendorPreview)
+	r.Post("/vendors/import/{importID}", s.confirmVendorImport)
 	r.Post("/vendors", s.createVendor)
 	r.Get("/vendors/{vendorID}/edit", s.showEditVendorPage)
 	r.Post("/vendors/{vendorID}", s.updateVendor)
@@ -116,6 +125,7 @@ func (s *Server) managerRoutes(r chi.Router) {
 	r.Get("/evaluations/{evaluationID}/compare/ratings", s.showCompareRatings)
 	r.Get("/evaluations/{evaluationID}/scores.csv", s.exportScores)
 	r.Get("/evaluations/{evaluationID}/report.pdf", s.showReport)
+	r.Get("/evaluations/{evaluationID}/evaluation.xlsx", s.exportWorkbook)
 
 	r.Get("/evaluations/{evaluationID}/criteria", s.showCriteriaPage)
 	r.Get("/evaluations/{evaluationID}/criteria/new", s.showNewCriterionPage)
@@ -146,6 +156,7 @@ func (s *Server) adminRoutes(r chi.Router) {
 	r.Post("/admin/users/{accountID}/disable", s.disableUser)
 	r.Post("/admin/users/{accountID}/enable", s.enableUser)
 	r.Post("/admin/users/{accountID}/password", s.resetUserPassword)
+	r.Get("/admin/outbox", s.showOutbox)
 }
 
 // contractRoutes are the contracts after the award and the outsourcing

@@ -40,6 +40,9 @@ type Deps struct {
 	Decisions    bpo.DecisionService
 	Audit        bpo.AuditService
 	Tokens       bpo.TokenService
+	Outbox       bpo.OutboxService
+	Identities   bpo.IdentityService
+	Imports      bpo.VendorImportService
 	Moderation   bpo.ModerationService
 	Pairwise     bpo.PairwiseService
 	Contracts    bpo.ContractService
@@ -71,6 +74,10 @@ type Server struct {
 	decisions    bpo.DecisionService
 	audit        bpo.AuditService
 	tokens       bpo.TokenService
+	outbox       bpo.OutboxService
+	identities   bpo.IdentityService
+	imports      bpo.VendorImportService
+	sso          sso
 	moderation   bpo.ModerationService
 	pairwise     bpo.PairwiseService
 	contracts    bpo.ContractService
@@ -125,6 +132,7 @@ func New(d Deps) *Server {
 		moderation: d.Moderation, pairwise: d.Pairwise,
 		contracts: d.Contracts, assessments: d.Assessments,
 		signIns: d.SignIns, accounts: d.Accounts, passwords: d.Passwords,
+		outbox: d.Outbox, identities: d.Identities, imports: d.Imports,
 		sessions: sm, ping: d.Ping, unavailable: d.Unavailable, metrics: d.Metrics, now: d.Now,
 		reportSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}

@@ -433,7 +433,9 @@ func TestRecordDecision(t *testing.T) {
 	}
 	mgr := a.signIn("mgr@example.test", bpo.RoleManager)
 	version := func() string {
-		v, _ := mgr.get(f.path("")).doc(t).Find("[data-testid=lifecycle] input[name=version]").Attr("value")
+		// While open the lifecycle form carries it; once closed, the decision form.
+		d := mgr.get(f.path("")).doc(t)
+		v, _ := d.Find("[data-testid=lifecycle] input[name=version], [data-testid=decision-form] input[name=version]").First().Attr("value")
 		return v
 	}
 	// Not while scoring is open.

@@ -91,8 +91,8 @@ func TestStaticAssetsAreHashedAndCached(t *testing.T) {
 			urls = append(urls, u)
 		}
 	})
-	if len(urls) != 3 {
-		t.Fatalf("assets = %q, want pico, app.css and htmx", urls)
+	if len(urls) != 4 {
+		t.Fatalf("assets = %q, want pico, app.css, htmx and the forms script", urls)
 	}
 	for _, u := range urls {
 		if !regexp.MustCompile(`^/static/.+\.[0-9a-f]{10}\.(css|js)$`).MatchString(u) {

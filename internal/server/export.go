@@ -20,9 +20,9 @@ import (
 var scoresColumns = []string{"evaluation", "vendor", "evaluator", "criterion_key", "criterion_name",
 	"rating", "justification", "status", "updated_at", "kind"}
 
-// exportScores streams every rating the scoring model counts as CSV, one
-// row per rating, then one per measured figure (the kind column tells
-// them apart); ?include=drafts adds the ratings of draft scorecards. The
+// exportScores streams every figure the scoring model counts as CSV, one
+// row per rating, then one per consensus value agreed at moderation, then
+// one per measured figure (the kind column tells them apart); ?include=drafts adds the ratings of draft scorecards. The
 // separator is the user's spreadsheet's: a semicolon in French, a comma in
 // English, or as ?sep= says. Managers only.
 func (s *Server) exportScores(w http.ResponseWriter, r *http.Request) {
@@ -95,6 +95,24 @@ func (s *Server) writeScores(ctx context.Context, w io.Writer, lang i18n.Lang, s
 	})
 	if err != nil {
 		return err
+	}
+	consensus, err := s.moderation.FindConsensus(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	kind = i18n.T(lang, "export.kind.consensus")
+	for _, k := range consensus {
+		c, p := d.Criterion(k.CriterionID), d.Participant(k.VendorID)
+		if c == nil || p == nil {
+			continue
+		}
+		// The value is the panel's, not one evaluator's: the reason agreed
+		// for it stands where a rating's justification does.
+		err := out.write(e.Title, p.Name, "", c.Key, c.Name(string(lang)), strconv.Itoa(k.Value), k.Reason, "",
+			k.RecordedAt.UTC().Format(time.RFC3339), kind)
+		if err != nil {
+			return err
+		}
 	}
 	kind = i18n.T(lang, "export.kind.measurement")
 	for _, m := range d.Measurements {

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"encoding/csv"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/i18n"
+	"github.com/bpoeval/bpoeval/internal/postgres"
 )
 
 // exportCase is a justification an evaluator may type, and the cell a
@@ -168,6 +170,58 @@ func TestExportScores(t *testing.T) {
 			}
 			if records[1][9] == tc.kind {
 				t.Errorf("%s: a rating row is of kind %q", tc.lang, records[1][9])
+			}
+		}
+	})
+	t.Run("Consensus", func(t *testing.T) {
+		// Moderation needs every expected scorecard of the vendor in: e2
+		// submits vendor A too, then the panel agrees on the first criterion.
+		e2, err := a.users.FindUserByEmail(context.Background(), "e2@example.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		value := 4
+		for _, c := range f.rated {
+			if _, err := a.scorecards.SaveRating(as(e2), f.ev.ID, f.vendors[0].ID,
+				bpo.RatingInput{CriterionID: c.ID, Value: &value}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sc, err := a.scorecards.FindScorecard(as(e2), f.ev.ID, f.vendors[0].ID, e2.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.scorecards.SubmitScorecard(as(e2), f.ev.ID, f.vendors[0].ID, sc.Version); err != nil {
+			t.Fatal(err)
+		}
+		agreed := 4
+		if _, err := postgres.NewModerationService(a.db).RecordConsensus(a.adminCtx(), f.ev.ID, bpo.ConsensusInput{
+			VendorID: f.vendors[0].ID, CriterionID: f.rated[0].ID, Value: &agreed, Reason: "=Agreed after the site visit"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			lang, kind string
+			sep        rune
+		}{{"en", "consensus value", ','}, {"fr", "valeur de consensus", ';'}} {
+			records := readCSV(t, mgr.get(f.path("/scores.csv"), "Accept-Language", tc.lang), tc.sep)
+			var found [][]string
+			kinds := map[string]int{}
+			for _, row := range records[1:] {
+				kinds[row[9]]++
+				if row[9] == tc.kind {
+					found = append(found, row)
+				}
+			}
+			if len(found) != 1 {
+				t.Fatalf("%s: %d consensus rows, want 1 (kinds %v)", tc.lang, len(found), kinds)
+			}
+			row := found[0]
+			if row[1] != "'"+f.vendors[0].Name || row[2] != "" || row[3] != f.rated[0].Key || row[5] != "4" ||
+				row[6] != "'=Agreed after the site visit" || row[7] != "" {
+				t.Errorf("%s: consensus row = %q", tc.lang, row)
+			}
+			if kinds[i18n.T(i18n.Lang(tc.lang), "export.kind.rating")] != 2*len(f.rated) {
+				t.Errorf("%s: kinds %v, want every submitted rating beside the consensus", tc.lang, kinds)
 			}
 		}
 	})

@@ -64,6 +64,9 @@ type EvaluationSnapshot struct {
 	// The options of the decision analyses.
 	CostCriterionID  *int64  `json:"cost_criterion_id"`
 	RobustnessSpread float64 `json:"robustness_spread"`
+	// The evaluation a copy was started from (create), by title and id.
+	CopiedFrom   string `json:"copied_from,omitempty"`
+	CopiedFromID *int64 `json:"copied_from_id,omitempty"`
 }
 
 // LevelSnapshot is one point of an evaluation's scale.

@@ -224,6 +224,23 @@ type EvaluationService interface {
 	// The scale and options are frozen once the evaluation is open (EINVALID).
 	UpdateEvaluation(ctx context.Context, id int64, version int, in EvaluationInput) (*Evaluation, error)
 
+	// CopyEvaluation stores a draft evaluation set up as in, whose criteria
+	// (tree, keys, names, guidance, kinds, weights, minimums and measured
+	// settings), scale descriptors (when in keeps the source's scale), cost
+	// criterion and moderation setting come from evaluation sourceID, with
+	// its vendors still in the running (as candidates, or shortlisted when
+	// they had gone further) and its evaluators who are still evaluators.
+	// Nothing scored comes with them: no rating, declaration, figure,
+	// consensus or decision. ENOTFOUND if the source is not visible;
+	// EINVALID as CreateEvaluation, or when a copied minimum rating falls
+	// outside in's scale.
+	CopyEvaluation(ctx context.Context, sourceID int64, in EvaluationInput) (*Evaluation, error)
+
+	// DeleteEvaluation removes a draft evaluation at version with everything
+	// set up in it; the audit log keeps its history and records the removal.
+	// ECONFLICT if stale or no longer a draft.
+	DeleteEvaluation(ctx context.Context, id int64, version int) error
+
 	// SetEvaluationStatus moves draft → open (EINVALID unless the criteria are
 	// valid and there are vendors and evaluators) or open → closed.
 	SetEvaluationStatus(ctx context.Context, id int64, version int, status EvaluationStatus) (*Evaluation, error)

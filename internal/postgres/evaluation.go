@@ -171,19 +171,11 @@ func (s *EvaluationService) CreateEvaluation(ctx context.Context, in bpo.Evaluat
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	u := bpo.UserFromContext(ctx)
 	var e *bpo.Evaluation
 	err := s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		rows, _ := tx.Query(ctx, `
-			INSERT INTO evaluations AS e (title, scope, services, due_date, scale_min, scale_max, scale_levels,
-				aggregation, award_threshold, close_call_margin, justification, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
-			RETURNING `+evaluationColumns,
-			in.Title, in.Scope, nonNil(in.Services), in.DueDate, in.ScaleMin, in.ScaleMax, scaleLevels(in.ScaleMin, in.ScaleMax),
-			in.Aggregation, in.AwardThreshold, in.CloseCallMargin, in.Justification, u.ID, now)
 		var err error
-		if e, err = pgx.CollectExactlyOneRow(rows, scanEvaluation); err != nil {
-			return fmt.Errorf("create evaluation: %w", err)
+		if e, err = insertEvaluation(ctx, tx, now, in, scaleLevels(in.ScaleMin, in.ScaleMax)); err != nil {
+			return err
 		}
 		if err := seedCriteria(ctx, tx, e.ID, bpo.DefaultCriteria()); err != nil {
 			return err
@@ -194,6 +186,23 @@ func (s *EvaluationService) CreateEvaluation(ctx context.Context, in bpo.Evaluat
 		return auditEval(ctx, tx, now, e.ID, bpo.EntityEvaluation, e.ID, bpo.ActionCreate, nil, bpo.SnapshotOfEvaluation(e))
 	})
 	return e, err
+}
+
+// insertEvaluation stores a draft evaluation set up as in, with levels as
+// its scale's descriptors and no criteria yet.
+func insertEvaluation(ctx context.Context, tx pgx.Tx, now time.Time, in bpo.EvaluationInput, levels []storedLevel) (*bpo.Evaluation, error) {
+	rows, _ := tx.Query(ctx, `
+		INSERT INTO evaluations AS e (title, scope, services, due_date, scale_min, scale_max, scale_levels,
+			aggregation, award_threshold, close_call_margin, justification, created_by, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+		RETURNING `+evaluationColumns,
+		in.Title, in.Scope, nonNil(in.Services), in.DueDate, in.ScaleMin, in.ScaleMax, levels,
+		in.Aggregation, in.AwardThreshold, in.CloseCallMargin, in.Justification, bpo.UserFromContext(ctx).ID, now)
+	e, err := pgx.CollectExactlyOneRow(rows, scanEvaluation)
+	if err != nil {
+		return nil, fmt.Errorf("create evaluation: %w", err)
+	}
+	return e, nil
 }
 
 // seedCriteria copies the template tree into an evaluation in two
@@ -366,6 +375,36 @@ func (s *EvaluationService) UpdateEvaluation(ctx context.Context, id int64, vers
 		return auditEval(ctx, tx, now, id, bpo.EntityEvaluation, id, bpo.ActionUpdate, bpo.SnapshotOfEvaluation(before), bpo.SnapshotOfEvaluation(after))
 	})
 	return after, err
+}
+
+// DeleteEvaluation implements bpo.EvaluationService. The audit log's rows
+// name their evaluation by id without a foreign key, so they outlive it,
+// with the removal as the last of them.
+func (s *EvaluationService) DeleteEvaluation(ctx context.Context, id int64, version int) error {
+	if err := requireManager(ctx); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		e, _, err := loadEvaluation(ctx, tx, id, lockUpdate)
+		if err != nil {
+			return err
+		}
+		switch {
+		case e.Status != bpo.StatusDraft:
+			return bpo.Errorf(bpo.ECONFLICT, "error.evaluation.not_draft")
+		case e.Version != version:
+			return bpo.Errorf(bpo.ECONFLICT, "error.evaluation.stale")
+		}
+		if err := auditEval(ctx, tx, now, id, bpo.EntityEvaluation, id, bpo.ActionDelete, bpo.SnapshotOfEvaluation(e), nil); err != nil {
+			return err
+		}
+		// Criteria, vendors taking part, assignments and anything queued for
+		// the evaluation go with it (ON DELETE CASCADE).
+		if _, err := tx.Exec(ctx, `DELETE FROM evaluations WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("delete evaluation: %w", err)
+		}
+		return nil
+	})
 }
 
 // checkMinRatings refuses a scale that would leave a knock-out minimum outside it.

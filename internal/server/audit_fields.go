@@ -107,6 +107,8 @@ var auditFields = []auditField{
 	{field: "robustness_spread", text: func(_ *historyNames, lang i18n.Lang, v any, _ map[string]any) string {
 		return i18n.Percent(lang, num(v), 0)
 	}},
+	{field: "copied_from"},
+	{field: "copied_from_id", hidden: true}, // the title beside it names the evaluation
 	{field: "conflicts", text: (*historyNames).conflictsText},
 	{field: "draft_scorecards"},
 	{entity: bpo.EntityAssignment, field: "email", hidden: true},

@@ -13,9 +13,9 @@ import (
 )
 
 // The steps that cannot be undone by the person taking them (opening or
-// closing scoring, submitting a scorecard) are asked for on a page of their
-// own first, which works without a script; the step itself is the POST the
-// page sends, unchanged.
+// closing scoring, submitting a scorecard, deleting a draft) are asked for
+// on a page of their own first, which works without a script; the step
+// itself is the POST the page sends, unchanged.
 
 // confirmStatus asks before opening or closing scoring (?status=open or
 // closed, at ?version=). Closing names the scorecards still pending.
@@ -106,5 +106,34 @@ func (s *Server) confirmSubmit(w http.ResponseWriter, r *http.Request) {
 		Message: []string{i18n.T(lang, "confirm.submit_message", sc.vendor.Name)},
 		Action:  templ.URL(card + "/submit"), Fields: map[string]string{"version": strconv.Itoa(version)},
 		Button: i18n.T(lang, "scorecard.submit"),
+	}))
+}
+
+// confirmDelete asks before a draft is deleted (?version= is the draft's as
+// the evaluation page showed it). Only a draft can be: for any other the
+// page says why, with a 409, as the deletion itself would.
+func (s *Server) confirmDelete(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.evaluationInPath(w, r)
+	if !ok {
+		return
+	}
+	version, err := parseVersion(r.URL.Query().Get("version"))
+	var e *bpo.Evaluation
+	if err == nil {
+		e, err = s.evaluations.FindEvaluationByID(r.Context(), id)
+	}
+	if err == nil && e.Status != bpo.StatusDraft {
+		err = bpo.Errorf(bpo.ECONFLICT, "error.evaluation.not_draft")
+	}
+	if err != nil {
+		s.evaluationDone(w, r, id, err, "")
+		return
+	}
+	lang, base := s.lang(r), fmt.Sprintf("/evaluations/%d", id)
+	s.render(w, r, pages.Confirm(pages.ConfirmView{
+		Title: i18n.T(lang, "confirm.delete_title"), Parent: e.Title, ParentURL: templ.URL(base),
+		Message: []string{i18n.T(lang, "confirm.delete_message", e.Title)},
+		Action:  templ.URL(base + "/delete"), Fields: map[string]string{"version": strconv.Itoa(version)},
+		Button: i18n.T(lang, "evaluation.delete"),
 	}))
 }

@@ -13,9 +13,30 @@ import (
 	"github.com/bpoeval/bpoeval/web/pages"
 )
 
+// showNewEvaluationPage shows a blank set-up form, or with ?from= one
+// filled in from a previous evaluation to copy.
 func (s *Server) showNewEvaluationPage(w http.ResponseWriter, r *http.Request) {
-	in := bpo.NewEvaluationInput()
-	s.render(w, r, pages.EvaluationForm(s.evaluationFormView(r, in, evaluationFormText(s.lang(r), in), nil)))
+	var (
+		in  = bpo.NewEvaluationInput()
+		src *bpo.Evaluation
+		err error
+	)
+	if r.URL.Query().Has("from") {
+		src, err = s.copySource(r, r.URL.Query())
+		if err == nil {
+			in = copyInput(s.lang(r), src)
+		}
+	}
+	var view pages.EvaluationFormView
+	if err == nil {
+		view = s.evaluationFormView(r, in, evaluationFormText(s.lang(r), in), nil)
+		err = s.startChoices(r, &view, src)
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.render(w, r, pages.EvaluationForm(view))
 }
 
 func (s *Server) createEvaluation(w http.ResponseWriter, r *http.Request) {
@@ -24,21 +45,40 @@ func (s *Server) createEvaluation(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	var src *bpo.Evaluation
+	if form.Get("from") != "" {
+		if src, err = s.copySource(r, form); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+	}
 	in, problems := decodeEvaluationForm(s.lang(r), form)
 	var e *bpo.Evaluation
-	if err = problems.Err(); err == nil {
+	switch err = problems.Err(); {
+	case err != nil:
+	case src != nil:
+		e, err = s.evaluations.CopyEvaluation(r.Context(), src.ID, in)
+	default:
 		e, err = s.evaluations.CreateEvaluation(r.Context(), in)
 	}
 	if bpo.ErrorCode(err) == bpo.EINVALID {
-		s.renderStatus(w, r, http.StatusUnprocessableEntity,
-			pages.EvaluationForm(s.evaluationFormView(r, in, form, mergeProblems(problems, err))))
+		view := s.evaluationFormView(r, in, form, mergeProblems(problems, err))
+		if err := s.startChoices(r, &view, src); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		s.renderStatus(w, r, http.StatusUnprocessableEntity, pages.EvaluationForm(view))
 		return
 	}
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	s.sessions.Put(r.Context(), "flash", "evaluation.created")
+	flash := "evaluation.created"
+	if src != nil {
+		flash = "evaluation.copied"
+	}
+	s.sessions.Put(r.Context(), "flash", flash)
 	http.Redirect(w, r, fmt.Sprintf("/evaluations/%d", e.ID), http.StatusSeeOther)
 }
 

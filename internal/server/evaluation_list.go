@@ -15,7 +15,7 @@ func (s *Server) showEvaluationList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := s.lang(r)
-	view := pages.EvaluationListView{CanSetUp: bpo.CanSetUp(bpo.UserFromContext(r.Context()))}
+	view := pages.EvaluationListView{CanSetUp: bpo.CanSetUp(bpo.UserFromContext(r.Context())), Flash: s.popFlash(r)}
 	for _, e := range list {
 		row := evaluationRow(lang, e)
 		row.Own = !view.CanSetUp

@@ -255,3 +255,19 @@ func (s *Server) setEvaluationStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	s.evaluationDone(w, r, id, err, "evaluation.status_changed."+string(status))
 }
+
+// deleteEvaluation deletes a draft and goes back to the list, which no
+// longer has it. A stale confirmation (the draft was opened or changed
+// since) gets the evaluation's page with a 409 saying so.
+func (s *Server) deleteEvaluation(w http.ResponseWriter, r *http.Request) {
+	id, _, version, ok := s.evaluationForm(w, r)
+	if !ok {
+		return
+	}
+	if err := s.evaluations.DeleteEvaluation(r.Context(), id, version); err != nil {
+		s.evaluationDone(w, r, id, err, "")
+		return
+	}
+	s.sessions.Put(r.Context(), "flash", "evaluation.deleted")
+	http.Redirect(w, r, "/evaluations", http.StatusSeeOther)
+}

@@ -146,6 +146,8 @@ var routeTable = map[string]routeCase{
 	"POST /evaluations/{evaluationID}":                               {want: managers(303), form: "title={unique}&scope=Inbound+calls&justification=extremes&version={evaluationVersion}"},
 	"GET /evaluations/{evaluationID}/status/confirm":                 {want: managers(200), query: "status=closed&version={evaluationVersion}"},
 	"POST /evaluations/{evaluationID}/status":                        {want: managers(303), form: "status=closed&version={evaluationVersion}"},
+	"GET /evaluations/{evaluationID}/delete/confirm":                 {want: managers(200), query: "version={evaluationVersion}", state: stateDraft},
+	"POST /evaluations/{evaluationID}/delete":                        {want: managers(303), form: "version={evaluationVersion}", state: stateDraft},
 	"POST /evaluations/{evaluationID}/decision":                      {want: managers(303), form: "vendor={vendorID}&rationale=Best+value&departure_reason=Figures+missing&version={evaluationVersion}", state: stateClosed},
 	"POST /evaluations/{evaluationID}/decision/confirm":              {want: managers(200), form: "vendor={vendorID}&rationale=Best+value&departure_reason=Figures+missing&version={evaluationVersion}", state: stateClosed},
 	"POST /evaluations/{evaluationID}/participants":                  {want: managers(303), form: "vendor={spareVendorID}"},

@@ -105,6 +105,8 @@ func (s *Server) managerRoutes(r chi.Router) {
 	r.Post("/evaluations/{evaluationID}", s.updateEvaluation)
 	r.Get("/evaluations/{evaluationID}/status/confirm", s.confirmStatus)
 	r.Post("/evaluations/{evaluationID}/status", s.setEvaluationStatus)
+	r.Get("/evaluations/{evaluationID}/delete/confirm", s.confirmDelete)
+	r.Post("/evaluations/{evaluationID}/delete", s.deleteEvaluation)
 	r.Post("/evaluations/{evaluationID}/decision", s.recordDecision)
 	r.Post("/evaluations/{evaluationID}/decision/confirm", s.confirmDecision)
 	r.Post("/evaluations/{evaluationID}/participants", s.addParticipant)

@@ -5,6 +5,8 @@ package components
 import (
 	"context"
 
+	"github.com/a-h/templ"
+
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/i18n"
 )
@@ -49,4 +51,19 @@ type Page struct {
 	Title string // already translated
 	Nav   string // which top-level section is current: "dashboard", "vendors", …
 	Flash string // a one-time notice, translated, or ""
+	// Address is the page's own address, for a page that also answers the
+	// refused steps taken from it (opening scoring without vendors, a stale
+	// deletion…): forms.js puts it in the address bar, so that a refresh
+	// shows the page again instead of sending the step once more. Form
+	// re-renders leave it empty: their refresh re-sends what was typed,
+	// which writes nothing more than the refusal did and keeps the input.
+	Address templ.SafeURL
+}
+
+// addressAttrs marks the main element with the page's own address, if any.
+func (p Page) addressAttrs() templ.Attributes {
+	if p.Address == "" {
+		return nil
+	}
+	return templ.Attributes{"data-address": string(p.Address)}
 }

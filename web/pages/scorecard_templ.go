@@ -454,7 +454,7 @@ func Scorecard(v ScorecardView) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = components.Layout(components.Page{Title: components.T(ctx, "scorecard.title", v.VendorName), Nav: "evaluations", Flash: v.Flash}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.Layout(components.Page{Title: components.T(ctx, "scorecard.title", v.VendorName), Nav: "evaluations", Flash: v.Flash, Address: v.scorecardPath("")}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -7,8 +7,18 @@
 // - A long multiple choice (the vendor's languages) gets a filter box, a
 //   click toggles one choice without Ctrl, and the chosen ones are listed
 //   under it. Without JavaScript it is a plain multiple select.
+// - A page that answers a refused step at the step's address (the
+//   evaluation page after a refused status change, say) puts its own
+//   address back in the address bar, so that a refresh reloads it rather
+//   than sending the step again. Without JavaScript the browser asks before
+//   sending it again, and the step is refused again or taken once.
 (function () {
   "use strict";
+
+  const main = document.querySelector("main[data-address]");
+  if (main && window.location.pathname !== main.dataset.address) {
+    window.history.replaceState(window.history.state, "", main.dataset.address);
+  }
 
   document.addEventListener("DOMContentLoaded", function () {
     if (document.activeElement && document.activeElement !== document.body) {

@@ -196,6 +196,7 @@ func Figure(lang i18n.Lang, v float64, unit string) string {
 }
 
 func withUnit(lang i18n.Lang, n, unit string) string {
+	unit = i18n.Unit(lang, unit)
 	switch {
 	case unit == "":
 		return n

@@ -61,3 +61,13 @@ func DateTime(lang Lang, t time.Time) string {
 	}
 	return Date(lang, t) + " " + t.Format("15:04")
 }
+
+// Unit is a measured criterion's unit as lang writes it: the units of the
+// criteria template that are words ("days") are translated; any other unit,
+// typed by a manager or a symbol such as "s" or "EUR", is shown as it is.
+func Unit(lang Lang, unit string) string {
+	if unit != "" && Has("unit."+unit) {
+		return T(lang, "unit."+unit)
+	}
+	return unit
+}

@@ -152,7 +152,7 @@ func figuresView(lang i18n.Lang, d *bpo.EvaluationDetail, form url.Values, errs 
 		Example: i18n.T(lang, "figures.example", inputNumber(lang, 2100.5))}
 	criteria := measuredCriteria(d.Criteria)
 	for _, c := range criteria {
-		v.Columns = append(v.Columns, pages.MeasuredColumn{ID: c.ID, Name: c.Name(string(lang)), Unit: c.Unit})
+		v.Columns = append(v.Columns, pages.MeasuredColumn{ID: c.ID, Name: c.Name(string(lang)), Unit: i18n.Unit(lang, c.Unit)})
 	}
 	stored := map[string]string{}
 	for _, m := range d.Measurements {

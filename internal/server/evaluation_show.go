@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/evalmodel"
 	"github.com/bpoeval/bpoeval/internal/i18n"
@@ -240,6 +242,7 @@ func (s *Server) evaluationDone(w http.ResponseWriter, r *http.Request, id int64
 		return
 	}
 	view.Alert = formAlert(s.lang(r), err, nil)
+	view.Address = templ.URL(fmt.Sprintf("/evaluations/%d", id))
 	s.renderStatus(w, r, statusOf(code), pages.EvaluationShow(*view))
 }
 

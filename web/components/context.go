@@ -51,12 +51,13 @@ type Page struct {
 	Title string // already translated
 	Nav   string // which top-level section is current: "dashboard", "vendors", …
 	Flash string // a one-time notice, translated, or ""
-	// Address is the page's own address, for a page that also answers the
-	// refused steps taken from it (opening scoring without vendors, a stale
-	// deletion…): forms.js puts it in the address bar, so that a refresh
-	// shows the page again instead of sending the step once more. Form
-	// re-renders leave it empty: their refresh re-sends what was typed,
-	// which writes nothing more than the refusal did and keeps the input.
+	// Address is the page's own address, when it answers at the step's
+	// address a refused step that kept no typed input (opening scoring
+	// without vendors, a stale deletion…): forms.js puts it in the address
+	// bar, so that a refresh shows the page again instead of sending the
+	// step once more. Form re-renders leave it empty: their refresh
+	// re-sends what was typed, which writes nothing more than the refusal
+	// did and keeps the input.
 	Address templ.SafeURL
 }
 

@@ -91,3 +91,18 @@ func TestN(t *testing.T) {
 		}
 	}
 }
+
+func TestUnit(t *testing.T) {
+	for _, tc := range []struct {
+		lang       i18n.Lang
+		unit, want string
+	}{
+		{i18n.FR, "days", "jours"}, {i18n.EN, "days", "days"},
+		{i18n.FR, "EUR", "EUR"}, {i18n.FR, "s", "s"}, {i18n.FR, "", ""},
+		{i18n.FR, "tickets/agent", "tickets/agent"}, // typed by a manager: shown as typed
+	} {
+		if got := i18n.Unit(tc.lang, tc.unit); got != tc.want {
+			t.Errorf("Unit(%s, %q) = %q, want %q", tc.lang, tc.unit, got, tc.want)
+		}
+	}
+}

@@ -75,7 +75,21 @@ func TestNewEvaluationFrom(t *testing.T) {
 			bad[k] = v
 		}
 		bad.Set("title", "")
+		count := func() int {
+			_, n, err := a.evaluations.FindEvaluations(a.adminCtx(), bpo.EvaluationFilter{Limit: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before := count()
+		// The refused form is answered at the address it was sent to: a
+		// refresh sends it again, which is refused the same way and writes
+		// nothing, while the page keeps what was typed.
 		res := mgr.post("/evaluations", bad)
+		if again := mgr.post("/evaluations", bad); again.StatusCode != http.StatusUnprocessableEntity || count() != before {
+			t.Errorf("sent again: status %d, %d evaluations (had %d)", again.StatusCode, count(), before)
+		}
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("status %d, want 422", res.StatusCode)
 		}

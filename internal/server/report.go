@@ -86,11 +86,11 @@ func (s *Server) documentRequest(w http.ResponseWriter, r *http.Request) (int64,
 // evaluators and submitted ratings, the scorecards' dates, the weight
 // changes, and the engine's result, computed as /result computes it.
 func (s *Server) reportData(ctx context.Context, lang i18n.Lang, id int64) (*report.Data, error) {
-	d, err := s.loadEvaluation(ctx, id, bpo.WithAssignments|bpo.WithJustifications|evalmodel.Parts)
+	d, err := s.loadScored(ctx, id, bpo.WithAssignments|bpo.WithJustifications|evalmodel.Parts)
 	if err != nil {
 		return nil, err
 	}
-	m, res, err := evalmodel.Score(d, lang, nil)
+	m, res, err := d.score(lang, nil)
 	if err != nil {
 		return nil, err
 	}

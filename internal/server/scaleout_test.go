@@ -20,25 +20,12 @@ import (
 // it is signed in on the other; signed out on one, it is out on both.
 func TestTwoInstancesServeOneUser(t *testing.T) {
 	a := newApp(t)
-	db, err := postgres.Open(context.Background(), a.db.Pool.Config().ConnString())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	cfg, err := config.Load(func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	second := httptest.NewServer(newHandler(db, cfg, a.log))
-	t.Cleanup(second.Close)
-	if a.srv.URL == second.URL {
-		t.Fatal("both instances on one address")
-	}
+	second := a.secondInstance()
 
 	a.user("eve@example.test", bpo.RoleEvaluator)
 	c := a.anonymous() // one cookie jar: cookies are per host, not per port
 	on := func(instance string) *client { return &client{a: c.a, http: c.http, base: instance} }
-	first, other := on(a.srv.URL), on(second.URL)
+	first, other := on(a.srv.URL), on(second)
 
 	if res := first.post("/login", url.Values{"email": {"eve@example.test"}, "password": {testPassword}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign in on the first instance: status %d", res.StatusCode)
@@ -58,4 +45,26 @@ func TestTwoInstancesServeOneUser(t *testing.T) {
 			t.Errorf("after signing out, %s answers %d %q, want the sign-in page", instance.base, res.StatusCode, res.Header.Get("Location"))
 		}
 	}
+}
+
+// secondInstance starts another instance of the application over a's
+// database, with a connection pool and a cache of its own, and returns its
+// address.
+func (a *app) secondInstance() string {
+	a.t.Helper()
+	db, err := postgres.Open(context.Background(), a.db.Pool.Config().ConnString())
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	a.t.Cleanup(db.Close)
+	cfg, err := config.Load(func(string) string { return "" })
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	second := httptest.NewServer(newHandler(db, cfg, a.log))
+	a.t.Cleanup(second.Close)
+	if a.srv.URL == second.URL {
+		a.t.Fatal("both instances on one address")
+	}
+	return second.URL
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/config"
+	"github.com/bpoeval/bpoeval/internal/evalmodel"
 	"github.com/bpoeval/bpoeval/internal/password"
 )
 
@@ -59,6 +60,9 @@ type Deps struct {
 	Unavailable func(error) bool
 	Metrics     *Metrics
 	Now         bpo.Clock
+	// Scored is the process's cache of scored evaluations; nil makes one of
+	// evalmodel.DefaultCacheBytes.
+	Scored *evalmodel.Cache
 }
 
 // Server serves bpoeval over HTTP.
@@ -91,6 +95,7 @@ type Server struct {
 	metrics      *Metrics
 	now          bpo.Clock
 	reportSlots  chan struct{} // one per core: see writeReport
+	scored       *evalmodel.Cache
 }
 
 // Session lifetimes: a working day at most, and sign out after two idle
@@ -122,6 +127,10 @@ func New(d Deps) *Server {
 	if d.Passwords == nil {
 		d.Passwords = password.NewLimiter(password.Default, 0, password.DefaultWait)
 	}
+	if d.Scored == nil {
+		d.Scored = evalmodel.NewCache(evalmodel.DefaultCacheBytes)
+	}
+	d.Metrics.watchCache(d.Scored)
 	if d.Unavailable == nil {
 		d.Unavailable = func(error) bool { return false }
 	}
@@ -134,7 +143,7 @@ func New(d Deps) *Server {
 		signIns: d.SignIns, accounts: d.Accounts, passwords: d.Passwords,
 		outbox: d.Outbox, identities: d.Identities, imports: d.Imports,
 		sessions: sm, ping: d.Ping, unavailable: d.Unavailable, metrics: d.Metrics, now: d.Now,
-		reportSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		reportSlots: make(chan struct{}, runtime.GOMAXPROCS(0)), scored: d.Scored,
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.Error(w, r, err) }
 	return s

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
@@ -206,5 +207,34 @@ func TestScoredCacheNeverServesEvaluators(t *testing.T) {
 	}
 	if res := mgr.get(evaluationPath(1<<40, "/compare")); res.StatusCode != http.StatusNotFound {
 		t.Errorf("a missing evaluation: status %d, want 404", res.StatusCode)
+	}
+}
+
+// TestScoredCacheConcurrentReaders has managers read every cached view of
+// one evaluation at once, with and without what-if weights (run with
+// -race: the views share what the cache holds and must only read it).
+func TestScoredCacheConcurrentReaders(t *testing.T) {
+	a := newApp(t)
+	f, _ := scoredFixture(t, a)
+	mgr := a.signIn("readers@example.test", bpo.RoleManager)
+	policies := strconv.FormatInt(f.byKey["policies"].ID, 10)
+	views := []string{f.path("/compare"), f.path("/compare?w_" + policies + "=40"), f.path("/compare?w_" + policies + "=60"),
+		f.path("/report.pdf"), f.path("/scores.csv"), "/api/v1" + f.path("/result"), "/api/v1" + f.path("/model")}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4*len(views))
+	for g := range 4 {
+		for i := range views {
+			wg.Go(func() {
+				v := views[(i+g)%len(views)]
+				if res := mgr.get(v, "HX-Request", "true"); res.StatusCode != http.StatusOK {
+					errs <- fmt.Sprintf("%s: status %d", v, res.StatusCode)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }

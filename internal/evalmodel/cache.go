@@ -3,6 +3,7 @@ package evalmodel
 import (
 	"container/list"
 	"maps"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,10 +14,17 @@ import (
 	"github.com/bpoeval/bpoeval/internal/scoring"
 )
 
-// DefaultCacheBytes is the byte budget of a server's cache of scored
-// evaluations: a few large evaluations with their what-if variants, well
-// inside the server's soft memory limit.
+// DefaultCacheBytes is the most a server's cache of scored evaluations
+// holds by default: a few large evaluations with their what-if variants.
 const DefaultCacheBytes = 32 << 20
+
+// DefaultBudget is the byte budget of a server's cache: a quarter of the
+// process's soft memory limit (GOMEMLIMIT, or the server's default), at
+// most DefaultCacheBytes, so that the cache never crowds out the reports
+// and password checks the limit is sized for.
+func DefaultBudget() int64 {
+	return min(DefaultCacheBytes, debug.SetMemoryLimit(-1)/4)
+}
 
 // Cache keeps, in one process, what an evaluation is scored from and what
 // scoring it gives: the detail loaded from the database, the model and
@@ -37,12 +45,13 @@ const DefaultCacheBytes = 32 << 20
 type Cache struct {
 	budget int64
 
-	mu      sync.Mutex
-	bytes   int64
-	order   *list.List // of *cacheEntry, most recently used first
-	entries map[cacheKey]*list.Element
-	hits    uint64
-	misses  uint64
+	mu       sync.Mutex
+	bytes    int64
+	order    *list.List // of *cacheEntry, most recently used first
+	entries  map[cacheKey]*list.Element
+	inFlight map[cacheKey]chan struct{} // closed when the value is made
+	hits     uint64
+	misses   uint64
 }
 
 type cacheKey struct {
@@ -65,7 +74,8 @@ type CacheStats struct {
 
 // NewCache returns an empty cache holding at most budget estimated bytes.
 func NewCache(budget int64) *Cache {
-	return &Cache{budget: budget, order: list.New(), entries: map[cacheKey]*list.Element{}}
+	return &Cache{budget: budget, order: list.New(), entries: map[cacheKey]*list.Element{},
+		inFlight: map[cacheKey]chan struct{}{}}
 }
 
 // Stats returns the cache's counters.
@@ -100,10 +110,10 @@ func (c *Cache) Score(rev int64, d *bpo.EvaluationDetail, lang i18n.Lang, weight
 }
 
 // Derived returns the bytes named name (with what they vary by in it, such
-// as the language) made from evaluation id at revision rev, calling make
-// on a miss. make's errors are returned and never kept.
-func (c *Cache) Derived(id, rev int64, name string, make func() ([]byte, error)) ([]byte, error) {
-	return remember(c, cacheKey{id, rev, "derived/" + name}, make)
+// as the language) made from evaluation id at revision rev, calling build
+// on a miss. build's errors are returned and never kept.
+func (c *Cache) Derived(id, rev int64, name string, build func() ([]byte, error)) ([]byte, error) {
+	return remember(c, cacheKey{id, rev, "derived/" + name}, build)
 }
 
 // weightsKey names a set of what-if weights: only those differing from the
@@ -127,28 +137,46 @@ func weightsKey(d *bpo.EvaluationDetail, weights map[int64]float64) string {
 	return b.String()
 }
 
-// remember returns the value kept under k, or makes it and keeps it. Two
-// requests missing the same key at once may both make it: the second one
-// kept replaces the first, and both are correct.
-func remember[T any](c *Cache, k cacheKey, make func() (T, error)) (T, error) {
+// remember returns the value kept under k, or makes it and keeps it. The
+// requests that miss a key while it is being made wait for it rather than
+// build it again: after a change, a busy evaluation is scored once, not once
+// per request. When making it fails, each waiter tries for itself: the
+// error may be the first request's own (its client went away).
+func remember[T any](c *Cache, k cacheKey, build func() (T, error)) (T, error) {
 	c.mu.Lock()
-	if el, ok := c.entries[k]; ok {
-		c.order.MoveToFront(el)
-		c.hits++
-		v := el.Value.(*cacheEntry).value.(T)
+	for {
+		if el, ok := c.entries[k]; ok {
+			c.order.MoveToFront(el)
+			c.hits++
+			v := el.Value.(*cacheEntry).value.(T)
+			c.mu.Unlock()
+			return v, nil
+		}
+		done, ok := c.inFlight[k]
+		if !ok {
+			break
+		}
 		c.mu.Unlock()
-		return v, nil
+		<-done
+		c.mu.Lock()
 	}
 	c.misses++
+	done := make(chan struct{})
+	c.inFlight[k] = done
 	c.mu.Unlock()
 
-	v, err := make()
+	v, err := build()
+	var size int64
+	if err == nil {
+		size = sizeOf(v) + entryOverhead + int64(len(k.what))
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.inFlight, k)
+	close(done)
 	if err != nil {
 		return v, err
 	}
-	size := sizeOf(v) + entryOverhead + int64(len(k.what))
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.put(k, v, size)
 	return v, nil
 }
@@ -157,15 +185,13 @@ func remember[T any](c *Cache, k cacheKey, make func() (T, error)) (T, error) {
 // the entry, and the map slot.
 const entryOverhead = 160
 
-// put keeps v under k and evicts the least recently used entries until the
+// put keeps v under k, which it does not hold (remember makes each key
+// once at a time), and evicts the least recently used entries until the
 // cache is within its budget. A value larger than the whole budget is not
 // kept.
 func (c *Cache) put(k cacheKey, v any, size int64) {
 	if size > c.budget {
 		return
-	}
-	if el, ok := c.entries[k]; ok {
-		c.remove(el)
 	}
 	c.entries[k] = c.order.PushFront(&cacheEntry{key: k, value: v, bytes: size})
 	c.bytes += size

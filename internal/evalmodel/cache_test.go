@@ -3,6 +3,7 @@ package evalmodel_test
 import (
 	"errors"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -81,9 +82,9 @@ func TestCacheKeysByRevision(t *testing.T) {
 	}
 
 	calls := 0
-	make := func() ([]byte, error) { calls++; return []byte(`{"ok":true}`), nil }
+	build := func() ([]byte, error) { calls++; return []byte(`{"ok":true}`), nil }
 	for range 2 {
-		if b, err := c.Derived(7, 1, "result.json/en", make); err != nil || string(b) != `{"ok":true}` {
+		if b, err := c.Derived(7, 1, "result.json/en", build); err != nil || string(b) != `{"ok":true}` {
 			t.Fatalf("derived %s, %v", b, err)
 		}
 	}
@@ -167,5 +168,50 @@ func TestCacheConcurrentUse(t *testing.T) {
 	wg.Wait()
 	if s := c.Stats(); s.Bytes > 64<<10 || s.Hits == 0 {
 		t.Errorf("stats %+v", s)
+	}
+}
+
+// TestCacheMakesEachValueOnce: requests missing one key together wait for
+// the first to make it; when it fails, the next one tries for itself.
+func TestCacheMakesEachValueOnce(t *testing.T) {
+	c := evalmodel.NewCache(evalmodel.DefaultCacheBytes)
+	release := make(chan struct{})
+	var (
+		mu     sync.Mutex
+		builds int
+	)
+	build := func() ([]byte, error) {
+		mu.Lock()
+		builds++
+		n := builds
+		mu.Unlock()
+		<-release
+		if n == 1 {
+			return nil, errors.New("the first request's client went away")
+		}
+		return []byte("scored"), nil
+	}
+	var wg sync.WaitGroup
+	results := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() {
+			_, err := c.Derived(1, 1, "result.json/en", build)
+			results <- err
+		})
+	}
+	for c.Stats().Misses == 0 { // the first is building
+		runtime.Gosched()
+	}
+	close(release)
+	wg.Wait()
+	close(results)
+	failed := 0
+	for err := range results {
+		if err != nil {
+			failed++
+		}
+	}
+	if builds != 2 || failed != 1 {
+		t.Errorf("%d builds, %d failures; want the failed one, then one for all the others", builds, failed)
 	}
 }

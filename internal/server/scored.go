@@ -57,9 +57,9 @@ func (d *scoredEvaluation) score(lang i18n.Lang, weights map[int64]float64) (*sc
 
 // derived is the bytes name (with what they vary by) made from the
 // evaluation, kept in the cache when it was read from it.
-func (d *scoredEvaluation) derived(name string, make func() ([]byte, error)) ([]byte, error) {
+func (d *scoredEvaluation) derived(name string, build func() ([]byte, error)) ([]byte, error) {
 	if d.revision == 0 {
-		return make()
+		return build()
 	}
-	return d.cache.Derived(d.Evaluation.ID, d.revision, name, make)
+	return d.cache.Derived(d.Evaluation.ID, d.revision, name, build)
 }

@@ -61,7 +61,7 @@ type Deps struct {
 	Metrics     *Metrics
 	Now         bpo.Clock
 	// Scored is the process's cache of scored evaluations; nil makes one of
-	// evalmodel.DefaultCacheBytes.
+	// evalmodel.DefaultBudget.
 	Scored *evalmodel.Cache
 }
 
@@ -128,7 +128,7 @@ func New(d Deps) *Server {
 		d.Passwords = password.NewLimiter(password.Default, 0, password.DefaultWait)
 	}
 	if d.Scored == nil {
-		d.Scored = evalmodel.NewCache(evalmodel.DefaultCacheBytes)
+		d.Scored = evalmodel.NewCache(evalmodel.DefaultBudget())
 	}
 	d.Metrics.watchCache(d.Scored)
 	if d.Unavailable == nil {

@@ -410,9 +410,9 @@ func (a *app) roundTrips(t *testing.T, method, route string) float64 {
 }
 
 // TestCompareRoundTrips holds the comparison of 12 vendors × 30 criteria ×
-// 8 evaluators, what-if or not, and the API result to two SQL round trips
-// after a change (the session with the revision, and the evaluation), and
-// to one on the process's warm cache.
+// 8 evaluators, what-if or not, and the API result (by session or token)
+// to two SQL round trips after a change (the session or token with the
+// revision, and the evaluation), and to one on the process's warm cache.
 func TestCompareRoundTrips(t *testing.T) {
 	a := newApp(t)
 	f := a.largeEvaluation(12, 30, 8)
@@ -423,6 +423,8 @@ func TestCompareRoundTrips(t *testing.T) {
 	}
 	path := f.path("/compare?" + strings.Join(keys, "&"))
 	mgr.get(path) // each connection prepares its statements once
+	_, secret := newToken(t, mgr, "round trips")
+	mgr.get("/api/v1/evaluations", "Authorization", "Bearer "+secret)
 	price := f.byKey["price"].ID
 	for i, tc := range []struct {
 		name, path, route string
@@ -431,6 +433,7 @@ func TestCompareRoundTrips(t *testing.T) {
 		{"Page", path, "/evaluations/{evaluationID}/compare", nil},
 		{"WhatIf", path + "&w_" + strconv.FormatInt(f.byKey["cost"].ID, 10) + "=70", "/evaluations/{evaluationID}/compare", []string{"HX-Request", "true"}},
 		{"Result", "/api/v1" + f.path("/result"), "/api/v1/evaluations/{evaluationID}/result", nil},
+		{"ResultByToken", "/api/v1" + f.path("/result"), "/api/v1/evaluations/{evaluationID}/result", []string{"Authorization", "Bearer " + secret}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			figure := float64(500 + i) // a change: the cache holds nothing of the new revision

@@ -48,7 +48,7 @@ func checkEngine(ctx context.Context, stdout io.Writer) error {
 		if got > t.limit {
 			verdict = "MISSED"
 		}
-		fmt.Fprintf(stdout, "  %-6s %s ≤ %v: %.2f ms (%s)\n", verdict, t.what, t.limit, float64(got)/float64(time.Millisecond), t.benchmark)
+		fmt.Fprintf(stdout, "  %-6s %s ≤ %.1f ms: %.2f ms (%s)\n", verdict, t.what, t.limit.Seconds()*1000, got.Seconds()*1000, t.benchmark)
 	}
 	return nil
 }

@@ -100,7 +100,7 @@ func printTargets(w io.Writer, rep *Report) {
 		}
 	}
 	median := func(name string, limit time.Duration) {
-		check(fmt.Sprintf("%s p50 at %d connection ≤ %v", name, alone, limit), row(name, alone),
+		check(fmt.Sprintf("%s p50 at %d connection ≤ %g ms", name, alone, limit.Seconds()*1000), row(name, alone),
 			func(r *Row) bool { return r.Quantile(0.5) <= limit }, func(r *Row) string { return ms(r.Quantile(0.5)) })
 	}
 	ceiling(compareRow, 0.08, 0.15)

@@ -50,7 +50,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer db.Close()
 	users, vendors := postgres.NewUserService(db), postgres.NewVendorService(db)
 	if *withDemo {
-		loaded, err := demo.Load(ctx, demoServices(db), demo.Small)
+		loaded, err := demo.Load(ctx, demo.PostgresServices(db), demo.Small)
 		if err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}

@@ -124,11 +124,7 @@ func newHandler(db *postgres.DB, cfg config.Config, log io.Writer) http.Handler 
 }
 
 // demoServices are the app's services as the demo data set is loaded through them.
-func (a *app) demoServices() demo.Services {
-	return demo.Services{Users: a.users, Vendors: a.vendors, Evaluations: a.evaluations,
-		Criteria: a.criteria, Participants: a.participants, Scorecards: a.scorecards, Decisions: a.decisions,
-		Moderation: postgres.NewModerationService(a.db), Pairwise: postgres.NewPairwiseService(a.db)}
-}
+func (a *app) demoServices() demo.Services { return demo.PostgresServices(a.db) }
 
 // syncBuffer collects the server's log lines from many goroutines.
 type syncBuffer struct {

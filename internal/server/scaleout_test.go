@@ -11,15 +11,30 @@ import (
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/config"
 	"github.com/bpoeval/bpoeval/internal/postgres"
+	"github.com/bpoeval/bpoeval/internal/postgres/pgtest"
 )
 
 // TestTwoInstancesServeOneUser runs a second instance of the application,
 // with a connection pool of its own, on another port over the same
 // database, as two instances behind a load balancer without sticky
 // sessions. One browser goes back and forth between them: signed in on one,
-// it is signed in on the other; signed out on one, it is out on both.
+// it is signed in on the other; signed out on one, it is out on both. The
+// instances reach PostgreSQL directly, then through PgBouncer in
+// transaction pooling mode, set up as the README prescribes.
 func TestTwoInstancesServeOneUser(t *testing.T) {
-	a := newApp(t)
+	t.Run("Direct", func(t *testing.T) { twoInstancesServeOneUser(t, newApp(t)) })
+	t.Run("PgBouncer", func(t *testing.T) { twoInstancesServeOneUser(t, newBouncedApp(t)) })
+}
+
+// newBouncedApp is an app reaching its database through PgBouncer in
+// transaction pooling mode.
+func newBouncedApp(t *testing.T) *app {
+	t.Helper()
+	bouncer := pgtest.StartPgBouncer(t)
+	return newAppOn(t, bouncer.URL(pgtest.NewDB(t)), func(*config.Config) {})
+}
+
+func twoInstancesServeOneUser(t *testing.T, a *app) {
 	second := a.secondInstance()
 
 	a.user("eve@example.test", bpo.RoleEvaluator)

@@ -138,9 +138,14 @@ func TestScoredCacheFollowsChanges(t *testing.T) {
 
 // TestScoredCacheAcrossInstances changes a weight through one instance and
 // reads the result at once on another, whose cache held the old one: the
-// instances share nothing but the database.
+// instances share nothing but the database, reached directly or through
+// PgBouncer in transaction pooling mode.
 func TestScoredCacheAcrossInstances(t *testing.T) {
-	a := newApp(t)
+	t.Run("Direct", func(t *testing.T) { scoredCacheAcrossInstances(t, newApp(t)) })
+	t.Run("PgBouncer", func(t *testing.T) { scoredCacheAcrossInstances(t, newBouncedApp(t)) })
+}
+
+func scoredCacheAcrossInstances(t *testing.T, a *app) {
 	f, e := scoredFixture(t, a)
 	second := a.secondInstance()
 	one := a.signIn("two-instances@example.test", bpo.RoleManager)

@@ -91,8 +91,7 @@ func Write(w io.Writer, data *Data) error {
 	r.signOff()
 	r.headersAndFooters()
 	r.registerGlyphs()
-	// fpdf holds the whole document and writes it to w in one piece.
-	if err := r.pdf.Output(w); err != nil {
+	if err := r.output(w); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	return nil
@@ -113,9 +112,8 @@ type report struct {
 func newReport(data *Data) *report {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	// fpdf compresses each page with a zlib writer of its own, which costs
-	// more than laying the page out (about 0.7 ms a page, for a report that
-	// may run to two hundred pages of justifications); the pages stay
-	// uncompressed (about 11 KB each), the fonts are compressed.
+	// more than laying the page out; the pages are compressed afterwards,
+	// by compressStreams.
 	pdf.SetCompression(false)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(marginX, top, marginX)

@@ -1,0 +1,199 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/klauspost/compress/zlib"
+)
+
+// fpdf writes the pages uncompressed (see newReport) and compressStreams
+// deflates them afterwards, with a compressor taken from a pool: fpdf's own
+// compression builds a new zlib writer of about 1 MB for every page, which
+// made a report of two hundred pages several times slower to write and left
+// a quarter of a gigabyte of garbage. klauspost's deflate at its fastest
+// level is twice as fast as the standard library's and compresses better: a
+// large report shrinks from 2.4 MB to 0.6 MB, its pages from 2.2 to 0.3.
+
+// zlibWriters holds compressors between documents.
+var zlibWriters = sync.Pool{New: func() any {
+	zw, err := zlib.NewWriterLevel(nil, zlib.BestSpeed)
+	if err != nil {
+		panic(err) // only for an invalid level
+	}
+	return zw
+}}
+
+// output writes the finished document to w, its pages compressed.
+func (d *doc) output(w io.Writer) error {
+	c := &compressingWriter{w: w}
+	if err := d.pdf.Output(c); err != nil {
+		return err
+	}
+	return c.flush()
+}
+
+// compressingWriter is where fpdf writes the finished document: in one piece
+// (from its buffer, by bytes.Buffer.WriteTo), which compressStreams then
+// reads in place instead of from a copy. Should fpdf write it in several,
+// they are gathered first.
+type compressingWriter struct {
+	w       io.Writer
+	pending []byte
+	done    bool
+}
+
+func (c *compressingWriter) Write(p []byte) (int, error) {
+	if c.done {
+		return 0, errors.New("write after the end of the PDF")
+	}
+	if len(c.pending) == 0 && bytes.HasSuffix(p, []byte("%%EOF\n")) {
+		c.done = true
+		return len(p), compressStreams(c.w, p)
+	}
+	c.pending = append(c.pending, p...)
+	return len(p), nil
+}
+
+// flush compresses the document if it came in several pieces.
+func (c *compressingWriter) flush() error {
+	if c.done {
+		return nil
+	}
+	c.done = true
+	return compressStreams(c.w, c.pending)
+}
+
+// plainStream is how fpdf begins an object that is an unfiltered stream:
+// "<n> 0 obj\n<</Length <bytes>>>\nstream\n".
+var (
+	plainStreamDict = []byte(" 0 obj\n<</Length ")
+	streamStart     = []byte(">>\nstream\n")
+	streamEnd       = []byte("\nendstream\nendobj\n")
+)
+
+// compressStreams writes to w the PDF fpdf produced in pdf, with every
+// unfiltered stream deflated and the cross-reference table rewritten for
+// the new offsets. Objects in any other form are copied as they are.
+func compressStreams(w io.Writer, pdf []byte) error {
+	offsets, xref, err := crossReferences(pdf)
+	if err != nil {
+		return err
+	}
+	// fpdf writes the pages before objects 1 and 2, which list them: in the
+	// file, objects follow each other in the order of their offsets.
+	order := make([]int, len(offsets))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return offsets[a] - offsets[b] })
+	zw := zlibWriters.Get().(*zlib.Writer)
+	defer zlibWriters.Put(zw)
+	var out, deflated bytes.Buffer
+	out.Grow(len(pdf) / 4)
+	out.Write(pdf[:offsets[order[0]]])
+	newOffsets := make([]int, len(offsets))
+	for k, i := range order {
+		end := xref
+		if k+1 < len(order) {
+			end = offsets[order[k+1]]
+		}
+		newOffsets[i] = out.Len()
+		obj := pdf[offsets[i]:end]
+		content, ok := plainStream(obj)
+		if !ok {
+			out.Write(obj)
+			continue
+		}
+		deflated.Reset()
+		zw.Reset(&deflated)
+		if _, err := zw.Write(content); err != nil {
+			return fmt.Errorf("compressing a stream: %w", err)
+		}
+		if err := zw.Close(); err != nil {
+			return fmt.Errorf("compressing a stream: %w", err)
+		}
+		fmt.Fprintf(&out, "%d 0 obj\n<</Filter /FlateDecode /Length %d>>\nstream\n", i+1, deflated.Len())
+		out.Write(deflated.Bytes())
+		out.Write(streamEnd)
+	}
+	newXref := out.Len()
+	fmt.Fprintf(&out, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
+	for _, o := range newOffsets {
+		fmt.Fprintf(&out, "%010d 00000 n \n", o)
+	}
+	trailer := pdf[xref:]
+	t := bytes.Index(trailer, []byte("trailer\n"))
+	s := bytes.LastIndex(trailer, []byte("startxref\n"))
+	if t < 0 || s < t {
+		return errors.New("the PDF has no trailer")
+	}
+	out.Write(trailer[t:s])
+	fmt.Fprintf(&out, "startxref\n%d\n%%%%EOF\n", newXref)
+	_, err = w.Write(out.Bytes())
+	return err
+}
+
+// plainStream returns the content of obj when it is an unfiltered stream
+// as fpdf writes them: a dictionary with nothing but its length.
+func plainStream(obj []byte) ([]byte, bool) {
+	i := bytes.Index(obj, plainStreamDict)
+	if i < 0 || bytes.IndexByte(obj[:i], '\n') >= 0 {
+		return nil, false
+	}
+	rest := obj[i+len(plainStreamDict):]
+	j := bytes.Index(rest, streamStart)
+	if j < 0 {
+		return nil, false
+	}
+	n, err := strconv.Atoi(string(rest[:j]))
+	rest = rest[j+len(streamStart):]
+	if err != nil || n < 0 || n != len(rest)-len(streamEnd) || !bytes.HasSuffix(rest, streamEnd) {
+		return nil, false
+	}
+	return rest[:n], true
+}
+
+// crossReferences reads the offsets of objects 1…n, and of the
+// cross-reference table itself, from the end of a PDF fpdf wrote: one table,
+// for objects 1…n, all of them in use.
+func crossReferences(pdf []byte) (offsets []int, xref int, err error) {
+	bad := errors.New("the PDF's cross-reference table is not as fpdf writes it")
+	s := bytes.LastIndex(pdf, []byte("startxref\n"))
+	if s < 0 {
+		return nil, 0, bad
+	}
+	rest := pdf[s+len("startxref\n"):]
+	nl := bytes.IndexByte(rest, '\n')
+	if nl < 0 {
+		return nil, 0, bad
+	}
+	if xref, err = strconv.Atoi(string(rest[:nl])); err != nil || xref <= 0 || xref >= s {
+		return nil, 0, bad
+	}
+	table := pdf[xref:s]
+	var count int
+	if _, err := fmt.Sscanf(string(table[:min(len(table), 32)]), "xref\n0 %d\n", &count); err != nil || count < 2 {
+		return nil, 0, bad
+	}
+	head := len(fmt.Sprintf("xref\n0 %d\n", count))
+	const entry = len("0000000000 65535 f \n")
+	if len(table) < head+count*entry {
+		return nil, 0, bad
+	}
+	offsets = make([]int, count-1)
+	for k := range offsets {
+		e := table[head+(k+1)*entry:][:entry]
+		o, err := strconv.Atoi(string(e[:10]))
+		if err != nil || o <= 0 || o >= xref {
+			return nil, 0, bad
+		}
+		offsets[k] = o
+	}
+	return offsets, xref, nil
+}

@@ -71,6 +71,12 @@ type WeightChange struct {
 	Before, After float64
 }
 
+// PeakMemory is about the most memory writing one report holds at once: a
+// large one (twelve vendors, thirty criteria, eight evaluators, every rating
+// justified at length, two hundred pages) peaks at 14 MiB. A server sizes
+// the number of reports it writes at a time by it.
+const PeakMemory = 16 << 20
+
 // Write lays the report out and writes it to w. It fails only on missing
 // data or when w fails: every text fits, however long.
 func Write(w io.Writer, data *Data) error {

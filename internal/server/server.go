@@ -52,8 +52,11 @@ type Deps struct {
 	// Passwords bounds the argon2id computations; nil means one per core
 	// with password.Default and password.DefaultWait.
 	Passwords *password.Limiter
-	Sessions  scs.Store                   // where sessions live: postgres.SessionStore, which also reads the user
-	Ping      func(context.Context) error // reports whether the database answers
+	// ReportSlots is how many PDF reports are loaded and written at once;
+	// 0 means one per core.
+	ReportSlots int
+	Sessions    scs.Store                   // where sessions live: postgres.SessionStore, which also reads the user
+	Ping        func(context.Context) error // reports whether the database answers
 	// Unavailable reports whether an error means the database was away
 	// (a lost connection, a restart) rather than a fault; nil means never.
 	Unavailable func(error) bool
@@ -90,7 +93,7 @@ type Server struct {
 	unavailable  func(error) bool
 	metrics      *Metrics
 	now          bpo.Clock
-	reportSlots  chan struct{} // one per core: see writeReport
+	reportSlots  chan struct{} // see inReportSlot
 }
 
 // Session lifetimes: a working day at most, and sign out after two idle
@@ -122,6 +125,9 @@ func New(d Deps) *Server {
 	if d.Passwords == nil {
 		d.Passwords = password.NewLimiter(password.Default, 0, password.DefaultWait)
 	}
+	if d.ReportSlots < 1 {
+		d.ReportSlots = runtime.GOMAXPROCS(0)
+	}
 	if d.Unavailable == nil {
 		d.Unavailable = func(error) bool { return false }
 	}
@@ -134,7 +140,7 @@ func New(d Deps) *Server {
 		signIns: d.SignIns, accounts: d.Accounts, passwords: d.Passwords,
 		outbox: d.Outbox, identities: d.Identities, imports: d.Imports,
 		sessions: sm, ping: d.Ping, unavailable: d.Unavailable, metrics: d.Metrics, now: d.Now,
-		reportSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		reportSlots: make(chan struct{}, d.ReportSlots),
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.Error(w, r, err) }
 	return s

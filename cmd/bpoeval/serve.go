@@ -9,10 +9,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/bpoeval/bpoeval/internal/config"
 	"github.com/bpoeval/bpoeval/internal/demo"
+	"github.com/bpoeval/bpoeval/internal/password"
 	"github.com/bpoeval/bpoeval/internal/postgres"
 	"github.com/bpoeval/bpoeval/internal/server"
 )
@@ -39,6 +41,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return usageError("bpoeval serve: DATABASE_URL is not set (try `make run`, which finds or starts a PostgreSQL for you)")
 	}
 	log := newLogger(cfg.LogFormat, stderr)
+	hashSlots, reportSlots := memorySlots(applyMemoryLimit(cfg), runtime.GOMAXPROCS(0))
+	log.Info("memory", "limit_bytes", cfg.MemoryLimit, "hash_slots", hashSlots, "report_slots", reportSlots)
 
 	if err := postgres.MigrateAs(ctx, cfg.Migrations(), cfg.DatabaseURL); err != nil {
 		return err
@@ -89,6 +93,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Assessments:  postgres.NewAssessmentService(db),
 		SignIns:      postgres.NewSignInService(db),
 		Accounts:     postgres.NewAccountService(db),
+		Passwords:    password.NewLimiter(password.Default, hashSlots, password.DefaultWait),
+		ReportSlots:  reportSlots,
 		Sessions:     store,
 		Ping:         db.Ping,
 		Unavailable:  postgres.Unavailable,

@@ -23,15 +23,17 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	data, err := s.reportData(r.Context(), lang, id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
 	// Written in full before anything is sent, so that a failure is still
 	// an error page and never half a PDF.
 	var b bytes.Buffer
-	if err := s.writeReport(r.Context(), &b, data); err != nil {
+	var data *report.Data
+	err := s.inReportSlot(r.Context(), func() (err error) {
+		if data, err = s.reportData(r.Context(), lang, id); err != nil {
+			return err
+		}
+		return report.Write(&b, data)
+	})
+	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -43,15 +45,11 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(b.Bytes())
 }
 
-// writeReport writes a report when one of the server's report slots is
-// free. A large report is CPU-bound and allocates tens of megabytes while it
-// is written: more at once than there are cores would not finish sooner,
-// only hold more memory.
-func (s *Server) writeReport(ctx context.Context, b *bytes.Buffer, data *report.Data) error {
-	return s.inReportSlot(ctx, func() error { return report.Write(b, data) })
-}
-
-// inReportSlot runs write once a report slot is free.
+// inReportSlot runs write once one of the server's report slots is free,
+// or gives up when ctx ends. A large report is CPU-bound and holds over ten
+// megabytes from the moment its data is read until it is written: more at
+// once than the slots (one per core, fewer under a tight memory limit)
+// would not finish sooner, only hold more memory, so the others wait.
 func (s *Server) inReportSlot(ctx context.Context, write func() error) error {
 	select {
 	case s.reportSlots <- struct{}{}:

@@ -53,8 +53,11 @@ type Deps struct {
 	// Passwords bounds the argon2id computations; nil means one per core
 	// with password.Default and password.DefaultWait.
 	Passwords *password.Limiter
-	Sessions  scs.Store                   // where sessions live: postgres.SessionStore, which also reads the user
-	Ping      func(context.Context) error // reports whether the database answers
+	// ReportSlots is how many PDF reports are loaded and written at once;
+	// 0 means one per core.
+	ReportSlots int
+	Sessions    scs.Store                   // where sessions live: postgres.SessionStore, which also reads the user
+	Ping        func(context.Context) error // reports whether the database answers
 	// Unavailable reports whether an error means the database was away
 	// (a lost connection, a restart) rather than a fault; nil means never.
 	Unavailable func(error) bool
@@ -94,7 +97,7 @@ type Server struct {
 	unavailable  func(error) bool
 	metrics      *Metrics
 	now          bpo.Clock
-	reportSlots  chan struct{} // one per core: see writeReport
+	reportSlots  chan struct{} // see inReportSlot
 	scored       *evalmodel.Cache
 }
 
@@ -131,6 +134,9 @@ func New(d Deps) *Server {
 		d.Scored = evalmodel.NewCache(evalmodel.DefaultBudget())
 	}
 	d.Metrics.watchCache(d.Scored)
+	if d.ReportSlots < 1 {
+		d.ReportSlots = runtime.GOMAXPROCS(0)
+	}
 	if d.Unavailable == nil {
 		d.Unavailable = func(error) bool { return false }
 	}
@@ -143,7 +149,7 @@ func New(d Deps) *Server {
 		signIns: d.SignIns, accounts: d.Accounts, passwords: d.Passwords,
 		outbox: d.Outbox, identities: d.Identities, imports: d.Imports,
 		sessions: sm, ping: d.Ping, unavailable: d.Unavailable, metrics: d.Metrics, now: d.Now,
-		reportSlots: make(chan struct{}, runtime.GOMAXPROCS(0)), scored: d.Scored,
+		reportSlots: make(chan struct{}, d.ReportSlots), scored: d.Scored,
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.Error(w, r, err) }
 	return s

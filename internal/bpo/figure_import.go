@@ -3,8 +3,13 @@ package bpo
 import "context"
 
 // FigureSheet is an uploaded sheet of measured figures, as read: a column
-// per measured criterion after the vendors' column, a row per vendor.
+// per measured criterion after the vendors' column, a row per vendor. Its
+// problems are messages, shown in the language of whoever reads the
+// preview; their arguments are strings, which keep their type in JSON.
 type FigureSheet struct {
+	// Lang is the language whose number grammar read the text cells: the
+	// uploader's, whatever the language the preview is read in.
+	Lang    string               `json:"lang"`
 	Columns []FigureImportColumn `json:"columns"` // the file's columns after the vendors' one
 	Rows    []FigureImportRow    `json:"rows"`
 }
@@ -15,9 +20,9 @@ type PendingFigures = PendingImport[FigureSheet]
 // FigureImportColumn is a column of the sheet: the measured criterion its
 // header names, or why it names none (its cells are then never read).
 type FigureImportColumn struct {
-	Header      string `json:"header"`
-	CriterionID int64  `json:"criterion_id,omitempty"`
-	Problem     string `json:"problem,omitempty"` // translated
+	Header      string   `json:"header"`
+	CriterionID int64    `json:"criterion_id,omitempty"`
+	Problem     *Message `json:"problem,omitempty"`
 }
 
 // FigureImportRow is one row: the vendor it names, matched among the
@@ -28,7 +33,7 @@ type FigureImportRow struct {
 	Line     int                `json:"line"` // in the file, header = 1
 	Vendor   string             `json:"vendor"`
 	VendorID int64              `json:"vendor_id,omitempty"` // 0 when no vendor matched
-	Problem  string             `json:"problem,omitempty"`   // the vendor cell's, translated
+	Problem  *Message           `json:"problem,omitempty"`   // the vendor cell's
 	Cells    []FigureImportCell `json:"cells"`               // in the order of Columns
 }
 
@@ -38,16 +43,16 @@ type FigureImportCell struct {
 	Text    string   `json:"text"`
 	Value   *float64 `json:"value,omitempty"`   // nil for a blank cell, which leaves the figure as it is
 	Current *float64 `json:"current,omitempty"` // nil when no figure was stored
-	Problem string   `json:"problem,omitempty"` // translated
+	Problem *Message `json:"problem,omitempty"`
 }
 
 // Refused reports whether the row has a problem anywhere.
 func (r *FigureImportRow) Refused() bool {
-	if r.Problem != "" {
+	if r.Problem != nil {
 		return true
 	}
 	for _, c := range r.Cells {
-		if c.Problem != "" {
+		if c.Problem != nil {
 			return true
 		}
 	}
@@ -56,7 +61,7 @@ func (r *FigureImportRow) Refused() bool {
 
 // Changes reports whether storing the cell changes the stored figure.
 func (c *FigureImportCell) Changes() bool {
-	return c.Problem == "" && c.Value != nil && (c.Current == nil || *c.Current != *c.Value)
+	return c.Problem == nil && c.Value != nil && (c.Current == nil || *c.Current != *c.Value)
 }
 
 // FigureImportService keeps uploaded figures until their uploader confirms

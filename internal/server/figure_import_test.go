@@ -41,7 +41,7 @@ func (f *evalFixture) figures() map[[2]string]float64 {
 // figureEvaluation is an open evaluation of n vendors with one evaluator.
 func (a *app) figureEvaluation(title string, n int) *evalFixture {
 	a.t.Helper()
-	return a.openEvaluation(title, n, a.newEvaluator(strings.ToLower(title)+"-rater@app.test"))
+	return a.openEvaluation(title, n, a.newEvaluator(strings.ReplaceAll(strings.ToLower(title), " ", "-")+"-rater@app.test"))
 }
 
 // setFigure stores one figure through the service, as the grid would.
@@ -250,7 +250,7 @@ func TestFigureImportRefusedCells(t *testing.T) {
 		"3": {"ambiguous"},
 		"4": {"above 0", "Enter a number"},
 		"5": {"Not a vendor of this evaluation"},
-		"6": {"same name as row 2"},
+		"6": {"same vendor as row 2"},
 	} {
 		cells := d.Find(`[data-line="` + line + `"] [data-testid="cell-problem"]`)
 		if cells.Length() != len(want) || d.Find(`[data-line="`+line+`"] [data-testid="row-refused"]`).Length() != 1 {

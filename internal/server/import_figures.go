@@ -203,8 +203,8 @@ func (s *Server) uploadFigures(w http.ResponseWriter, r *http.Request) {
 // criteria, its rows to the vendors in the running, its cells in lang's
 // number grammar, each problem in its place.
 func figureSheet(lang i18n.Lang, table uploadTable, d *bpo.EvaluationDetail) bpo.FigureSheet {
-	columns, at := figureColumns(lang, table.rows, measuredCriteria(d.Criteria))
-	sheet := bpo.FigureSheet{Columns: columns}
+	columns, at := figureColumns(table.rows, measuredCriteria(d.Criteria))
+	sheet := bpo.FigureSheet{Lang: string(lang), Columns: columns}
 	vendors := map[string]*bpo.Participant{}
 	for _, p := range d.Participants {
 		vendors[bpo.FoldName(p.Name)] = p
@@ -219,13 +219,13 @@ func figureSheet(lang i18n.Lang, table uploadTable, d *bpo.EvaluationDetail) bpo
 		p := vendors[bpo.FoldName(row.Vendor)]
 		switch {
 		case row.Vendor == "":
-			row.Problem = i18n.T(lang, "figures_import.no_vendor")
+			row.Problem = problem("figures_import.no_vendor")
 		case p == nil:
-			row.Problem = i18n.T(lang, "figures_import.unknown_vendor")
+			row.Problem = problem("figures_import.unknown_vendor")
 		case p.Stage == bpo.StageRejected:
-			row.Problem = i18n.T(lang, "figures_import.rejected_vendor")
+			row.Problem = problem("figures_import.rejected_vendor")
 		case seen[p.VendorID] != 0:
-			row.Problem = i18n.T(lang, "import.error.duplicate", seen[p.VendorID])
+			row.Problem = problem("figures_import.duplicate", strconv.Itoa(seen[p.VendorID]))
 		default:
 			row.VendorID, row.Vendor = p.VendorID, p.Name
 			seen[p.VendorID] = row.Line
@@ -265,7 +265,7 @@ func cellText(rec []string, i int) string {
 // measured criteria, and says why for each it cannot. A column without a
 // header and without a value is left out; at gives each column's place in
 // the file.
-func figureColumns(lang i18n.Lang, table [][]string, criteria []*bpo.Criterion) (columns []bpo.FigureImportColumn, at []int) {
+func figureColumns(table [][]string, criteria []*bpo.Criterion) (columns []bpo.FigureImportColumn, at []int) {
 	width := 0
 	for _, rec := range table {
 		width = max(width, len(rec))
@@ -287,15 +287,15 @@ func figureColumns(lang i18n.Lang, table [][]string, criteria []*bpo.Criterion) 
 		case col.Header == "" && columnBlank(table, i):
 			continue
 		case col.Header == "":
-			col.Problem = i18n.T(lang, "figures_import.no_header")
+			col.Problem = problem("figures_import.no_header")
 		case len(matches) == 0:
-			col.Problem = i18n.T(lang, "figures_import.unknown_column")
+			col.Problem = problem("figures_import.unknown_column")
 		case len(matches) > 1:
-			col.Problem = i18n.T(lang, "figures_import.ambiguous_column")
+			col.Problem = problem("figures_import.ambiguous_column")
 		case unit != "" && bpo.FoldName(unit) != bpo.FoldName(matches[0].Unit):
-			col.Problem = i18n.T(lang, "figures_import.unit", unit, matches[0].Unit)
+			col.Problem = problem("figures_import.unit", unit, matches[0].Unit)
 		case taken[matches[0].ID] != "":
-			col.Problem = i18n.T(lang, "figures_import.same_column", taken[matches[0].ID])
+			col.Problem = problem("figures_import.same_column", taken[matches[0].ID])
 		default:
 			col.CriterionID = matches[0].ID
 			taken[col.CriterionID] = col.Header
@@ -326,7 +326,7 @@ func columnBlank(table [][]string, i int) bool {
 // readFigure reads one cell as criterion c's figure. A workbook's number
 // cell is read as the number it is; text, and every CSV cell, in lang's
 // number grammar, as the figures grid reads what is typed in it.
-func readFigure(lang i18n.Lang, text string, number bool, c *bpo.Criterion) (*float64, string) {
+func readFigure(lang i18n.Lang, text string, number bool, c *bpo.Criterion) (*float64, *bpo.Message) {
 	var (
 		v   float64
 		err error
@@ -340,12 +340,26 @@ func readFigure(lang i18n.Lang, text string, number bool, c *bpo.Criterion) (*fl
 		v, _, err = parseNumber(lang, text)
 	}
 	if err != nil {
-		return nil, tr(lang, bpo.ErrorMessage(err))
+		// Said of the grammar the cell was read in, which a reader of the
+		// preview in the other language must be told.
+		if bpo.ErrorMessage(err).Key == "error.field.number_ambiguous" {
+			return nil, problem("figures_import.ambiguous." + string(lang))
+		}
+		return nil, problem("figures_import.number." + string(lang))
 	}
 	if key := c.FigureProblem(v); key != "" {
-		return nil, i18n.T(lang, key)
+		return nil, problem(key)
 	}
-	return &v, ""
+	return &v, nil
+}
+
+// problem is a problem of the sheet, shown in the reader's language.
+func problem(key string, args ...string) *bpo.Message {
+	m := &bpo.Message{Key: key}
+	for _, a := range args {
+		m.Args = append(m.Args, a)
+	}
+	return m
 }
 
 // showFigurePreview lists every row of the upload with its problems in
@@ -365,9 +379,15 @@ func (s *Server) showFigurePreview(w http.ResponseWriter, r *http.Request) {
 
 func figurePreviewView(lang i18n.Lang, e *bpo.Evaluation, p *bpo.PendingFigures) pages.FigurePreviewView {
 	v := pages.FigurePreviewView{EvaluationID: e.ID, Title: e.Title, ID: p.ID, FileName: p.FileName,
-		Closed: e.Status == bpo.StatusClosed}
+		Closed: e.Status == bpo.StatusClosed, ReadAs: i18n.T(lang, "figures_import.read_as."+p.Rows.Lang)}
+	text := func(m *bpo.Message) string {
+		if m == nil {
+			return ""
+		}
+		return tr(lang, *m)
+	}
 	for _, c := range p.Rows.Columns {
-		v.Columns = append(v.Columns, pages.ImportCell{Value: c.Header, Problem: c.Problem})
+		v.Columns = append(v.Columns, pages.ImportCell{Value: c.Header, Problem: text(c.Problem)})
 	}
 	figure := func(f *float64) string {
 		if f == nil {
@@ -375,24 +395,27 @@ func figurePreviewView(lang i18n.Lang, e *bpo.Evaluation, p *bpo.PendingFigures)
 		}
 		return inputNumber(lang, *f)
 	}
+	var ready, refused, changes int
 	for _, row := range p.Rows.Rows {
-		pr := pages.FigurePreviewRow{Line: row.Line, Vendor: pages.ImportCell{Value: row.Vendor, Problem: row.Problem},
+		pr := pages.FigurePreviewRow{Line: row.Line, Vendor: pages.ImportCell{Value: row.Vendor, Problem: text(row.Problem)},
 			Refused: row.Refused()}
 		for i, c := range row.Cells {
-			cell := pages.FigurePreviewCell{Text: c.Text, Problem: c.Problem, Ignored: p.Rows.Columns[i].CriterionID == 0}
+			cell := pages.FigurePreviewCell{Text: c.Text, Problem: text(c.Problem), Ignored: p.Rows.Columns[i].CriterionID == 0}
 			if cell.Changes = c.Changes() && !pr.Refused; cell.Changes {
 				cell.Current, cell.New = figure(c.Current), figure(c.Value)
-				v.Changes++
+				changes++
 			}
 			pr.Cells = append(pr.Cells, cell)
 		}
 		if pr.Refused {
-			v.Refused++
+			refused++
 		} else {
-			v.Ready++
+			ready++
 		}
 		v.Rows = append(v.Rows, pr)
 	}
+	v.Summary = i18n.T(lang, "figures_import.summary", p.FileName, i18n.N(lang, "figures_import.rows_ready", ready),
+		i18n.N(lang, "figures_import.rows_refused", refused), i18n.N(lang, "figures_import.changes", changes))
 	return v
 }
 

@@ -157,8 +157,8 @@ func TestFigureImport(t *testing.T) {
 		t.Fatalf("language: %d", res.StatusCode)
 	}
 	book := workbook(t,
-		[]any{"Prestataire", "Prix par ETP et par mois", "Délai moyen de réponse (s)"},
-		[]any{"Imports vendor C", 1750.25, "12,5"},
+		[]any{"Prestataire", "Prix par ETP et par mois", "Délai moyen de réponse (s)", "Average handle time (AHT)"},
+		[]any{"Imports vendor C", 1750.25, "12,5", 300},
 	)
 	res = mgr.upload(f.path("/figures/import"), "figures.xlsx", xlsxMIME, book)
 	if res.StatusCode != http.StatusSeeOther {
@@ -166,13 +166,13 @@ func TestFigureImport(t *testing.T) {
 	}
 	preview = res.Header.Get("Location")
 	d = mgr.get(preview).doc(t)
-	if n := d.Find(`[data-testid="cell-change"]`).Length(); n != 2 || !strings.Contains(d.Find(`[data-testid="cell-change"]`).First().Text(), "1750,25") {
+	if n := d.Find(`[data-testid="cell-change"]`).Length(); n != 3 || !strings.Contains(d.Find(`[data-testid="cell-change"]`).First().Text(), "1750,25") {
 		t.Errorf("%d changes in the workbook: %q", n, d.Find(`[data-testid="import-preview"]`).Text())
 	}
 	if res := mgr.post(preview, url.Values{}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("confirm the workbook: %d\n%s", res.StatusCode, res.body)
 	}
-	want[[2]string{"C", "price"}], want[[2]string{"C", "asa"}] = 1750.25, 12.5
+	want[[2]string{"C", "price"}], want[[2]string{"C", "asa"}], want[[2]string{"C", "aht"}] = 1750.25, 12.5, 300
 	if got := f.figures(); !equalFigures(got, want) {
 		t.Errorf("after the workbook, stored %v, want %v", got, want)
 	}

@@ -281,8 +281,13 @@ func figureColumns(table [][]string, criteria []*bpo.Criterion) (columns []bpo.F
 	taken := map[int64]string{}
 	for i := 1; i < width; i++ {
 		col := bpo.FigureImportColumn{Header: cellText(table[0], i)}
-		name, unit := splitUnit(col.Header)
-		matches := byName[bpo.FoldName(name)]
+		// A name may end in brackets of its own ("Average handle time (AHT)").
+		matches, unit := byName[bpo.FoldName(col.Header)], ""
+		if len(matches) == 0 {
+			var name string
+			name, unit = splitUnit(col.Header)
+			matches = byName[bpo.FoldName(name)]
+		}
 		switch {
 		case col.Header == "" && columnBlank(table, i):
 			continue

@@ -176,6 +176,24 @@ func TestFigureImport(t *testing.T) {
 	if got := f.figures(); !equalFigures(got, want) {
 		t.Errorf("after the workbook, stored %v, want %v", got, want)
 	}
+
+	// A cell typed 4.5 % is stored as 0.045 and shown as 4.5: read as 4.5.
+	pct := excelize.NewFile()
+	style, _ := pct.NewStyle(&excelize.Style{NumFmt: 10})
+	_ = pct.SetSheetRow("Sheet1", "A1", &[]any{"Prestataire", "abandonment"})
+	_ = pct.SetSheetRow("Sheet1", "A2", &[]any{"Imports vendor C", 0.045})
+	_ = pct.SetCellStyle("Sheet1", "B2", "B2", style)
+	var b bytes.Buffer
+	if err := pct.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	res = mgr.upload(f.path("/figures/import"), "percent.xlsx", xlsxMIME, b.Bytes())
+	if res.StatusCode != http.StatusSeeOther || mgr.post(res.Header.Get("Location"), url.Values{}).StatusCode != http.StatusSeeOther {
+		t.Fatalf("the percentage workbook: %d\n%s", res.StatusCode, res.body)
+	}
+	if got := f.figures()[[2]string{"C", "abandonment"}]; got != 4.5 {
+		t.Errorf("a cell shown as 4.5 %% stored as %v", got)
+	}
 }
 
 // TestFigureImportTemplate: both templates list the vendors in the running

@@ -236,7 +236,8 @@ func figureSheet(lang i18n.Lang, table uploadTable, d *bpo.EvaluationDetail) bpo
 				c.Current = &v
 			}
 			if col.CriterionID != 0 && c.Text != "" {
-				c.Value, c.Problem = readFigure(lang, c.Text, table.number(n+1, at[i]), d.Criterion(col.CriterionID))
+				number, percent := table.number(n+1, at[i])
+				c.Value, c.Problem = readFigure(lang, c.Text, number, percent, d.Criterion(col.CriterionID))
 			}
 			row.Cells = append(row.Cells, c)
 		}
@@ -329,9 +330,10 @@ func columnBlank(table [][]string, i int) bool {
 }
 
 // readFigure reads one cell as criterion c's figure. A workbook's number
-// cell is read as the number it is; text, and every CSV cell, in lang's
-// number grammar, as the figures grid reads what is typed in it.
-func readFigure(lang i18n.Lang, text string, number bool, c *bpo.Criterion) (*float64, *bpo.Message) {
+// cell is read as the number it is, and as the number it shows when shown
+// as a percentage (4.5 for 4.5 %, stored as 0.045); text, and every CSV
+// cell, in lang's number grammar, as the figures grid reads what is typed.
+func readFigure(lang i18n.Lang, text string, number, percent bool, c *bpo.Criterion) (*float64, *bpo.Message) {
 	var (
 		v   float64
 		err error
@@ -340,6 +342,10 @@ func readFigure(lang i18n.Lang, text string, number bool, c *bpo.Criterion) (*fl
 		v, err = strconv.ParseFloat(text, 64)
 		if err != nil {
 			err = bpo.Errorf(bpo.EINVALID, "error.field.number")
+		}
+		if percent {
+			// Rounded to the 15 digits a double holds, so that 0.045 is 4.5, not 4.499999999999999.
+			v, _ = strconv.ParseFloat(strconv.FormatFloat(v*100, 'g', 15, 64), 64)
 		}
 	} else {
 		v, _, err = parseNumber(lang, text)

@@ -50,12 +50,17 @@ type uploadTable struct {
 	rows [][]string
 	// numbers holds the cells a workbook stores as numbers, by
 	// [row, column]: their text is the file's own notation (a decimal
-	// point, perhaps an exponent), whatever the reader's language.
+	// point, perhaps an exponent), whatever the reader's language. True
+	// marks a number shown as a percentage: 4.5 % is stored as 0.045.
 	numbers map[[2]int]bool
 }
 
-// number reports whether the cell at row, column is stored as a number.
-func (t uploadTable) number(row, column int) bool { return t.numbers[[2]int{row, column}] }
+// number reports whether the cell at row, column is stored as a number,
+// and whether it is shown as a percentage.
+func (t uploadTable) number(row, column int) (number, percent bool) {
+	percent, number = t.numbers[[2]int{row, column}]
+	return number, percent
+}
 
 // readUpload reads the table of an uploaded .xlsx or .csv. It refuses, with errUpload, what is not one of
 // those two by name, declared type and content; macro-enabled workbooks;
@@ -143,12 +148,26 @@ func readXLSX(data []byte) (uploadTable, error) {
 			}
 			// A cell without a type is a number, as the format defines it.
 			if t, _ := wb.GetCellType(sheets[0], ref); cols[c] != "" && (t == excelize.CellTypeNumber || t == excelize.CellTypeUnset) {
-				table.numbers[[2]int{len(table.rows), c}] = true
+				table.numbers[[2]int{len(table.rows), c}] = percentCell(wb, sheets[0], ref)
 			}
 		}
 		table.rows = append(table.rows, cols)
 	}
 	return table, checkTable(table.rows)
+}
+
+// percentCell reports whether the cell's number format shows it as a
+// percentage: the built-in 0% and 0.00%, or a format of its own with a %.
+func percentCell(wb *excelize.File, sheet, ref string) bool {
+	idx, err := wb.GetCellStyle(sheet, ref)
+	if err != nil || idx == 0 {
+		return false
+	}
+	st, err := wb.GetStyle(idx)
+	if err != nil {
+		return false
+	}
+	return st.NumFmt == 9 || st.NumFmt == 10 || st.CustomNumFmt != nil && strings.Contains(*st.CustomNumFmt, "%")
 }
 
 func readCSV(data []byte) ([][]string, error) {

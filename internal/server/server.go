@@ -30,26 +30,27 @@ import (
 
 // Deps are what the server is built from.
 type Deps struct {
-	Config       config.Config
-	Logger       *slog.Logger
-	Users        bpo.UserService
-	Vendors      bpo.VendorService
-	Evaluations  bpo.EvaluationService
-	Criteria     bpo.CriterionService
-	Participants bpo.ParticipantService
-	Scorecards   bpo.ScorecardService
-	Decisions    bpo.DecisionService
-	Audit        bpo.AuditService
-	Tokens       bpo.TokenService
-	Outbox       bpo.OutboxService
-	Identities   bpo.IdentityService
-	Imports      bpo.VendorImportService
-	Moderation   bpo.ModerationService
-	Pairwise     bpo.PairwiseService
-	Contracts    bpo.ContractService
-	Assessments  bpo.AssessmentService
-	SignIns      bpo.SignInService
-	Accounts     bpo.AccountService
+	Config        config.Config
+	Logger        *slog.Logger
+	Users         bpo.UserService
+	Vendors       bpo.VendorService
+	Evaluations   bpo.EvaluationService
+	Criteria      bpo.CriterionService
+	Participants  bpo.ParticipantService
+	Scorecards    bpo.ScorecardService
+	Decisions     bpo.DecisionService
+	Audit         bpo.AuditService
+	Tokens        bpo.TokenService
+	Outbox        bpo.OutboxService
+	Identities    bpo.IdentityService
+	Imports       bpo.VendorImportService
+	FigureImports bpo.FigureImportService
+	Moderation    bpo.ModerationService
+	Pairwise      bpo.PairwiseService
+	Contracts     bpo.ContractService
+	Assessments   bpo.AssessmentService
+	SignIns       bpo.SignInService
+	Accounts      bpo.AccountService
 	// Passwords bounds the argon2id computations; nil means one per core
 	// with password.Default and password.DefaultWait.
 	Passwords *password.Limiter
@@ -70,35 +71,36 @@ type Deps struct {
 
 // Server serves bpoeval over HTTP.
 type Server struct {
-	cfg          config.Config
-	log          *slog.Logger
-	users        bpo.UserService
-	vendors      bpo.VendorService
-	evaluations  bpo.EvaluationService
-	criteria     bpo.CriterionService
-	participants bpo.ParticipantService
-	scorecards   bpo.ScorecardService
-	decisions    bpo.DecisionService
-	audit        bpo.AuditService
-	tokens       bpo.TokenService
-	outbox       bpo.OutboxService
-	identities   bpo.IdentityService
-	imports      bpo.VendorImportService
-	sso          sso
-	moderation   bpo.ModerationService
-	pairwise     bpo.PairwiseService
-	contracts    bpo.ContractService
-	assessments  bpo.AssessmentService
-	signIns      bpo.SignInService
-	accounts     bpo.AccountService
-	passwords    *password.Limiter
-	sessions     *scs.SessionManager
-	ping         func(context.Context) error
-	unavailable  func(error) bool
-	metrics      *Metrics
-	now          bpo.Clock
-	reportSlots  chan struct{} // see inReportSlot
-	scored       *evalmodel.Cache
+	cfg           config.Config
+	log           *slog.Logger
+	users         bpo.UserService
+	vendors       bpo.VendorService
+	evaluations   bpo.EvaluationService
+	criteria      bpo.CriterionService
+	participants  bpo.ParticipantService
+	scorecards    bpo.ScorecardService
+	decisions     bpo.DecisionService
+	audit         bpo.AuditService
+	tokens        bpo.TokenService
+	outbox        bpo.OutboxService
+	identities    bpo.IdentityService
+	imports       bpo.VendorImportService
+	figureImports bpo.FigureImportService
+	sso           sso
+	moderation    bpo.ModerationService
+	pairwise      bpo.PairwiseService
+	contracts     bpo.ContractService
+	assessments   bpo.AssessmentService
+	signIns       bpo.SignInService
+	accounts      bpo.AccountService
+	passwords     *password.Limiter
+	sessions      *scs.SessionManager
+	ping          func(context.Context) error
+	unavailable   func(error) bool
+	metrics       *Metrics
+	now           bpo.Clock
+	reportSlots   chan struct{} // see inReportSlot
+	scored        *evalmodel.Cache
 }
 
 // Session lifetimes: a working day at most, and sign out after two idle
@@ -147,7 +149,7 @@ func New(d Deps) *Server {
 		moderation: d.Moderation, pairwise: d.Pairwise,
 		contracts: d.Contracts, assessments: d.Assessments,
 		signIns: d.SignIns, accounts: d.Accounts, passwords: d.Passwords,
-		outbox: d.Outbox, identities: d.Identities, imports: d.Imports,
+		outbox: d.Outbox, identities: d.Identities, imports: d.Imports, figureImports: d.FigureImports,
 		sessions: sm, ping: d.Ping, unavailable: d.Unavailable, metrics: d.Metrics, now: d.Now,
 		reportSlots: make(chan struct{}, d.ReportSlots), scored: d.Scored,
 	}

@@ -7,7 +7,7 @@ DECLARE
     t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['criteria', 'participants', 'measurements', 'assignments', 'conflicts',
-            'vendor_declarations', 'consensus_ratings', 'decisions'] LOOP
+            'vendor_declarations', 'consensus_ratings', 'decisions', 'assessments'] LOOP
         EXECUTE format('DROP TRIGGER %I ON %I', t || '_revise', t);
     END LOOP;
 END $$;

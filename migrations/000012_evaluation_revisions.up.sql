@@ -72,7 +72,7 @@ DECLARE
     t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['criteria', 'participants', 'measurements', 'assignments', 'conflicts',
-            'vendor_declarations', 'consensus_ratings', 'decisions'] LOOP
+            'vendor_declarations', 'consensus_ratings', 'decisions', 'assessments'] LOOP
         EXECUTE format('CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I
             DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION revise_evaluation()', t || '_revise', t);
     END LOOP;

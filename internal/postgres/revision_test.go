@@ -30,30 +30,34 @@ func (e *env) revision(id int64) int64 {
 // evaluation's model, result or scored pages are built from: reads, and
 // writes of what no cached view shows.
 var readOnly = map[string]string{
-	"EvaluationService.FindEvaluationByID":   "read",
-	"EvaluationService.FindEvaluationDetail": "read",
-	"EvaluationService.FindEvaluations":      "read",
-	"CriterionService.FindCriteria":          "read",
-	"ParticipantService.FindParticipants":    "read",
-	"ParticipantService.FindAssignments":     "read",
-	"ScorecardService.FindScorecard":         "read",
-	"ScorecardService.FindMyScorecards":      "read",
-	"ScorecardService.FindScorecardDetail":   "read",
-	"ScorecardService.FindProgress":          "read",
-	"ScorecardService.ExportRatings":         "read",
-	"DecisionService.FindDecision":           "read",
-	"DecisionService.FindDecisionSnapshot":   "read",
-	"ModerationService.FindModeration":       "read",
-	"ModerationService.FindConsensus":        "read",
-	"ModerationService.FindUnmoderated":      "read",
-	"ModerationService.ModerationRequired":   "read",
-	"PairwiseService.FindRounds":             "read",
-	"PairwiseService.FindRound":              "read",
-	"VendorService.FindVendorByID":           "read",
-	"VendorService.FindVendors":              "read",
-	"VendorService.CountVendors":             "read",
-	"VendorImportService.MatchVendors":       "read: it fills in the rows given",
-	"VendorImportService.FindPendingImport":  "read",
+	"EvaluationService.FindEvaluationByID":          "read",
+	"EvaluationService.FindEvaluationDetail":        "read",
+	"EvaluationService.FindEvaluations":             "read",
+	"CriterionService.FindCriteria":                 "read",
+	"ParticipantService.FindParticipants":           "read",
+	"ParticipantService.FindAssignments":            "read",
+	"ScorecardService.FindScorecard":                "read",
+	"ScorecardService.FindMyScorecards":             "read",
+	"ScorecardService.FindScorecardDetail":          "read",
+	"ScorecardService.FindProgress":                 "read",
+	"ScorecardService.ExportRatings":                "read",
+	"DecisionService.FindDecision":                  "read",
+	"DecisionService.FindDecisionSnapshot":          "read",
+	"ModerationService.FindModeration":              "read",
+	"ModerationService.FindConsensus":               "read",
+	"ModerationService.FindUnmoderated":             "read",
+	"ModerationService.ModerationRequired":          "read",
+	"PairwiseService.FindRounds":                    "read",
+	"PairwiseService.FindRound":                     "read",
+	"VendorService.FindVendorByID":                  "read",
+	"VendorService.FindVendors":                     "read",
+	"VendorService.CountVendors":                    "read",
+	"VendorImportService.MatchVendors":              "read: it fills in the rows given",
+	"VendorImportService.FindPendingImport":         "read",
+	"FigureImportService.FindPendingFigures":        "read",
+	"AssessmentService.FindAssessments":             "read",
+	"AssessmentService.FindAssessmentByID":          "read",
+	"AssessmentService.FindAssessmentForEvaluation": "read",
 }
 
 // revisionStep calls one writing method once, the way a user would, and
@@ -72,7 +76,8 @@ func TestEveryWriteRevisesItsEvaluation(t *testing.T) {
 	e := newEnv(t)
 	ctx := as(e.manager)
 	mod, pw, imp := postgres.NewModerationService(e.db), postgres.NewPairwiseService(e.db), postgres.NewVendorImportService(e.db)
-	services := []any{e.evaluations, e.criteria, e.participants, e.scorecards, e.decisions, mod, pw, e.vendors, imp}
+	figures, assessments := postgres.NewFigureImportService(e.db), postgres.NewAssessmentService(e.db)
+	services := []any{e.evaluations, e.criteria, e.participants, e.scorecards, e.decisions, mod, pw, e.vendors, imp, figures, assessments}
 
 	open := e.fixture("Revised open", setup{vendors: 2, evaluators: 2, undeclared: true})
 	draft := e.fixture("Revised draft", setup{vendors: 1, keepDraft: true})
@@ -124,10 +129,12 @@ func TestEveryWriteRevisesItsEvaluation(t *testing.T) {
 		return sc
 	}
 	var (
-		created   *bpo.Criterion
-		round     *bpo.PairwiseRound
-		submitted *bpo.Scorecard
-		importRow bpo.PendingImport
+		created      *bpo.Criterion
+		round        *bpo.PairwiseRound
+		submitted    *bpo.Scorecard
+		importRow    bpo.PendingVendors
+		figureUpload bpo.PendingFigures
+		assessment   *bpo.Assessment
 	)
 	newCriterion := bpo.CriterionInput{ParentID: &criterion(t, draft.ev.ID, "quality").ID, Key: "revised", Kind: bpo.KindRated,
 		NameEN: "Revised", NameFR: "Révisé", Weight: 2}
@@ -196,6 +203,24 @@ func TestEveryWriteRevisesItsEvaluation(t *testing.T) {
 			price := criterion(t, open.ev.ID, "price").ID
 			fail(t, e.participants.SetMeasurements(ctx, open.ev.ID, []bpo.Figure{
 				{VendorID: vendorA, CriterionID: price, Value: ptr(2000.0)}, {VendorID: vendorB, CriterionID: price, Value: ptr(2500.0)}}))
+			return []int64{open.ev.ID}
+		}},
+		// An upload changes nothing until it is confirmed.
+		{"FigureImportService.SavePendingFigures", func(t *testing.T) []int64 {
+			price := criterion(t, open.ev.ID, "price")
+			figureUpload = bpo.PendingFigures{EvaluationID: open.ev.ID, FileName: "figures.csv", Rows: bpo.FigureSheet{
+				Lang: "en", Columns: []bpo.FigureImportColumn{{Header: "price", CriterionID: price.ID}},
+				Rows: []bpo.FigureImportRow{{Line: 2, Vendor: "A", VendorID: vendorA,
+					Cells: []bpo.FigureImportCell{{Text: "1900", Value: ptr(1900.0), Current: ptr(2000.0)}}}}}}
+			fail(t, figures.SavePendingFigures(ctx, &figureUpload))
+			return nil
+		}},
+		{"FigureImportService.ApplyFigureImport", func(t *testing.T) []int64 {
+			res, err := figures.ApplyFigureImport(ctx, open.ev.ID, figureUpload.ID)
+			fail(t, err)
+			if res.Updated != 1 {
+				t.Fatalf("import %+v, want one figure updated", res)
+			}
 			return []int64{open.ev.ID}
 		}},
 		{"ScorecardService.DeclareConflicts", func(t *testing.T) []int64 {
@@ -327,7 +352,7 @@ func TestEveryWriteRevisesItsEvaluation(t *testing.T) {
 				Input: bpo.VendorInput{Name: "Revised vendor B", Country: "MA"}}}
 			rows[0].Input.Name = open.vendors[1].Name
 			fail(t, imp.MatchVendors(ctx, rows))
-			importRow = bpo.PendingImport{FileName: "vendors.csv", Rows: rows}
+			importRow = bpo.PendingVendors{FileName: "vendors.csv", Rows: rows}
 			fail(t, imp.SavePendingImport(ctx, &importRow))
 			return nil
 		}},
@@ -338,6 +363,20 @@ func TestEveryWriteRevisesItsEvaluation(t *testing.T) {
 				t.Fatalf("import %+v, want vendor B updated", res)
 			}
 			return []int64{open.ev.ID}
+		}},
+		// The activities in scope are on the cover of the evaluation's report.
+		{"AssessmentService.CreateAssessment", func(t *testing.T) []int64 {
+			a, err := assessments.CreateAssessment(ctx, bpo.AssessmentInput{Title: "Revised scope", EvaluationID: &draft.ev.ID,
+				Activities: []bpo.Activity{{Name: "Collections", CXInfluence: 2, Differentiation: 1, Risk: 2, Codifiability: 5}}})
+			fail(t, err)
+			assessment = a
+			return []int64{draft.ev.ID}
+		}},
+		{"AssessmentService.UpdateAssessment", func(t *testing.T) []int64 {
+			_, err := assessments.UpdateAssessment(ctx, assessment.ID, assessment.Version, bpo.AssessmentInput{Title: "Revised scope",
+				EvaluationID: &draft.ev.ID, Activities: []bpo.Activity{{Name: "Payroll", CXInfluence: 1, Differentiation: 1, Risk: 3, Codifiability: 4}}})
+			fail(t, err)
+			return []int64{draft.ev.ID}
 		}},
 	}
 

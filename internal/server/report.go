@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/evalmodel"
@@ -18,31 +19,47 @@ import (
 // showReport sends an evaluation's PDF report, in the language of ?lang=
 // (en or fr), else the reader's. Managers only: the report quotes every
 // evaluator's ratings.
+//
+// A report names who prepared it and when, to the minute, and says nothing
+// else that its evaluation's revision does not cover: it is kept in the
+// cache under the revision, the language, the reader and the minute, so
+// that downloading it again within the minute sends the same file, written
+// once.
 func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
 	id, lang, ok := s.documentRequest(w, r)
 	if !ok {
 		return
 	}
-	// Written in full before anything is sent, so that a failure is still
-	// an error page and never half a PDF.
-	var b bytes.Buffer
-	var data *report.Data
-	err := s.inReportSlot(r.Context(), func() (err error) {
-		if data, err = s.reportData(r.Context(), lang, id); err != nil {
-			return err
-		}
-		return report.Write(&b, data)
-	})
+	ctx := r.Context()
+	at := s.now().UTC().Truncate(time.Minute)
+	d, err := s.loadScored(ctx, id, reportParts)
+	var pdf []byte
+	if err == nil {
+		name := fmt.Sprintf("report.pdf/%s/%d/%s", lang, bpo.UserFromContext(ctx).ID, at.Format(time.RFC3339))
+		pdf, err = d.derived(name, func() ([]byte, error) {
+			// Written in full before anything is sent, so that a failure
+			// is still an error page and never half a PDF.
+			var b bytes.Buffer
+			err := s.inReportSlot(ctx, func() error {
+				data, err := s.reportData(ctx, lang, d, at)
+				if err != nil {
+					return err
+				}
+				return report.Write(&b, data)
+			})
+			return b.Bytes(), err
+		})
+	}
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/pdf")
-	h.Set("Content-Disposition", attachment(data.Evaluation.Title+" "+data.GeneratedAt.UTC().Format("2006-01-02"), ".pdf"))
-	h.Set("Content-Length", strconv.Itoa(b.Len()))
+	h.Set("Content-Disposition", attachment(d.Evaluation.Title+" "+at.Format("2006-01-02"), ".pdf"))
+	h.Set("Content-Length", strconv.Itoa(len(pdf)))
 	h.Set("Cache-Control", "no-store")
-	_, _ = w.Write(b.Bytes())
+	_, _ = w.Write(pdf)
 }
 
 // inReportSlot runs write once one of the server's report slots is free,
@@ -80,14 +97,15 @@ func (s *Server) documentRequest(w http.ResponseWriter, r *http.Request) (int64,
 	return id, lang, true
 }
 
-// reportData gathers what the report says: the evaluation with its
-// evaluators and submitted ratings, the scorecards' dates, the weight
-// changes, and the engine's result, computed as /result computes it.
-func (s *Server) reportData(ctx context.Context, lang i18n.Lang, id int64) (*report.Data, error) {
-	d, err := s.loadScored(ctx, id, bpo.WithAssignments|bpo.WithJustifications|evalmodel.Parts)
-	if err != nil {
-		return nil, err
-	}
+// reportParts are the parts of an evaluation its report and workbook say.
+const reportParts = bpo.WithAssignments | bpo.WithJustifications | evalmodel.Parts
+
+// reportData gathers what the report says, prepared by the reader at at:
+// the evaluation d (read with reportParts) with its evaluators and
+// submitted ratings, the scorecards' dates, the weight changes, and the
+// engine's result, computed as /result computes it.
+func (s *Server) reportData(ctx context.Context, lang i18n.Lang, d *scoredEvaluation, at time.Time) (*report.Data, error) {
+	id := d.Evaluation.ID
 	m, res, err := d.score(lang, nil)
 	if err != nil {
 		return nil, err
@@ -102,7 +120,7 @@ func (s *Server) reportData(ctx context.Context, lang i18n.Lang, id int64) (*rep
 	}
 	u := bpo.UserFromContext(ctx)
 	data := &report.Data{
-		Lang: lang, GeneratedAt: s.now(), PreparedBy: report.Person{Name: u.Name, Role: u.Role},
+		Lang: lang, GeneratedAt: at, PreparedBy: report.Person{Name: u.Name, Role: u.Role},
 		Evaluation: d.Evaluation, Criteria: d.Criteria, Participants: d.Participants, Measurements: d.Measurements,
 		Ratings: d.Ratings, Evaluators: d.Assignments, Scorecards: progress, WeightChanges: changes,
 		Model: m, Result: res, Consensus: d.Consensus,

@@ -243,3 +243,43 @@ func TestScoredCacheConcurrentReaders(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// TestReportIsWrittenOncePerRevision downloads the report twice within a
+// minute and gets the same file from the cache, then sees a weight change
+// in the next one, and another manager's report names its own preparer.
+func TestReportIsWrittenOncePerRevision(t *testing.T) {
+	a := newApp(t)
+	f, _ := scoredFixture(t, a)
+	mgr := a.signIn("report-manager@example.test", bpo.RoleManager)
+	download := func(c *client) string {
+		t.Helper()
+		res := c.get(f.path("/report.pdf"))
+		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.body, "%PDF-") {
+			t.Fatalf("report: status %d", res.StatusCode)
+		}
+		return res.body
+	}
+	// Two downloads in one minute are one file; a minute may turn between
+	// them, so a third settles it.
+	first, second := download(mgr), download(mgr)
+	if first != second {
+		first, second = second, download(mgr)
+	}
+	if first != second {
+		t.Fatal("two downloads of the same revision within a minute differ")
+	}
+	hits := a.metric(t, "bpoeval_scored_cache_hits_total")
+	download(mgr)
+	if got := a.metric(t, "bpoeval_scored_cache_hits_total"); got <= hits {
+		t.Errorf("cache hits %v → %v: the report was written again", hits, got)
+	}
+
+	setWeight(t, mgr, f, "policies", "95")
+	if download(mgr) == second {
+		t.Error("the report after a weight change is the one from before it")
+	}
+	other := a.signIn("other-report-manager@example.test", bpo.RoleManager)
+	if download(other) == download(mgr) {
+		t.Error("two managers got the same file, prepared by one of them")
+	}
+}

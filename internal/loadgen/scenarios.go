@@ -275,6 +275,9 @@ func (s *site) comparisons(f *fixture) (compare, whatIf scenario) {
 
 // whatIf re-ranks the compared vendors with other category weights, as the
 // compare page's sliders do: an htmx request for a fragment, nothing saved.
+// Each request asks for weights not asked before, so that it is scored
+// anew, as a slider's move is: only the evaluation's data comes from the
+// server's cache of scored evaluations.
 func (s *site) whatIf(f *fixture, evaluation string, compare url.Values, i int) request {
 	n := i
 	return func(ctx context.Context, c *http.Client) (int, error) {
@@ -286,7 +289,7 @@ func (s *site) whatIf(f *fixture, evaluation string, compare url.Values, i int) 
 		for j, id := range f.categories {
 			w := f.weights[j]
 			if j == n%len(f.categories) {
-				w += float64(5 + 5*(n%4))
+				w += 5 + float64(n%4000)/100
 			}
 			q.Set("w_"+strconv.FormatInt(id, 10), strconv.FormatFloat(w, 'f', -1, 64))
 		}

@@ -32,11 +32,12 @@ check: generate
 clean:
 	rm -rf bin
 
-## bench: the server under load on the large demo data set (one table, see internal/loadgen),
-## then the Go benchmarks of the scoring engine and the PDF report (the report beside
-## headless Chromium printing the same content); within 3 minutes.
+## bench: the server under load on the large demo data set at 1, 4 and 32 connections, a
+## burst of 200 sign-ins, the scaling table over generated evaluations and the targets (one
+## report, see internal/loadgen), then the Go benchmarks of the scoring engine and the PDF
+## report (the report beside headless Chromium printing the same content); within 4 minutes.
 ## BENCH_DURATION is per route and connection count; BENCH_COUNT=5 gives benchmark medians.
-BENCH_DURATION ?= 4s
+BENCH_DURATION ?= 3s
 BENCH_COUNT    ?= 1
 bench: build
 	$(GO) run ./cmd/bench --server $(BIN) --duration $(BENCH_DURATION)

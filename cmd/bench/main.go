@@ -1,6 +1,6 @@
 // Command bench measures a bpoeval server under load: see package loadgen.
 //
-//	go run ./cmd/bench [--server bin/bpoeval] [--size large|small] [--duration 4s] [--conns 1,32]
+//	go run ./cmd/bench [--server bin/bpoeval] [--size large|small] [--duration 3s] [--conns 1,4,32] [--engine=false]
 package main
 
 import (
@@ -33,8 +33,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.SetOutput(stderr)
 	server := fs.String("server", "bin/bpoeval", "the bpoeval binary to measure")
 	size := fs.String("size", "large", "demo data set to load: large or small")
-	duration := fs.Duration("duration", 4*time.Second, "how long each scenario runs at each connection count")
-	conns := fs.String("conns", "1,32", "connection counts, comma-separated")
+	duration := fs.Duration("duration", 3*time.Second, "how long each scenario runs at each connection count")
+	conns := fs.String("conns", "1,4,32", "connection counts, comma-separated")
+	engine := fs.Bool("engine", true, "then run the scoring engine's benchmarks (go test, from the module's root) for its targets")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -48,5 +49,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	_, err := loadgen.Run(ctx, loadgen.Options{Server: *server, Size: *size, Duration: *duration, Conns: counts, Getenv: getenv},
 		stdout, stderr)
-	return err
+	if err != nil || !*engine {
+		return err
+	}
+	return checkEngine(ctx, stdout)
 }

@@ -34,7 +34,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	defer db.Close()
 	start := time.Now()
-	loaded, err := demo.Load(ctx, demoServices(db), demo.Size(*size))
+	loaded, err := demo.Load(ctx, demo.PostgresServices(db), demo.Size(*size))
 	if err != nil {
 		return err
 	}
@@ -48,14 +48,4 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	demo.PrintLogins(stdout, demo.Size(*size))
 	return nil
-}
-
-// demoServices are the services the demo data is loaded through.
-func demoServices(db *postgres.DB) demo.Services {
-	return demo.Services{Users: postgres.NewUserService(db), Vendors: postgres.NewVendorService(db),
-		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
-		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
-		Moderation: postgres.NewModerationService(db), Pairwise: postgres.NewPairwiseService(db),
-		Decisions: postgres.NewDecisionService(db),
-		Contracts: postgres.NewContractService(db), Assessments: postgres.NewAssessmentService(db)}
 }

@@ -9,10 +9,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/bpoeval/bpoeval/internal/config"
 	"github.com/bpoeval/bpoeval/internal/demo"
+	"github.com/bpoeval/bpoeval/internal/password"
 	"github.com/bpoeval/bpoeval/internal/postgres"
 	"github.com/bpoeval/bpoeval/internal/server"
 )
@@ -39,6 +41,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return usageError("bpoeval serve: DATABASE_URL is not set (try `make run`, which finds or starts a PostgreSQL for you)")
 	}
 	log := newLogger(cfg.LogFormat, stderr)
+	hashSlots, reportSlots := memorySlots(applyMemoryLimit(cfg), runtime.GOMAXPROCS(0))
+	log.Info("memory", "limit_bytes", cfg.MemoryLimit, "hash_slots", hashSlots, "report_slots", reportSlots)
 
 	if err := postgres.MigrateAs(ctx, cfg.Migrations(), cfg.DatabaseURL); err != nil {
 		return err
@@ -50,7 +54,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer db.Close()
 	users, vendors := postgres.NewUserService(db), postgres.NewVendorService(db)
 	if *withDemo {
-		loaded, err := demo.Load(ctx, demoServices(db), demo.Small)
+		loaded, err := demo.Load(ctx, demo.PostgresServices(db), demo.Small)
 		if err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
@@ -69,29 +73,32 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	go sender.Run(ctx)
 	srv := server.New(server.Deps{
-		Config:       cfg,
-		Logger:       log,
-		Users:        users,
-		Vendors:      vendors,
-		Evaluations:  postgres.NewEvaluationService(db),
-		Criteria:     postgres.NewCriterionService(db),
-		Participants: postgres.NewParticipantService(db),
-		Scorecards:   postgres.NewScorecardService(db),
-		Decisions:    postgres.NewDecisionService(db),
-		Audit:        postgres.NewAuditService(db),
-		Tokens:       postgres.NewTokenService(db),
-		Outbox:       outbox,
-		Identities:   postgres.NewIdentityService(db),
-		Imports:      postgres.NewVendorImportService(db),
-		Moderation:   postgres.NewModerationService(db),
-		Pairwise:     postgres.NewPairwiseService(db),
-		Contracts:    postgres.NewContractService(db),
-		Assessments:  postgres.NewAssessmentService(db),
-		SignIns:      postgres.NewSignInService(db),
-		Accounts:     postgres.NewAccountService(db),
-		Sessions:     store,
-		Ping:         db.Ping,
-		Unavailable:  postgres.Unavailable,
+		Config:        cfg,
+		Logger:        log,
+		Users:         users,
+		Vendors:       vendors,
+		Evaluations:   postgres.NewEvaluationService(db),
+		Criteria:      postgres.NewCriterionService(db),
+		Participants:  postgres.NewParticipantService(db),
+		Scorecards:    postgres.NewScorecardService(db),
+		Decisions:     postgres.NewDecisionService(db),
+		Audit:         postgres.NewAuditService(db),
+		Tokens:        postgres.NewTokenService(db),
+		Outbox:        outbox,
+		Identities:    postgres.NewIdentityService(db),
+		Imports:       postgres.NewVendorImportService(db),
+		FigureImports: postgres.NewFigureImportService(db),
+		Moderation:    postgres.NewModerationService(db),
+		Pairwise:      postgres.NewPairwiseService(db),
+		Contracts:     postgres.NewContractService(db),
+		Assessments:   postgres.NewAssessmentService(db),
+		SignIns:       postgres.NewSignInService(db),
+		Accounts:      postgres.NewAccountService(db),
+		Passwords:     password.NewLimiter(password.Default, hashSlots, password.DefaultWait),
+		ReportSlots:   reportSlots,
+		Sessions:      store,
+		Ping:          db.Ping,
+		Unavailable:   postgres.Unavailable,
 	})
 	return listenAndServe(ctx, cfg.Addr, srv.Handler(), log, stdout)
 }

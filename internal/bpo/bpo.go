@@ -14,6 +14,7 @@ type contextKey int
 const (
 	userContextKey contextKey = iota
 	sessionUserContextKey
+	revisionContextKey
 )
 
 // NewContextWithUser returns ctx carrying the signed-in user. Services read it

@@ -207,3 +207,23 @@ type WeightChange struct {
 	Version     int
 	Weight      float64
 }
+
+// FigureProblem is the message key of why v cannot be this measured
+// criterion's figure, or "" when it can. Without best and worst, a figure
+// is scored against the other vendors': a "lower" one as the lowest figure
+// divided by it, which needs it above 0, a "higher" one as a share of the
+// highest, which needs it 0 or more. With them, any finite figure is
+// placed between the two (a net promoter score may be negative).
+func (c *Criterion) FigureProblem(v float64) string {
+	switch {
+	case !ValidMeasurement(v):
+		return "error.field.number"
+	case c.Best != nil && c.Worst != nil:
+		return ""
+	case c.Better == "lower" && v <= 0:
+		return "error.figure.above_zero"
+	case c.Better == "higher" && v < 0:
+		return "error.figure.not_negative"
+	}
+	return ""
+}

@@ -110,7 +110,8 @@ type ParticipantService interface {
 	SetStage(ctx context.Context, evaluationID, vendorID int64, version int, stage VendorStage, reason string) (*Participant, error)
 
 	// SetMeasurement stores (or, with nil, clears) a vendor's figure for a
-	// measured criterion. EINVALID for a non-finite value or a criterion that
+	// measured criterion. EINVALID for a non-finite value, one the
+	// criterion cannot score (Criterion.FigureProblem), or a criterion that
 	// is not measured.
 	SetMeasurement(ctx context.Context, evaluationID, vendorID, criterionID int64, value *float64) error
 

@@ -34,16 +34,22 @@ type VendorImportRow struct {
 	MatchVersion int    `json:"match_version,omitempty"`
 }
 
-// PendingImport is an upload between its preview and its confirmation.
-type PendingImport struct {
-	ID        string
-	FileName  string
-	Rows      []VendorImportRow
-	CreatedAt time.Time
-	ExpiresAt time.Time
+// PendingImport is an upload between its preview and its confirmation:
+// Rows are what was read of it, a vendor list or an evaluation's figures.
+type PendingImport[R any] struct {
+	ID           string
+	EvaluationID int64 // the evaluation an upload of figures is for; 0 for vendors
+	FileName     string
+	Rows         R
+	CreatedAt    time.Time
+	ExpiresAt    time.Time
 }
 
-// ImportResult counts what a confirmed import did.
+// PendingVendors is an upload of vendors for the registry.
+type PendingVendors = PendingImport[[]VendorImportRow]
+
+// ImportResult counts what a confirmed import did: vendors (or figures)
+// created and updated, rows skipped.
 type ImportResult struct {
 	Created, Updated, Skipped int
 }
@@ -54,10 +60,10 @@ type VendorImportService interface {
 	// MatchVendors fills each row's match in the registry.
 	MatchVendors(ctx context.Context, rows []VendorImportRow) error
 	// SavePendingImport stores p for an hour under a new random id.
-	SavePendingImport(ctx context.Context, p *PendingImport) error
+	SavePendingImport(ctx context.Context, p *PendingVendors) error
 	// FindPendingImport returns the caller's upload; ENOTFOUND for another
 	// user's, an expired or an unknown one.
-	FindPendingImport(ctx context.Context, id string) (*PendingImport, error)
+	FindPendingImport(ctx context.Context, id string) (*PendingVendors, error)
 	// ApplyVendorImport stores the rows without problems in one
 	// transaction and forgets the upload: new names are created, matched
 	// ones updated when update[line], else skipped. ECONFLICT when a

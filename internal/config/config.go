@@ -3,6 +3,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"net"
 	"net/netip"
 	"strconv"
@@ -22,7 +23,11 @@ type Config struct {
 	LogFormat      string // BPOEVAL_LOG_FORMAT: text or json
 	MetricsPublic  bool   // BPOEVAL_METRICS_PUBLIC: serve /metrics beyond loopback
 	BodyLimit      int64  // BPOEVAL_BODY_LIMIT: largest request body in bytes
-	Integrations          // mail, single sign-on, base URL: see integrations.go
+	// MemoryLimit is the Go runtime's soft memory limit in bytes, which the
+	// server sizes its password-hashing and report slots for: GOMEMLIMIT
+	// when set (0 for "off"), else DefaultMemoryLimit.
+	MemoryLimit  int64
+	Integrations // mail, single sign-on, base URL: see integrations.go
 }
 
 // Load reads the configuration through getenv and checks it. Flags may
@@ -57,6 +62,9 @@ func Load(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("BPOEVAL_BODY_LIMIT: %q is not a size of at least 1024 bytes", v)
 		}
 		c.BodyLimit = n
+	}
+	if c.MemoryLimit, err = memoryLimit(getenv("GOMEMLIMIT")); err != nil {
+		return c, err
 	}
 	if c.Integrations, err = loadIntegrations(getenv); err != nil {
 		return c, err
@@ -130,4 +138,30 @@ func boolEnv(getenv func(string) string, name string, def bool) (bool, error) {
 		return def, fmt.Errorf("%s: %q is not true or false", name, v)
 	}
 	return b, nil
+}
+
+// DefaultMemoryLimit is the soft memory limit of a server started without
+// GOMEMLIMIT: the garbage collector works harder as the heap nears it. It
+// bounds the memory the Go runtime manages; the program's code and the C
+// library's take their share of resident memory on top, about 15 MB, so
+// that the process stays under 100 MB.
+const DefaultMemoryLimit = 80 << 20
+
+// memoryLimit reads GOMEMLIMIT as the Go runtime does: "off", or a number of
+// bytes with an optional unit B, KiB, MiB, GiB or TiB.
+func memoryLimit(v string) (int64, error) {
+	switch v {
+	case "":
+		return DefaultMemoryLimit, nil
+	case "off":
+		return 0, nil
+	}
+	digits := strings.TrimRight(v, "BKMGTi")
+	shift := map[string]uint{"": 0, "B": 0, "KiB": 10, "MiB": 20, "GiB": 30, "TiB": 40}
+	unit, ok := shift[v[len(digits):]]
+	n, err := strconv.ParseInt(digits, 10, 64)
+	if !ok || err != nil || n < 1 || n > math.MaxInt64>>unit {
+		return 0, fmt.Errorf("GOMEMLIMIT: %q is not a size such as 96MiB, or off", v)
+	}
+	return n << unit, nil
 }

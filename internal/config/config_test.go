@@ -55,3 +55,25 @@ func TestMigrationsURL(t *testing.T) {
 		t.Errorf("owner role: %q %v", c.Migrations(), err)
 	}
 }
+
+func TestMemoryLimit(t *testing.T) {
+	for value, want := range map[string]int64{
+		"":       config.DefaultMemoryLimit,
+		"off":    0,
+		"200MiB": 200 << 20,
+		"1GiB":   1 << 30,
+		"512KiB": 512 << 10,
+		"123456": 123456,
+		"4096B":  4096,
+	} {
+		c, err := config.Load(env(map[string]string{"GOMEMLIMIT": value}))
+		if err != nil || c.MemoryLimit != want {
+			t.Errorf("GOMEMLIMIT=%q: %d, %v; want %d", value, c.MemoryLimit, err, want)
+		}
+	}
+	for _, value := range []string{"96MB", "MiB", "-1MiB", "1.5GiB", "0", "9999999TiB"} {
+		if _, err := config.Load(env(map[string]string{"GOMEMLIMIT": value})); err == nil {
+			t.Errorf("GOMEMLIMIT=%q accepted", value)
+		}
+	}
+}

@@ -25,11 +25,7 @@ func TestDemoContract(t *testing.T) {
 	}
 	t.Cleanup(db.Close)
 	contracts := postgres.NewContractService(db)
-	svc := demo.Services{Users: postgres.NewUserService(db), Vendors: postgres.NewVendorService(db),
-		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
-		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
-		Moderation: postgres.NewModerationService(db), Pairwise: postgres.NewPairwiseService(db),
-		Decisions: postgres.NewDecisionService(db), Contracts: contracts, Assessments: postgres.NewAssessmentService(db)}
+	svc := demo.PostgresServices(db)
 	if _, err := demo.Load(ctx, svc, demo.Small); err != nil {
 		t.Fatal(err)
 	}

@@ -41,13 +41,7 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	svc := demo.Services{
-		Users: postgres.NewUserService(db), Vendors: postgres.NewVendorService(db),
-		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
-		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
-		Moderation: postgres.NewModerationService(db), Pairwise: postgres.NewPairwiseService(db),
-		Decisions: postgres.NewDecisionService(db),
-	}
+	svc := demo.PostgresServices(db)
 	if loaded, err := demo.Load(ctx, svc, demo.Small); err != nil || !loaded {
 		t.Fatalf("first load: loaded %v, %v", loaded, err)
 	}
@@ -273,13 +267,7 @@ func TestLoadLarge(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	svc := demo.Services{
-		Users: postgres.NewUserService(db), Vendors: postgres.NewVendorService(db),
-		Evaluations: postgres.NewEvaluationService(db), Criteria: postgres.NewCriterionService(db),
-		Participants: postgres.NewParticipantService(db), Scorecards: postgres.NewScorecardService(db),
-		Moderation: postgres.NewModerationService(db), Pairwise: postgres.NewPairwiseService(db),
-		Decisions: postgres.NewDecisionService(db),
-	}
+	svc := demo.PostgresServices(db)
 	if loaded, err := demo.Load(ctx, svc, demo.Large); err != nil || !loaded {
 		t.Fatalf("first load: loaded %v, %v", loaded, err)
 	}

@@ -33,14 +33,28 @@ func readFixture(ctx context.Context, databaseURL string) (*fixture, error) {
 		return nil, fmt.Errorf("fixture: %w", err)
 	}
 	defer conn.Close(context.Background())
-	f := &fixture{}
+	var id int64
 	err = conn.QueryRow(ctx, `SELECT id FROM evaluations e WHERE status = 'open'
-		ORDER BY (SELECT count(*) FROM participants p WHERE p.evaluation_id = e.id) DESC, id DESC LIMIT 1`).Scan(&f.evaluationID)
+		ORDER BY (SELECT count(*) FROM participants p WHERE p.evaluation_id = e.id) DESC, id DESC LIMIT 1`).Scan(&id)
 	if err != nil {
 		return nil, fmt.Errorf("fixture: no open evaluation in the demo data: %w", err)
 	}
+	f, err := readEvaluation(ctx, conn, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(f.drafts) == 0 {
+		return nil, fmt.Errorf("fixture: evaluation %d has no draft rating: too few to measure", f.evaluationID)
+	}
+	return f, nil
+}
+
+// readEvaluation reads what the scenarios need of one evaluation.
+func readEvaluation(ctx context.Context, conn *pgx.Conn, id int64) (*fixture, error) {
+	f := &fixture{evaluationID: id}
 	rows, _ := conn.Query(ctx, `SELECT key FROM participants
 		WHERE evaluation_id = $1 AND stage = 'shortlisted' ORDER BY key`, f.evaluationID)
+	var err error
 	if f.compared, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
 		return nil, fmt.Errorf("fixture: %w", err)
 	}
@@ -75,9 +89,9 @@ func readFixture(ctx context.Context, databaseURL string) (*fixture, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fixture: %w", err)
 	}
-	if len(f.compared) < 2 || len(f.categories) == 0 || len(f.drafts) == 0 {
-		return nil, fmt.Errorf("fixture: evaluation %d has %d vendors, %d categories and %d draft ratings: too few to measure",
-			f.evaluationID, len(f.compared), len(f.categories), len(f.drafts))
+	if len(f.compared) < 2 || len(f.categories) == 0 {
+		return nil, fmt.Errorf("fixture: evaluation %d has %d shortlisted vendors and %d categories: too few to measure",
+			f.evaluationID, len(f.compared), len(f.categories))
 	}
 	return f, nil
 }

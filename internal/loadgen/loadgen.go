@@ -13,6 +13,16 @@
 // through a pgxpool sized like the server's, is the cost of one query; it
 // is measured from the bench process, with the same pool configuration.
 //
+// Then 200 people sign in at the same moment, each from a loopback address
+// of its own, and the peak of the server's resident memory is read: it
+// covers every load, reports at 32 connections and the burst of password
+// hashes included. Last, the scaling table: evaluations of generated sizes
+// (10 to 100 vendors, 30 or 100 criteria, 8 or 32 evaluators) are written
+// into the database, their comparison and what-if measured at one
+// connection and their scoring model timed in the bench process, and a
+// power law of the sizes is fitted to each time. The report ends with the
+// speed targets, met or missed.
+//
 // Latency is measured at the client: over loopback, the report's p50 at one
 // connection is the server's time to produce it. The load generator shares
 // the machine's cores with the server and PostgreSQL, so figures are for
@@ -40,16 +50,31 @@ import (
 type Options struct {
 	Server   string        // the bpoeval binary to measure
 	Size     string        // the demo data set: large (default) or small
-	Duration time.Duration // per scenario and connection count; 4 s by default
-	Conns    []int         // connection counts; 1 and 32 by default
-	Getenv   func(string) string
+	Duration time.Duration // per scenario and connection count; 3 s by default
+	Conns    []int         // connection counts; 1, 4 and 32 by default
+	SignIns  int           // people signing in at the same moment; 200 by default
+	// Scaling are the shapes of the generated evaluations of the scaling
+	// table; nil means the full grid.
+	Scaling []Shape
+	// Pooler gives the URL through which the server reaches a database of
+	// the run, given its direct URL: a connection pooler such as PgBouncer
+	// in front of PostgreSQL. Migrations then go directly, through
+	// BPOEVAL_MIGRATE_URL. Nil means directly.
+	Pooler func(databaseURL string) string
+	Getenv func(string) string
 }
 
 // Report is what a run measured.
 type Report struct {
-	Rows    []Row
-	PeakRSS int64 // the server's, in bytes, over the whole run
+	Rows []Row
+	// PeakRSS is the server's, in bytes, over every load of the table,
+	// the sign-in burst included; the scaling grid comes after.
+	PeakRSS int64
 	Where   string
+	Scaling []ScalingRow
+	// ScalingRSS is the server's peak after the scaling grid too, whose
+	// largest evaluations are far beyond the demo data.
+	ScalingRSS int64
 }
 
 // Row is one scenario at one connection count.
@@ -78,10 +103,16 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) (rep *Repo
 	}
 	opts.Size = cmp.Or(opts.Size, "large")
 	if opts.Duration <= 0 {
-		opts.Duration = 4 * time.Second
+		opts.Duration = 3 * time.Second
 	}
 	if len(opts.Conns) == 0 {
-		opts.Conns = []int{1, 32}
+		opts.Conns = []int{1, 4, 32}
+	}
+	if opts.SignIns <= 0 {
+		opts.SignIns = 200
+	}
+	if opts.Scaling == nil {
+		opts.Scaling = scalingGrid()
 	}
 	if opts.Getenv == nil {
 		opts.Getenv = os.Getenv
@@ -95,6 +126,8 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) (rep *Repo
 	defer func() { err = errors.Join(err, db.drop()) }()
 	fmt.Fprintf(stderr, "bench: database on %s\n", db.where)
 
+	// The demo data is loaded directly: the loader turns off synchronous
+	// commits for its connections, a setting PgBouncer does not pass on.
 	load := exec.CommandContext(ctx, bin, "demo", "--size", opts.Size)
 	load.Env = append(os.Environ(), "DATABASE_URL="+db.url)
 	out, err := load.CombinedOutput()
@@ -108,7 +141,13 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) (rep *Repo
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	srv, err := startServer(ctx, bin, db.url, filepath.Join(dir, "server.log"))
+	env := []string{"DATABASE_URL=" + db.url}
+	serverDB := db.url
+	if opts.Pooler != nil {
+		serverDB = opts.Pooler(db.url)
+		env = []string{"DATABASE_URL=" + serverDB, "BPOEVAL_MIGRATE_URL=" + db.url}
+	}
+	srv, err := startServer(ctx, bin, env, filepath.Join(dir, "server.log"))
 	if err != nil {
 		return nil, err
 	}
@@ -124,15 +163,28 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) (rep *Repo
 		return nil, err
 	}
 	// The server's pool: the same URL gives the same configuration.
-	pool, err := pgxpool.New(ctx, db.url)
+	pool, err := pgxpool.New(ctx, serverDB)
 	if err != nil {
 		return nil, err
 	}
 	defer pool.Close()
 
 	rep = &Report{Where: db.where}
+	if opts.Pooler != nil {
+		rep.Where += " through a connection pooler"
+	}
 	warmup := min(time.Second, opts.Duration/4)
 	static := map[int]float64{}
+	add := func(row Row) {
+		if row.Scenario == staticName {
+			static[row.Conns] = row.PerSecond()
+		}
+		if static[row.Conns] > 0 {
+			row.Ceiling = row.PerSecond() / static[row.Conns]
+		}
+		rep.Rows = append(rep.Rows, row)
+		fmt.Fprintf(stderr, "bench: %-22s %3d connections: %6.0f requests/s\n", row.Scenario, row.Conns, row.PerSecond())
+	}
 	for _, sc := range site.scenarios(pool) {
 		for _, conns := range opts.Conns {
 			var before, after counters
@@ -152,17 +204,31 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) (rep *Repo
 			if sc.byServer {
 				row.RoundTrips = roundTripsPerRequest(before, after)
 			}
-			if sc.name == staticName {
-				static[conns] = st.PerSecond()
-			}
-			if static[conns] > 0 {
-				row.Ceiling = st.PerSecond() / static[conns]
-			}
-			rep.Rows = append(rep.Rows, row)
-			fmt.Fprintf(stderr, "bench: %-22s %2d connections: %6.0f requests/s\n", sc.name, conns, st.PerSecond())
+			add(row)
 		}
 	}
+	before, err := scrape(ctx, srv.url)
+	if err != nil {
+		return nil, err
+	}
+	st, err := site.signInBurst(ctx, opts.SignIns)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", signInRow, err)
+	}
+	after, err := scrape(ctx, srv.url)
+	if err != nil {
+		return nil, err
+	}
+	add(Row{Scenario: signInRow, Conns: opts.SignIns, Stats: st, ByServer: true, RoundTrips: roundTripsPerRequest(before, after)})
 	if rep.PeakRSS, err = srv.peakRSS(); err != nil {
+		return nil, err
+	}
+
+	fmt.Fprintf(stderr, "bench: scaling table: %d generated evaluations\n", len(opts.Scaling))
+	if rep.Scaling, err = site.measureShapes(ctx, db.url, opts.Scaling, max(opts.Duration/8, 200*time.Millisecond)); err != nil {
+		return nil, err
+	}
+	if rep.ScalingRSS, err = srv.peakRSS(); err != nil {
 		return nil, err
 	}
 	printTable(stdout, rep, pool.Config().MaxConns)

@@ -3,6 +3,7 @@ package loadgen
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"slices"
 	"sync"
@@ -59,18 +60,9 @@ func measure(ctx context.Context, conns int, warmup, d time.Duration, newUser fu
 	clients := make([]*http.Client, conns)
 	for i := range conns {
 		users[i] = newUser(i)
-		clients[i] = &http.Client{
-			Transport: &http.Transport{MaxIdleConnsPerHost: 1, MaxConnsPerHost: 1, DisableCompression: true},
-			// A redirect is an answer to count (to the sign-in page, say), not to follow.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-			Timeout:       30 * time.Second,
-		}
+		clients[i] = newClient(&net.Dialer{})
 	}
-	defer func() {
-		for _, c := range clients {
-			c.CloseIdleConnections()
-		}
-	}()
+	defer closeClients(clients)
 	run := func(d time.Duration) ([]Stats, time.Duration) {
 		per := make([]Stats, conns)
 		start := time.Now()
@@ -78,22 +70,8 @@ func measure(ctx context.Context, conns int, warmup, d time.Duration, newUser fu
 		var wg sync.WaitGroup
 		for i := range conns {
 			wg.Go(func() {
-				s := &per[i]
-				s.Failed = map[string]int{}
 				for ctx.Err() == nil && time.Now().Before(end) {
-					t := time.Now()
-					status, err := users[i](ctx, clients[i])
-					s.Latencies = append(s.Latencies, time.Since(t))
-					s.Requests++
-					switch {
-					case err != nil && ctx.Err() != nil:
-						s.Requests--
-						s.Latencies = s.Latencies[:len(s.Latencies)-1]
-					case err != nil:
-						s.Failed["error"]++
-					case status != http.StatusOK:
-						s.Failed[fmt.Sprint(status)]++
-					}
+					per[i].do(ctx, users[i], clients[i])
 				}
 			})
 		}
@@ -111,6 +89,76 @@ func measure(ctx context.Context, conns int, warmup, d time.Duration, newUser fu
 	if err := between(); err != nil {
 		return Stats{}, err
 	}
+	return sum(per, elapsed), nil
+}
+
+// burst has n virtual users make their request once, all at the same
+// moment, user i over a connection from the local address from(i).
+func burst(ctx context.Context, n int, from func(i int) net.IP, newUser func(i int) request) (Stats, error) {
+	users := make([]request, n)
+	clients := make([]*http.Client, n)
+	for i := range n {
+		users[i] = newUser(i)
+		clients[i] = newClient(&net.Dialer{LocalAddr: &net.TCPAddr{IP: from(i)}})
+	}
+	defer closeClients(clients)
+	per := make([]Stats, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			per[i].do(ctx, users[i], clients[i])
+		})
+	}
+	began := time.Now()
+	close(start)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return Stats{}, err
+	}
+	return sum(per, time.Since(began)), nil
+}
+
+// newClient is a virtual user's browser: one keep-alive connection, dialled
+// by d.
+func newClient(d *net.Dialer) *http.Client {
+	return &http.Client{
+		Transport: &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: 1, MaxConnsPerHost: 1, DisableCompression: true},
+		// A redirect is an answer to count (to the sign-in page, say), not to follow.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Timeout:       30 * time.Second,
+	}
+}
+
+func closeClients(clients []*http.Client) {
+	for _, c := range clients {
+		c.CloseIdleConnections()
+	}
+}
+
+// do makes one request and records it; a request cut short because ctx
+// ended is not one.
+func (s *Stats) do(ctx context.Context, req request, c *http.Client) {
+	if s.Failed == nil {
+		s.Failed = map[string]int{}
+	}
+	t := time.Now()
+	status, err := req(ctx, c)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return
+	case err != nil:
+		s.Failed["error"]++
+	case status != http.StatusOK:
+		s.Failed[fmt.Sprint(status)]++
+	}
+	s.Latencies = append(s.Latencies, time.Since(t))
+	s.Requests++
+}
+
+// sum puts the users' measurements together.
+func sum(per []Stats, elapsed time.Duration) Stats {
 	total := Stats{Failed: map[string]int{}, Elapsed: elapsed}
 	for _, s := range per {
 		total.Requests += s.Requests
@@ -120,5 +168,5 @@ func measure(ctx context.Context, conns int, warmup, d time.Duration, newUser fu
 		}
 	}
 	slices.Sort(total.Latencies)
-	return total, nil
+	return total
 }

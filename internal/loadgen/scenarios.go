@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -34,7 +36,9 @@ const (
 	autosaveRow  = "autosave POST"
 	compareRow   = "compare"
 	whatIfRow    = "what-if re-rank"
+	apiResultRow = "API result"
 	reportRow    = "report.pdf"
+	signInRow    = "sign-in, all at once"
 )
 
 // site is the running server as the scenarios see it: where it is, who is
@@ -70,27 +74,65 @@ func signIn(ctx context.Context, baseURL string, f *fixture, users int) (*site, 
 }
 
 func login(ctx context.Context, baseURL, email string) (string, error) {
-	form := url.Values{"email": {email}, "password": {demo.Password}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+"/login", strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", err
-	}
-	sameOrigin(req, baseURL)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := c.Do(req)
+	cookie, status, err := signInAs(ctx, c, baseURL, email)
 	if err != nil {
 		return "", fmt.Errorf("sign in as %s: %w", email, err)
 	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther {
-		return "", fmt.Errorf("sign in as %s: status %d", email, res.StatusCode)
+	if status != http.StatusSeeOther {
+		return "", fmt.Errorf("sign in as %s: status %d", email, status)
+	}
+	return cookie, nil
+}
+
+// signInAs posts the sign-in form with the demo password and returns the
+// answer's status and the session cookies it set. c must not follow
+// redirects: a sign-in answers 303 See Other.
+func signInAs(ctx context.Context, c *http.Client, baseURL, email string) (cookie string, status int, err error) {
+	form := url.Values{"email": {email}, "password": {demo.Password}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+"/login", strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", 0, err
+	}
+	sameOrigin(req, baseURL)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := c.Do(req)
+	if err != nil {
+		return "", 0, err
+	}
+	defer res.Body.Close()
+	if _, err := io.Copy(io.Discard, res.Body); err != nil {
+		return "", 0, err
 	}
 	var cookies []string
 	for _, c := range res.Cookies() {
 		cookies = append(cookies, c.Name+"="+c.Value)
 	}
-	return strings.Join(cookies, "; "), nil
+	return strings.Join(cookies, "; "), res.StatusCode, nil
+}
+
+// signInBurst has n people sign in at the same moment, as at the start of
+// a working day: each attempt hashes a password, the server's costliest
+// work in memory. Each comes from a loopback address of its own, as from
+// machines of their own, so that the throttling of sign-ins per address
+// lets every attempt through to the hash.
+func (s *site) signInBurst(ctx context.Context, n int) (Stats, error) {
+	emails := []string{"manager@demo.test"}
+	for _, d := range s.fixture.drafts {
+		if !slices.Contains(emails, d.email) {
+			emails = append(emails, d.email)
+		}
+	}
+	from := func(i int) net.IP { return net.IPv4(127, 1, byte(i>>8), byte(i)) }
+	return burst(ctx, n, from, func(i int) request {
+		return func(ctx context.Context, c *http.Client) (int, error) {
+			_, status, err := signInAs(ctx, c, s.url, emails[i%len(emails)])
+			if status == http.StatusSeeOther { // signed in
+				status = http.StatusOK
+			}
+			return status, err
+		}
+	})
 }
 
 // sameOrigin marks a request as coming from the application's own pages,
@@ -130,10 +172,7 @@ func (s *site) scenarios(pool *pgxpool.Pool) []scenario {
 	f := s.fixture
 	evaluation := fmt.Sprintf("/evaluations/%d", f.evaluationID)
 	mine := func(i int) draft { return f.drafts[i%len(f.drafts)] }
-	compare := url.Values{}
-	for _, key := range f.compared {
-		compare.Add("vendor", key)
-	}
+	compare, whatIf := s.comparisons(f)
 	return []scenario{
 		{name: staticName, byServer: true, newUser: func(int) request {
 			return get(s.url, static.URL("img/logo.svg"), "")
@@ -160,13 +199,9 @@ func (s *site) scenarios(pool *pgxpool.Pool) []scenario {
 		{name: autosaveRow, byServer: true, newUser: func(i int) request {
 			return s.autosave(evaluation, i)
 		}},
-		{name: compareRow, byServer: true, newUser: func(int) request {
-			return get(s.url, evaluation+"/compare?"+compare.Encode(), s.manager)
-		}},
-		{name: whatIfRow, byServer: true, newUser: func(i int) request {
-			return s.whatIf(evaluation, compare, i)
-		}},
-		{name: "API result", byServer: true, newUser: func(int) request {
+		compare,
+		whatIf,
+		{name: apiResultRow, byServer: true, newUser: func(int) request {
 			return get(s.url, "/api/v1"+evaluation+"/result", s.manager)
 		}},
 		{name: reportRow, byServer: true, newUser: func(int) request {
@@ -221,10 +256,29 @@ func (s *site) autosave(evaluation string, i int) request {
 	}
 }
 
+// comparisons are the manager's comparison of f's shortlisted vendors and
+// its what-if re-rank.
+func (s *site) comparisons(f *fixture) (compare, whatIf scenario) {
+	evaluation := fmt.Sprintf("/evaluations/%d", f.evaluationID)
+	vendors := url.Values{}
+	for _, key := range f.compared {
+		vendors.Add("vendor", key)
+	}
+	compare = scenario{name: compareRow, byServer: true, newUser: func(int) request {
+		return get(s.url, evaluation+"/compare?"+vendors.Encode(), s.manager)
+	}}
+	whatIf = scenario{name: whatIfRow, byServer: true, newUser: func(i int) request {
+		return s.whatIf(f, evaluation, vendors, i)
+	}}
+	return compare, whatIf
+}
+
 // whatIf re-ranks the compared vendors with other category weights, as the
 // compare page's sliders do: an htmx request for a fragment, nothing saved.
-func (s *site) whatIf(evaluation string, compare url.Values, i int) request {
-	f := s.fixture
+// Each request asks for weights not asked before, so that it is scored
+// anew, as a slider's move is: only the evaluation's data comes from the
+// server's cache of scored evaluations.
+func (s *site) whatIf(f *fixture, evaluation string, compare url.Values, i int) request {
 	n := i
 	return func(ctx context.Context, c *http.Client) (int, error) {
 		n++
@@ -235,7 +289,7 @@ func (s *site) whatIf(evaluation string, compare url.Values, i int) request {
 		for j, id := range f.categories {
 			w := f.weights[j]
 			if j == n%len(f.categories) {
-				w += float64(5 + 5*(n%4))
+				w += 5 + float64(n%4000)/100
 			}
 			q.Set("w_"+strconv.FormatInt(id, 10), strconv.FormatFloat(w, 'f', -1, 64))
 		}

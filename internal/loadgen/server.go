@@ -23,15 +23,16 @@ type server struct {
 	done chan error // the process's exit
 }
 
-// startServer starts bin serving databaseURL on a free loopback port, its
-// log going to logPath, and returns once it listens.
-func startServer(ctx context.Context, bin, databaseURL, logPath string) (*server, error) {
+// startServer starts bin serving on a free loopback port, with env (where
+// its database is) added to the environment, its log going to logPath, and
+// returns once it listens.
+func startServer(ctx context.Context, bin string, env []string, logPath string) (*server, error) {
 	log, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+databaseURL, "BPOEVAL_LOG_FORMAT=text")
+	cmd.Env = append(append(os.Environ(), env...), "BPOEVAL_LOG_FORMAT=text")
 	cmd.Stderr = log
 	out, err := cmd.StdoutPipe()
 	if err != nil {

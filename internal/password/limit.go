@@ -14,16 +14,19 @@ var ErrBusy = errors.New("password: too many hashes in progress")
 // Limiter bounds how many argon2id computations run at once. Each one
 // holds Params.Memory (19 MiB by default) until it finishes, so without a
 // bound a burst of sign-ins, however they end, grows the process by that
-// much per request; with one slot per core, as many run as the machine can
-// compute anyway and the rest wait their turn, up to a bounded wait.
+// much per request; with at most one slot per core, as many run as the
+// machine can compute anyway and the rest queue for their turn, for as long
+// as their request lasts, up to a bounded wait.
 type Limiter struct {
 	params Params
 	slots  chan struct{}
 	wait   time.Duration
 }
 
-// DefaultWait is how long a request may wait for a slot before ErrBusy.
-const DefaultWait = 2 * time.Second
+// DefaultWait is how long a request may wait for a slot before ErrBusy:
+// long enough for a burst of two hundred sign-ins to be served in turn
+// by two slots.
+const DefaultWait = 10 * time.Second
 
 // NewLimiter returns a limiter for hashes made with p, running at most
 // slots at a time (one per core when slots < 1) and waiting at most wait

@@ -42,3 +42,42 @@ func TestLimiterBoundsConcurrentHashes(t *testing.T) {
 		t.Errorf("hash after the burst: %q %v", h, err)
 	}
 }
+
+// TestLimiterQueuesWithinTheWait: a burst larger than the slots is served in
+// turn, none refused; a request whose context has ended does not wait.
+func TestLimiterQueuesWithinTheWait(t *testing.T) {
+	p := password.Params{Memory: 8 * 1024, Time: 1, Threads: 1}
+	hash := password.Hash("correct horse battery", p)
+	l := password.NewLimiter(p, 1, 10*time.Second)
+	var wg sync.WaitGroup
+	var failed atomic.Int64
+	for range 30 {
+		wg.Go(func() {
+			if match, err := l.Check(context.Background(), "correct horse battery", hash); err != nil || !match {
+				failed.Add(1)
+			}
+		})
+	}
+	// While the burst holds the slot, a cancelled request does not wait for it.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	start := time.Now()
+	for {
+		_, err := l.Hash(ctx, "impatient")
+		if err == nil {
+			// It found the slot free: the burst is over. Try again.
+			if time.Since(start) > 5*time.Second {
+				t.Fatal("the burst never held the slot")
+			}
+			continue
+		}
+		if !errors.Is(err, password.ErrBusy) || time.Since(start) > time.Second {
+			t.Errorf("a cancelled request waited %v and got %v", time.Since(start), err)
+		}
+		break
+	}
+	wg.Wait()
+	if failed.Load() != 0 {
+		t.Errorf("%d of 30 queued checks failed", failed.Load())
+	}
+}

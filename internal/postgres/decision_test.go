@@ -6,13 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"slices"
 	"sync"
 	"testing"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
-	"github.com/bpoeval/bpoeval/internal/postgres"
 )
 
 // decided is a closed evaluation with three vendors: A and B shortlisted,
@@ -340,16 +338,7 @@ func TestDecisionMigrationKeepsOldDecisions(t *testing.T) {
 		Snapshot: snapshot(t, "award", d.keys[0], d.keys)}); err != nil {
 		t.Fatal(err)
 	}
-	u, err := url.Parse(e.dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.RawQuery = ""
-	mg, err := postgres.NewMigrator(u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mg.Close()
+	mg := e.migrator()
 	version, _, err := mg.Version()
 	if err != nil {
 		t.Fatal(err)

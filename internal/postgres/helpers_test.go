@@ -54,6 +54,22 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
+// migrator migrates the test's database; it is closed with the test.
+func (e *env) migrator() *postgres.Migrator {
+	e.t.Helper()
+	u, err := url.Parse(e.dbURL)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	u.RawQuery = ""
+	mg, err := postgres.NewMigrator(u.String())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { mg.Close() })
+	return mg
+}
+
 // as is a context signed in as u.
 func as(u *bpo.User) context.Context { return bpo.NewContextWithUser(context.Background(), u) }
 

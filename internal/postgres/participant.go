@@ -244,15 +244,15 @@ func setMeasurement(ctx context.Context, tx pgx.Tx, now time.Time, evaluationID 
 	var (
 		kind    *bpo.CriterionKind
 		key     *string
+		c       bpo.Criterion // its direction and anchors, which say what it can score
 		joined  bool
 		current *float64
 	)
-	err := tx.QueryRow(ctx, `SELECT
-			(SELECT kind FROM criteria WHERE id = $3 AND evaluation_id = $1),
-			(SELECT key FROM criteria WHERE id = $3 AND evaluation_id = $1),
+	err := tx.QueryRow(ctx, `SELECT c.kind, c.key, coalesce(c.better, ''), c.best, c.worst,
 			EXISTS (SELECT 1 FROM participants WHERE evaluation_id = $1 AND vendor_id = $2),
-			(SELECT value FROM measurements WHERE vendor_id = $2 AND criterion_id = $3 AND evaluation_id = $1 FOR UPDATE)`,
-		evaluationID, vendorID, criterionID).Scan(&kind, &key, &joined, &current)
+			(SELECT value FROM measurements WHERE vendor_id = $2 AND criterion_id = $3 AND evaluation_id = $1 FOR UPDATE)
+		FROM (SELECT 1) AS one LEFT JOIN criteria c ON c.id = $3 AND c.evaluation_id = $1`,
+		evaluationID, vendorID, criterionID).Scan(&kind, &key, &c.Better, &c.Best, &c.Worst, &joined, &current)
 	if err != nil {
 		return fmt.Errorf("set measurement: %w", err)
 	}
@@ -264,6 +264,10 @@ func setMeasurement(ctx context.Context, tx pgx.Tx, now time.Time, evaluationID 
 	case *kind != bpo.KindMeasured:
 		var p bpo.Problems
 		p.Add("criterion", "error.criterion.not_measured", *key)
+		return p.Err()
+	case value != nil && c.FigureProblem(*value) != "":
+		var p bpo.Problems
+		p.Add("value", c.FigureProblem(*value))
 		return p.Err()
 	}
 	if equalPtr(current, value) {

@@ -134,12 +134,13 @@ func TestMeasurements(t *testing.T) {
 		value             *float64
 		code              string
 	}{
-		"measured criterion":              {v, price, ptr(2100.0), ""},
-		"not a number":                    {v, price, ptr(math.NaN()), bpo.EINVALID},
-		"infinite":                        {v, price, ptr(math.Inf(1)), bpo.EINVALID},
-		"rated criterion":                 {v, f.crit["policies"].ID, ptr(3.0), bpo.EINVALID},
-		"criterion of another evaluation": {v, other.crit["price"].ID, ptr(1.0), bpo.ENOTFOUND},
-		"vendor not taking part":          {other.vendors[0].ID, price, ptr(1.0), bpo.ENOTFOUND},
+		"measured criterion":               {v, price, ptr(2100.0), ""},
+		"not a number":                     {v, price, ptr(math.NaN()), bpo.EINVALID},
+		"infinite":                         {v, price, ptr(math.Inf(1)), bpo.EINVALID},
+		"a price the scoring cannot place": {v, price, ptr(0.0), bpo.EINVALID}, // lower is better, no anchors: above 0
+		"rated criterion":                  {v, f.crit["policies"].ID, ptr(3.0), bpo.EINVALID},
+		"criterion of another evaluation":  {v, other.crit["price"].ID, ptr(1.0), bpo.ENOTFOUND},
+		"vendor not taking part":           {other.vendors[0].ID, price, ptr(1.0), bpo.ENOTFOUND},
 	} {
 		t.Run(name, func(t *testing.T) {
 			wantCode(t, e.participants.SetMeasurement(ctx, f.ev.ID, tc.vendor, tc.criterion, tc.value), tc.code)

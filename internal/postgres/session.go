@@ -14,7 +14,8 @@ import (
 
 // SessionStore keeps scs sessions in PostgreSQL, where every app instance
 // sees them. Unlike scs's own pgxstore it reads a session and its user in
-// one round trip (leaving the user in the context's bpo.SessionUser), and it
+// one round trip (leaving the user in the context's bpo.SessionUser, and
+// the revision of the evaluation the request names in its bpo.RevisionRead), and it
 // enforces the idle timeout itself: last_seen is refreshed at most once a
 // minute instead of the whole session being rewritten on every request,
 // which is what scs's IdleTimeout would do. Leave scs's IdleTimeout at zero.
@@ -49,9 +50,10 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 			UPDATE sessions SET last_seen = $2 FROM s
 			WHERE sessions.token_hash = s.token_hash AND s.last_seen < $2 - $4::interval
 		)
-		SELECT s.data, u.id, u.email, u.name, u.role, u.lang, u.password_hash, u.created_at, u.updated_at
+		SELECT s.data, u.id, u.email, u.name, u.role, u.lang, u.password_hash, u.created_at, u.updated_at,
+			`+revisionColumn("$5")+`
 		FROM s LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL`,
-		hashSecret(token), now, s.idle, touchEvery)
+		hashSecret(token), now, s.idle, touchEvery, revisionAsked(ctx))
 	var (
 		data []byte
 		id   *int64
@@ -61,14 +63,16 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 		// session has no user, or a disabled one: scan them through pointers.
 		email, name, lang, hash *string
 		created, updated        *time.Time
+		revision                *int64
 	)
-	err := row.Scan(&data, &id, &email, &name, &role, &lang, &hash, &created, &updated)
+	err := row.Scan(&data, &id, &email, &name, &role, &lang, &hash, &created, &updated, &revision)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, false, nil
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("find session: %w", err)
 	}
+	keepRevision(ctx, revision)
 	if su := bpo.SessionUserFromContext(ctx); su != nil {
 		su.Read = true
 		if id != nil {

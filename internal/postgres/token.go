@@ -154,13 +154,13 @@ const lastUsedStep = time.Minute
 // authenticateSQL finds the live token and its enabled owner and notes the
 // use, in one round trip. The SELECT reads the snapshot from before the
 // UPDATE, which is all it needs: the UPDATE changes only last_used_at.
-const authenticateSQL = `
+var authenticateSQL = `
 WITH used AS (
 	UPDATE api_tokens SET last_used_at = @now
 	WHERE hash = @hash AND revoked_at IS NULL AND expires_at > @now
 		AND (last_used_at IS NULL OR last_used_at <= @stale)
 )
-SELECT t.id, u.*
+SELECT t.id, u.*, ` + revisionColumn("@evaluation") + `
 FROM api_tokens t
 JOIN LATERAL (SELECT ` + userColumns + ` FROM users WHERE users.id = t.user_id AND users.disabled_at IS NULL) u ON true
 WHERE t.hash = @hash AND t.revoked_at IS NULL AND t.expires_at > @now`
@@ -171,18 +171,20 @@ func (s *TokenService) AuthenticateToken(ctx context.Context, secret string) (*b
 		return nil, 0, bpo.Errorf(bpo.EUNAUTHORIZED, "error.token.invalid")
 	}
 	var (
-		u       bpo.User
-		tokenID int64
+		u        bpo.User
+		tokenID  int64
+		revision *int64
 	)
 	now := s.db.Now().UTC().Truncate(time.Microsecond)
 	err := s.db.Pool.QueryRow(ctx, authenticateSQL, pgx.NamedArgs{
-		"hash": hashSecret(secret), "now": now, "stale": now.Add(-lastUsedStep),
-	}).Scan(append([]any{&tokenID}, userDest(&u)...)...)
+		"hash": hashSecret(secret), "now": now, "stale": now.Add(-lastUsedStep), "evaluation": revisionAsked(ctx),
+	}).Scan(append(append([]any{&tokenID}, userDest(&u)...), &revision)...)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, 0, bpo.Errorf(bpo.EUNAUTHORIZED, "error.token.invalid")
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("authenticate token: %w", err)
 	}
+	keepRevision(ctx, revision)
 	return &u, tokenID, nil
 }

@@ -2,9 +2,6 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"time"
 
@@ -13,11 +10,8 @@ import (
 	"github.com/bpoeval/bpoeval/internal/bpo"
 )
 
-// VendorImportService implements bpo.VendorImportService. An upload waits
-// in pending_imports, keyed by a random 128-bit id and owned by its
-// uploader, for an hour: a row of the database rather than the session, so
-// that any instance can confirm it and a large preview does not ride on
-// every request's session.
+// VendorImportService implements bpo.VendorImportService, over the
+// uploads pending_import.go keeps.
 type VendorImportService struct{ db *DB }
 
 // NewVendorImportService returns the import service over db.
@@ -65,52 +59,22 @@ func registryByName(ctx context.Context, q querier) (map[string]registryVendor, 
 	return out, nil
 }
 
-// SavePendingImport implements bpo.VendorImportService. Expired uploads
-// are dropped on the way.
-func (s *VendorImportService) SavePendingImport(ctx context.Context, p *bpo.PendingImport) error {
+// SavePendingImport implements bpo.VendorImportService.
+func (s *VendorImportService) SavePendingImport(ctx context.Context, p *bpo.PendingVendors) error {
 	if err := requireVendorEditor(ctx); err != nil {
 		return err
 	}
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	p.ID = hex.EncodeToString(b)
 	return s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		p.CreatedAt, p.ExpiresAt = now, now.Add(bpo.ImportLifetime)
-		if _, err := tx.Exec(ctx, `DELETE FROM pending_imports WHERE expires_at < $1`, now); err != nil {
-			return fmt.Errorf("save import: %w", err)
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO pending_imports (id, user_id, kind, file_name, rows, created_at, expires_at)
-			VALUES ($1, $2, 'vendors', $3, $4, $5, $6)`, p.ID, bpo.UserFromContext(ctx).ID, p.FileName, p.Rows, now, p.ExpiresAt)
-		if err != nil {
-			return fmt.Errorf("save import: %w", err)
-		}
-		return nil
+		return savePending(ctx, tx, now, kindVendors, p)
 	})
 }
 
 // FindPendingImport implements bpo.VendorImportService.
-func (s *VendorImportService) FindPendingImport(ctx context.Context, id string) (*bpo.PendingImport, error) {
+func (s *VendorImportService) FindPendingImport(ctx context.Context, id string) (*bpo.PendingVendors, error) {
 	if err := requireVendorEditor(ctx); err != nil {
 		return nil, err
 	}
-	return findPending(ctx, s.db.Pool, id, s.db.Now(), "")
-}
-
-func findPending(ctx context.Context, q querier, id string, now time.Time, lock string) (*bpo.PendingImport, error) {
-	p := bpo.PendingImport{ID: id}
-	rows, _ := q.Query(ctx, `SELECT file_name, rows, created_at, expires_at FROM pending_imports
-		WHERE id = $1 AND user_id = $2 AND kind = 'vendors' AND expires_at > $3 `+lock,
-		id, bpo.UserFromContext(ctx).ID, now)
-	_, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (struct{}, error) {
-		return struct{}{}, r.Scan(&p.FileName, &p.Rows, &p.CreatedAt, &p.ExpiresAt)
-	})
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, bpo.Errorf(bpo.ENOTFOUND, "error.import.not_found")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("find import: %w", err)
-	}
-	return &p, nil
+	return findPending[[]bpo.VendorImportRow](ctx, s.db.Pool, kindVendors, 0, id, s.db.Now(), lockNone)
 }
 
 // ApplyVendorImport implements bpo.VendorImportService.
@@ -121,12 +85,9 @@ func (s *VendorImportService) ApplyVendorImport(ctx context.Context, id string, 
 	}
 	err := s.db.inTx(ctx, func(tx pgx.Tx, now time.Time) error {
 		res = bpo.ImportResult{}
-		p, err := findPending(ctx, tx, id, now, "FOR UPDATE")
+		p, err := takePending[[]bpo.VendorImportRow](ctx, tx, kindVendors, 0, id, now)
 		if err != nil {
 			return err
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM pending_imports WHERE id = $1`, id); err != nil {
-			return fmt.Errorf("apply import: %w", err)
 		}
 		for _, row := range p.Rows {
 			if err := applyRow(ctx, tx, now, row, update[row.Line], &res); err != nil {

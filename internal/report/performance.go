@@ -44,14 +44,14 @@ func WritePerformance(w io.Writer, p *Performance) error {
 	pr.signOff()
 	pr.headersAndFooters()
 	pr.registerGlyphs()
-	if err := pdf.Output(w); err != nil {
+	if err := pr.output(w); err != nil {
 		return fmt.Errorf("performance review: %w", err)
 	}
 	return nil
 }
 
 // newPDF is an A4 document set up as the evaluation report's: fonts
-// embedded, pages left uncompressed (see newReport).
+// embedded, pages compressed once written (see newReport).
 func newPDF(lang i18n.Lang, at time.Time) *fpdf.Fpdf {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetCompression(false)

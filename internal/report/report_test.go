@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -54,6 +55,11 @@ func TestLargeReport(t *testing.T) {
 				if !f.Embedded {
 					t.Errorf("font %s is not embedded", f.Name)
 				}
+			}
+			// Every stream is compressed: uncompressed, the pages alone
+			// take 2.4 MB.
+			if regexp.MustCompile(`<</Length \d+>>\nstream`).Match(pdf) || len(pdf) > 1<<20 {
+				t.Errorf("%d bytes, or a stream left uncompressed", len(pdf))
 			}
 
 			pages := pdftest.PageTexts(t, pdf)

@@ -96,11 +96,19 @@ func (d *doc) width(s string) float64 {
 }
 
 // units is how long s is in the current face, in thousandths of an em.
+// Most text is ASCII, read byte by byte until the first other character.
 func (d *doc) units(s string) float64 {
-	w := metrics()[d.face.style()]
+	w := d.widths[d.face.style()]
 	u := 0
-	for _, r := range s {
-		u += runeUnits(w, r)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < utf8.RuneSelf {
+			u += int(w[c])
+			continue
+		}
+		for _, r := range s[i:] {
+			u += runeUnits(w, r)
+		}
+		break
 	}
 	return float64(u)
 }
@@ -160,7 +168,20 @@ func (d *doc) lines(x, y, lh float64, lines []string) {
 // character is noted as used, for registerGlyphs.
 func (d *doc) appendText(b []byte, s string) []byte {
 	used := d.used[d.face.style()]
-	for _, r := range s {
+	for i, r := range s {
+		if c := s[i]; c < utf8.RuneSelf {
+			// ASCII, most of the text: a zero byte and the character.
+			used[c>>6] |= 1 << (c & 63)
+			switch c {
+			case '(', ')', '\\':
+				b = append(b, 0, '\\', c)
+			case '\r':
+				b = append(b, 0, '\\', 'r')
+			default:
+				b = append(b, 0, c)
+			}
+			continue
+		}
 		if r > 0xffff || r == utf8.RuneError {
 			r = '?' // beyond what two-byte codes and the fonts hold
 		}
@@ -287,7 +308,7 @@ func closing(w string) bool {
 // cut returns the longest prefix of s (at least one character) that fits in w.
 func (d *doc) cut(s string, w float64) string {
 	maxU := w * ptPerMM * 1000 / d.face.size
-	widths := metrics()[d.face.style()]
+	widths := d.widths[d.face.style()]
 	end, u := 0, 0.0
 	for i, r := range s {
 		u += float64(runeUnits(widths, r))
@@ -307,13 +328,15 @@ func (d *doc) clip(s string, w float64) string {
 	return strings.TrimRight(d.cut(s, w-d.width("…")), " ") + "…"
 }
 
-// textBuffers are a doc's scratch space for writing text.
+// textBuffers are a doc's scratch space for writing text, and the width
+// tables it measures text with.
 type textBuffers struct {
 	buf    []byte
 	reader bytes.Reader
 	used   [2][]uint64 // characters written, by face: one bit per code point
+	widths [2][]uint16 // metrics(), looked up once per document
 }
 
 func newTextBuffers() textBuffers {
-	return textBuffers{used: [2][]uint64{make([]uint64, 0x10000/64), make([]uint64, 0x10000/64)}}
+	return textBuffers{used: [2][]uint64{make([]uint64, 0x10000/64), make([]uint64, 0x10000/64)}, widths: metrics()}
 }

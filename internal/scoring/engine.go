@@ -47,8 +47,10 @@ func (p *prepared) score(m *Model) []VendorResult {
 		for j := range p.leaves {
 			lf := &p.leaves[j]
 			c := p.cells[i*nl+j]
+			// crs is fresh, so only the fields that are not zero are set:
+			// writing whole structs was most of the cost of this loop.
 			cr := &vr.Criteria[j]
-			*cr = CriterionResult{Key: lf.c.Key, Weight: lf.weight, Measured: lf.c.Metric != nil, Missing: !c.present}
+			cr.Key, cr.Weight, cr.Measured, cr.Missing = lf.c.Key, lf.weight, lf.c.Metric != nil, !c.present
 			if !cr.Measured {
 				cr.Raters, cr.Spread, cr.Consensus = c.raters, c.spread, c.consensus
 				// A consensus settles the disagreement (rule 11).

@@ -575,3 +575,32 @@ func TestScoreIsTheSumOfContributions(t *testing.T) {
 		}
 	}
 }
+
+// TestMeanDoesNotDependOnTheEvaluators: whatever evaluator gives which
+// rating, the mean is the same to the last bit, for ratings in tenths (which
+// a float64 sums differently in different orders) as for whole and half
+// points (which it sums exactly in any order).
+func TestMeanDoesNotDependOnTheEvaluators(t *testing.T) {
+	for _, ratings := range [][]float64{{0.1, 0.7, 0.2, 0.9, 0.3, 0.6}, {1, 4.5, 2, 5, 3.5, 3}} {
+		var first *scoring.CriterionResult
+		for shift := range ratings {
+			m := &scoring.Model{Scale: &scoring.Scale{Min: 0, Max: 5}, Criteria: []scoring.Criterion{{Key: "x", Weight: 1}},
+				Vendors: []scoring.Vendor{{Key: "v", Ratings: map[string]map[string]float64{}}}}
+			for i := range ratings {
+				m.Vendors[0].Ratings[fmt.Sprintf("e%d", i)] = map[string]float64{"x": ratings[(i+shift)%len(ratings)]}
+			}
+			res, err := scoring.Evaluate(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := res.Vendors[0].Criteria[0]
+			if first == nil {
+				first = &c
+				continue
+			}
+			if c.Value != first.Value || c.Spread != first.Spread || c.Raters != len(ratings) {
+				t.Errorf("%v shifted by %d: value %v spread %v raters %d, first %v %v", ratings, shift, c.Value, c.Spread, c.Raters, first.Value, first.Spread)
+			}
+		}
+	}
+}

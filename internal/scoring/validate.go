@@ -253,6 +253,7 @@ func (p *prepared) collect(m *Model, scaleOK bool, ps *problems) {
 	for j := range byLeaf {
 		byLeaf[j] = backing[j*evaluators : j*evaluators : (j+1)*evaluators]
 	}
+	rated := p.ratedLeaves()
 	var vps problems
 	for i := range m.Vendors {
 		v := &m.Vendors[i]
@@ -270,6 +271,9 @@ func (p *prepared) collect(m *Model, scaleOK bool, ps *problems) {
 		// so that the same input always gives the same messages.
 		vps = vps[:0]
 		for e, rs := range v.Ratings {
+			if e != "" && p.gatherRatings(rs, rated, scaleOK, byLeaf) {
+				continue
+			}
 			if e == "" {
 				vps.add(field(index("vendors", i)+".ratings", e), "the evaluator key must not be empty")
 			}
@@ -323,6 +327,67 @@ func (p *prepared) collect(m *Model, scaleOK bool, ps *problems) {
 	p.setReferences(len(m.Vendors), ps)
 }
 
+// ratedLeaf is a rated leaf as gatherRatings looks it up: its index, its
+// key, and the rating of the evaluator at hand, NaN for none.
+type ratedLeaf struct {
+	j      int
+	key    string
+	rating float64
+}
+
+// ratedLeaves lists the rated leaves that their key names (a repeated key
+// names the first criterion that has it).
+func (p *prepared) ratedLeaves() []ratedLeaf {
+	var out []ratedLeaf
+	for j := range p.leaves {
+		c := p.leaves[j].c
+		if c.Metric == nil && p.index[c.Key] == j {
+			out = append(out, ratedLeaf{j: j, key: c.Key})
+		}
+	}
+	return out
+}
+
+// gatherRatings is the common case of one evaluator's ratings: every key is
+// a rated leaf and every rating is on the scale. It looks each rated leaf up
+// in rs rather than each key of rs up in the criteria, which halves the map
+// work of an evaluation, and adds the ratings to byLeaf. Otherwise it adds
+// nothing and reports false, and collect goes through rs key by key to say
+// what is wrong. The order in which ratings reach byLeaf does not matter:
+// aggregate does not depend on it.
+func (p *prepared) gatherRatings(rs map[string]float64, rated []ratedLeaf, scaleOK bool, byLeaf [][]float64) bool {
+	found := 0
+	for k := range rated {
+		rl := &rated[k]
+		r, ok := rs[rl.key]
+		if !ok {
+			rl.rating = math.NaN()
+			continue
+		}
+		// A valid scale is finite, so its range check refuses NaN and
+		// infinities too.
+		valid := finite(r)
+		if scaleOK {
+			valid = r >= p.scale.Min && r <= p.scale.Max
+		}
+		if !valid {
+			return false
+		}
+		rl.rating = r
+		found++
+	}
+	if found != len(rs) {
+		// A key that is not a rated leaf.
+		return false
+	}
+	for _, rl := range rated {
+		if !math.IsNaN(rl.rating) {
+			byLeaf[rl.j] = append(byLeaf[rl.j], rl.rating)
+		}
+	}
+	return true
+}
+
 // ratingPath and metricPath build a value's path only when there is a problem
 // to report: building it for every value would dominate the cost of a pass.
 func ratingPath(vendor int, evaluator, criterion string) string {
@@ -335,12 +400,18 @@ func metricPath(vendor int, criterion string) string {
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-// aggregate turns the ratings of one vendor on one leaf into a cell. It sorts
-// rs, so that the mean is summed in the same order whatever the order of the
-// evaluators, and the median is at hand.
+// aggregate turns the ratings of one vendor on one leaf into a cell. The
+// mean must not depend on the order of the evaluators: unless the sum is
+// exact in any order, it sorts rs and sums in that order. The median sorts
+// rs too.
 func (p *prepared) aggregate(rs []float64) cell {
-	sortRatings(rs)
 	n := len(rs)
+	if p.agg != Median {
+		if sum, lo, hi, ok := exactSum(rs); ok {
+			return cell{value: sum / float64(n), spread: hi - lo, raters: n, present: true}
+		}
+	}
+	sortRatings(rs)
 	var v float64
 	switch {
 	case p.agg == Median && n%2 == 1:
@@ -355,6 +426,26 @@ func (p *prepared) aggregate(rs []float64) cell {
 		v = sum / float64(n)
 	}
 	return cell{value: v, spread: rs[n-1] - rs[0], raters: n, present: true}
+}
+
+// exactSum returns the sum, the lowest and the highest of rs when the sum is
+// the same whichever order it is taken in: when every rating is a multiple of
+// 1/1024 (whole and half points, tenths are not) of at most 2³⁰ and there
+// are at most 4,096 of them, every partial sum is a multiple of 2⁻¹⁰ below
+// 2⁴², which a float64 holds exactly. Ratings on a scale almost always are.
+func exactSum(rs []float64) (sum, lo, hi float64, ok bool) {
+	if len(rs) > 1<<12 {
+		return 0, 0, 0, false
+	}
+	lo, hi = rs[0], rs[0]
+	for _, r := range rs {
+		if f := r * 1024; f != math.Trunc(f) || math.Abs(r) > 1<<30 {
+			return 0, 0, 0, false
+		}
+		sum += r
+		lo, hi = min(lo, r), max(hi, r)
+	}
+	return sum, lo, hi, true
 }
 
 // sortRatings sorts one leaf's ratings. There are rarely more than a dozen,

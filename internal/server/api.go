@@ -41,11 +41,13 @@ func (s *Server) apiShowModel(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	m, err := evalmodel.Build(d, lang, nil)
-	var b []byte
-	if err == nil {
-		b, err = evalmodel.ModelJSON(m)
-	}
+	b, err := d.derived("model.json/"+string(lang), func() ([]byte, error) {
+		m, err := evalmodel.Build(d.EvaluationDetail, lang, nil)
+		if err != nil {
+			return nil, err
+		}
+		return evalmodel.ModelJSON(m)
+	})
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -59,11 +61,13 @@ func (s *Server) apiShowResult(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_, res, err := evalmodel.Score(d, lang, nil)
-	var b []byte
-	if err == nil {
-		b, err = explain.MarshalResult(res, lang)
-	}
+	b, err := d.derived("result.json/"+string(lang), func() ([]byte, error) {
+		_, res, err := d.score(lang, nil)
+		if err != nil {
+			return nil, err
+		}
+		return explain.MarshalResult(res, lang)
+	})
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -75,11 +79,11 @@ func (s *Server) apiShowResult(w http.ResponseWriter, r *http.Request) {
 // apiEvaluation loads the evaluation named in the path with what it is
 // scored on, and the language of ?lang= (English by default: API texts
 // are stable).
-func (s *Server) apiEvaluation(w http.ResponseWriter, r *http.Request) (*bpo.EvaluationDetail, i18n.Lang, bool) {
+func (s *Server) apiEvaluation(w http.ResponseWriter, r *http.Request) (*scoredEvaluation, i18n.Lang, bool) {
 	id, err := evaluationID(r)
-	var d *bpo.EvaluationDetail
+	var d *scoredEvaluation
 	if err == nil {
-		d, err = s.loadEvaluation(r.Context(), id, evalmodel.Parts)
+		d, err = s.loadScored(r.Context(), id, evalmodel.Parts)
 	}
 	if err != nil {
 		s.Error(w, r, err)

@@ -97,38 +97,35 @@ func newAppOn(t *testing.T, databaseURL string, configure func(*config.Config)) 
 // serve` does, logging to log.
 func newHandler(db *postgres.DB, cfg config.Config, log io.Writer) http.Handler {
 	return server.New(server.Deps{
-		Config:       cfg,
-		Logger:       slog.New(slog.NewTextHandler(log, nil)),
-		Users:        postgres.NewUserService(db),
-		Vendors:      postgres.NewVendorService(db),
-		Evaluations:  postgres.NewEvaluationService(db),
-		Criteria:     postgres.NewCriterionService(db),
-		Participants: postgres.NewParticipantService(db),
-		Scorecards:   postgres.NewScorecardService(db),
-		Decisions:    postgres.NewDecisionService(db),
-		Audit:        postgres.NewAuditService(db),
-		Tokens:       postgres.NewTokenService(db),
-		Outbox:       postgres.NewOutboxService(db),
-		Identities:   postgres.NewIdentityService(db),
-		Imports:      postgres.NewVendorImportService(db),
-		Moderation:   postgres.NewModerationService(db),
-		Pairwise:     postgres.NewPairwiseService(db),
-		Contracts:    postgres.NewContractService(db),
-		Assessments:  postgres.NewAssessmentService(db),
-		SignIns:      postgres.NewSignInService(db),
-		Accounts:     postgres.NewAccountService(db),
-		Sessions:     postgres.NewSessionStore(db, server.SessionIdleTimeout, server.SessionCodec),
-		Ping:         db.Ping,
-		Unavailable:  postgres.Unavailable,
+		Config:        cfg,
+		Logger:        slog.New(slog.NewTextHandler(log, nil)),
+		Users:         postgres.NewUserService(db),
+		Vendors:       postgres.NewVendorService(db),
+		Evaluations:   postgres.NewEvaluationService(db),
+		Criteria:      postgres.NewCriterionService(db),
+		Participants:  postgres.NewParticipantService(db),
+		Scorecards:    postgres.NewScorecardService(db),
+		Decisions:     postgres.NewDecisionService(db),
+		Audit:         postgres.NewAuditService(db),
+		Tokens:        postgres.NewTokenService(db),
+		Outbox:        postgres.NewOutboxService(db),
+		Identities:    postgres.NewIdentityService(db),
+		Imports:       postgres.NewVendorImportService(db),
+		FigureImports: postgres.NewFigureImportService(db),
+		Moderation:    postgres.NewModerationService(db),
+		Pairwise:      postgres.NewPairwiseService(db),
+		Contracts:     postgres.NewContractService(db),
+		Assessments:   postgres.NewAssessmentService(db),
+		SignIns:       postgres.NewSignInService(db),
+		Accounts:      postgres.NewAccountService(db),
+		Sessions:      postgres.NewSessionStore(db, server.SessionIdleTimeout, server.SessionCodec),
+		Ping:          db.Ping,
+		Unavailable:   postgres.Unavailable,
 	}).Handler()
 }
 
 // demoServices are the app's services as the demo data set is loaded through them.
-func (a *app) demoServices() demo.Services {
-	return demo.Services{Users: a.users, Vendors: a.vendors, Evaluations: a.evaluations,
-		Criteria: a.criteria, Participants: a.participants, Scorecards: a.scorecards, Decisions: a.decisions,
-		Moderation: postgres.NewModerationService(a.db), Pairwise: postgres.NewPairwiseService(a.db)}
-}
+func (a *app) demoServices() demo.Services { return demo.PostgresServices(a.db) }
 
 // syncBuffer collects the server's log lines from many goroutines.
 type syncBuffer struct {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/demo"
-	"github.com/bpoeval/bpoeval/internal/postgres"
 	"github.com/bpoeval/bpoeval/internal/report/pdftest"
 )
 
@@ -75,7 +74,6 @@ func TestAssessmentPages(t *testing.T) {
 func TestReportCoverStatesTheScope(t *testing.T) {
 	a := newApp(t)
 	svc := a.demoServices()
-	svc.Contracts, svc.Assessments = postgres.NewContractService(a.db), postgres.NewAssessmentService(a.db)
 	if _, err := demo.Load(context.Background(), svc, demo.Small); err != nil {
 		t.Fatal(err)
 	}

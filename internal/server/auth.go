@@ -25,14 +25,27 @@ const langKey ctxKey = iota + 100
 
 // loadSession loads the session, then puts the signed-in user, if any, and
 // the page language into the request context. The session store reads the
-// user along with the session (one round trip for both) into the room made
-// here.
+// user and the revision of the evaluation in the path along with the
+// session (one round trip for all) into the rooms made here.
 func (s *Server) loadSession(next http.Handler) http.Handler {
 	load := s.sessions.LoadAndSave(s.loadUser(next))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, _ := bpo.NewContextWithSessionUser(r.Context())
-		load.ServeHTTP(w, r.WithContext(ctx))
+		load.ServeHTTP(w, withRevisionRead(r.WithContext(ctx)))
 	})
+}
+
+// withRevisionRead makes room in r's context for the revision of the
+// evaluation in its path, if it names one: the session or token lookup
+// reads it in its own round trip, for the cache of scored evaluations
+// (see loadScored).
+func withRevisionRead(r *http.Request) *http.Request {
+	id, err := evaluationID(r)
+	if err != nil {
+		return r
+	}
+	ctx, _ := bpo.NewContextWithRevisionRead(r.Context(), id)
+	return r.WithContext(ctx)
 }
 
 func (s *Server) loadUser(next http.Handler) http.Handler {

@@ -29,7 +29,7 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang, q := s.lang(r), r.URL.Query()
-	d, err := s.loadEvaluation(r.Context(), id, evalmodel.Parts|bpo.WithAssignments|bpo.WithProgress|bpo.WithDecision)
+	d, err := s.loadScored(r.Context(), id, evalmodel.Parts|bpo.WithAssignments|bpo.WithProgress|bpo.WithDecision)
 	var in *weightsInput
 	if err == nil {
 		in, err = decodeWhatIf(lang, q, d.Tree())
@@ -39,9 +39,9 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := compareView(lang, d, q["vendor"], in)
-	view.Decision = decisionPanel(lang, d, d.Decision, true)
+	view.Decision = decisionPanel(lang, d.EvaluationDetail, d.Decision, true)
 	if view.Results != nil {
-		addCoverage(lang, view.Results.Columns, d)
+		addCoverage(lang, view.Results.Columns, d.EvaluationDetail)
 	}
 	status := http.StatusOK
 	if len(in.problems) > 0 {
@@ -128,7 +128,7 @@ func decodeWhatIf(lang i18n.Lang, q url.Values, t *bpo.CriteriaTree) (*weightsIn
 
 // compareView scores the evaluation with the weights of in and lays out the
 // comparison of the chosen vendors.
-func compareView(lang i18n.Lang, d *bpo.EvaluationDetail, chosen []string, in *weightsInput) *pages.CompareView {
+func compareView(lang i18n.Lang, d *scoredEvaluation, chosen []string, in *weightsInput) *pages.CompareView {
 	e := d.Evaluation
 	v := &pages.CompareView{EvaluationID: e.ID, Title: e.Title, Status: string(e.Status)}
 	v.Vendors, v.Notice = compareChoices(lang, d.Participants, chosen)
@@ -144,15 +144,15 @@ func compareView(lang i18n.Lang, d *bpo.EvaluationDetail, chosen []string, in *w
 	v.Audited = e.Status == bpo.StatusOpen
 	v.Query = compareQuery(v.Vendors)
 	if len(in.problems) > 0 {
-		v.Problems = previewProblems(lang, d, in.problems)
+		v.Problems = previewProblems(lang, d.EvaluationDetail, in.problems)
 		return v
 	}
-	m, res, err := evalmodel.Score(d, lang, in.weight)
+	m, res, err := d.score(lang, in.weight)
 	if err != nil {
 		v.Problems = []string{tr(lang, bpo.ErrorMessage(err))}
 		return v
 	}
-	v.Results = compareResults(lang, d, m, res, selected(v.Vendors))
+	v.Results = compareResults(lang, d.EvaluationDetail, m, res, selected(v.Vendors))
 	v.Unmoderated = unmoderated(res)
 	return v
 }

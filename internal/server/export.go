@@ -45,7 +45,7 @@ func (s *Server) exportScores(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	d, err := s.loadEvaluation(r.Context(), id, bpo.WithMeasurements)
+	d, err := s.loadScored(r.Context(), id, bpo.WithMeasurements)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -56,7 +56,7 @@ func (s *Server) exportScores(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Disposition", attachment(i18n.T(lang, "export.file_name", e.Title), ".csv"))
 	h.Set("Cache-Control", "no-store")
 	out := &firstWrite{w: w}
-	err = s.writeScores(r.Context(), out, lang, sep, d, f)
+	err = s.writeScores(r.Context(), out, lang, sep, d.EvaluationDetail, f)
 	switch {
 	case err == nil:
 	case !out.done:

@@ -27,13 +27,8 @@ func figureField(vendorID, criterionID int64) string {
 // showFigures shows the measured figures of every vendor still in the
 // running, one cell per vendor and measured criterion, saved together.
 func (s *Server) showFigures(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.evaluationInPath(w, r)
+	d, ok := s.evaluationDetailInPath(w, r, bpo.WithMeasurements)
 	if !ok {
-		return
-	}
-	d, err := s.loadEvaluation(r.Context(), id, bpo.WithMeasurements)
-	if err != nil {
-		s.Error(w, r, err)
 		return
 	}
 	view := figuresView(s.lang(r), d, nil, nil)
@@ -94,7 +89,8 @@ func decodeFigures(lang i18n.Lang, form url.Values, d *bpo.EvaluationDetail) ([]
 		vendorText, criterionText, _ := strings.Cut(cell, "_")
 		vendorID, verr := strconv.ParseInt(vendorText, 10, 64)
 		criterionID, cerr := strconv.ParseInt(criterionText, 10, 64)
-		switch c, p := d.Criterion(criterionID), d.Participant(vendorID); {
+		c, p := d.Criterion(criterionID), d.Participant(vendorID)
+		switch {
 		case verr != nil || cerr != nil || len(values) != 1:
 			return nil, nil, errBadRequest
 		case c == nil:
@@ -108,6 +104,10 @@ func decodeFigures(lang i18n.Lang, form url.Values, d *bpo.EvaluationDetail) ([]
 		v, present, err := parseNumber(lang, values[0])
 		if err != nil {
 			problems.Add(name, bpo.ErrorMessage(err).Key)
+			continue
+		}
+		if key := c.FigureProblem(v); present && key != "" {
+			problems.Add(name, key)
 			continue
 		}
 		f := bpo.Figure{VendorID: vendorID, CriterionID: criterionID}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -192,22 +193,35 @@ func hostileFiles(t *testing.T) []struct {
 	}
 }
 
-// TestVendorImportRefusesHostileFiles: each hostile upload gets a 4xx
-// with a clear message, and nothing is stored, not even a pending upload.
-func TestVendorImportRefusesHostileFiles(t *testing.T) {
-	a := newApp(t)
-	mgr := a.signIn("hostile@app.test", bpo.RoleManager)
-	before := a.vendorCount()
+// uploadHostileFiles uploads each hostile file to path, checks the answer
+// and its message, and returns how many uploads are pending after them.
+// Those named in skip are left out.
+func uploadHostileFiles(t *testing.T, a *app, c *client, path string, skip ...string) (pending int) {
+	t.Helper()
 	for _, tc := range hostileFiles(t) {
-		res := mgr.upload("/vendors/import", tc.file, tc.contentType, tc.data)
+		if slices.Contains(skip, tc.name) {
+			continue
+		}
+		res := c.upload(path, tc.file, tc.contentType, tc.data)
 		msg := strings.TrimSpace(res.doc(t).Find(`[data-testid="import-error"]`).Text())
 		t.Logf("%-24s %7d bytes → %d %s", tc.name, len(tc.data), res.StatusCode, msg)
 		if res.StatusCode != tc.status || !strings.Contains(msg, tc.want) {
 			t.Errorf("%s: %d %q, want %d %q", tc.name, res.StatusCode, msg, tc.status, tc.want)
 		}
 	}
-	var pending int
-	_ = a.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM pending_imports`).Scan(&pending)
+	if err := a.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM pending_imports`).Scan(&pending); err != nil {
+		t.Fatal(err)
+	}
+	return pending
+}
+
+// TestVendorImportRefusesHostileFiles: each hostile upload gets a 4xx
+// with a clear message, and nothing is stored, not even a pending upload.
+func TestVendorImportRefusesHostileFiles(t *testing.T) {
+	a := newApp(t)
+	mgr := a.signIn("hostile@app.test", bpo.RoleManager)
+	before := a.vendorCount()
+	pending := uploadHostileFiles(t, a, mgr, "/vendors/import")
 	if a.vendorCount() != before || pending != 0 {
 		t.Errorf("refused uploads stored %d vendors, %d pending uploads", a.vendorCount()-before, pending)
 	}

@@ -55,22 +55,18 @@ func (s *Server) uploadVendors(w http.ResponseWriter, r *http.Request) {
 	lang := s.lang(r)
 	name, data, contentType, err := uploadedFile(r)
 	var (
-		table [][]string
+		table uploadTable
 		rows  []bpo.VendorImportRow
 	)
 	if err == nil {
 		table, err = readUpload(name, contentType, data)
 	}
 	if err == nil {
-		rows, err = s.vendorRows(r, table)
+		rows, err = s.vendorRows(r, table.rows)
 	}
 	var refused errUpload
 	if errors.As(err, &refused) {
-		status := http.StatusUnprocessableEntity
-		if refused.key == "import.error.type" || refused.key == "import.error.extension" || refused.key == "import.error.macros" {
-			status = http.StatusUnsupportedMediaType
-		}
-		s.renderStatus(w, r, status, pages.VendorImport(pages.VendorImportView{Columns: vendorColumnsImport,
+		s.renderStatus(w, r, refused.status(), pages.VendorImport(pages.VendorImportView{Columns: vendorColumnsImport,
 			Error: i18n.T(lang, refused.key, refused.args...)}))
 		return
 	}
@@ -79,7 +75,7 @@ func (s *Server) uploadVendors(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err = s.imports.MatchVendors(r.Context(), rows)
-	p := &bpo.PendingImport{FileName: name, Rows: rows}
+	p := &bpo.PendingVendors{FileName: name, Rows: rows}
 	if err == nil {
 		err = s.imports.SavePendingImport(r.Context(), p)
 	}

@@ -249,6 +249,14 @@ var routeTable = map[string]routeCase{
 	"GET /vendors/import/template.xlsx": {want: managers(200)},
 	"GET /vendors/import/{importID}":    {want: managers(404).but(200, manager)},
 	"POST /vendors/import/{importID}":   {want: managers(404).but(303, manager)},
+	// Figures import, alike; {figureImportID} is an upload of the
+	// manager's for the fixture's evaluation. TestFigureImport uploads.
+	"GET /evaluations/{evaluationID}/figures/import":                   {want: managers(200)},
+	"POST /evaluations/{evaluationID}/figures/import":                  {want: managers(422), form: "file=none"},
+	"GET /evaluations/{evaluationID}/figures/import/template.xlsx":     {want: managers(200)},
+	"GET /evaluations/{evaluationID}/figures/import/template.csv":      {want: managers(200)},
+	"GET /evaluations/{evaluationID}/figures/import/{figureImportID}":  {want: managers(404).but(200, manager)},
+	"POST /evaluations/{evaluationID}/figures/import/{figureImportID}": {want: managers(404).but(303, manager)},
 }
 
 // allMethods are the methods chi routes; a route answering all of them is
@@ -355,6 +363,8 @@ type matrixFixture struct {
 	roundID     int64  // a comparison round of the top level, the owner invited
 	tokenID     int64  // an API token of the manager's
 	importID    string // a vendor upload of the manager's, awaiting confirmation
+	// figureImportID is the manager's upload of figures for the evaluation.
+	figureImportID string
 	// accountID is an account of the fixture's own: disabling one of the
 	// roles' accounts would lock it out of the requests that follow.
 	accountID int64
@@ -409,10 +419,13 @@ func (m *matrixApp) fixture(t *testing.T, state evalState) *matrixFixture {
 	fail(err)
 	f.tokenID = tok.ID
 	vendor := fmt.Sprintf("Matrix %d imported", n)
-	upload := &bpo.PendingImport{FileName: "v.csv", Rows: []bpo.VendorImportRow{{Line: 2,
+	upload := &bpo.PendingVendors{FileName: "v.csv", Rows: []bpo.VendorImportRow{{Line: 2,
 		Cells: map[string]string{"name": vendor}, Input: bpo.VendorInput{Name: vendor, Country: "FR"}}}}
 	fail(postgres.NewVendorImportService(m.db).SavePendingImport(as(m.users[manager]), upload))
 	f.importID = upload.ID
+	figures := &bpo.PendingFigures{EvaluationID: ev.ID, FileName: "f.csv"}
+	fail(postgres.NewFigureImportService(m.db).SavePendingFigures(as(m.users[manager]), figures))
+	f.figureImportID = figures.ID
 	spare, err := m.app.users.CreateUser(context.Background(), bpo.NewUser{Email: fmt.Sprintf("account%d@matrix.test", n),
 		Name: "Spare", Role: bpo.RoleEvaluator, Password: testPassword}, cheapHash)
 	fail(err)
@@ -587,6 +600,8 @@ func (f *matrixFixture) value(t *testing.T, name string, caller role) string {
 		return itoa(f.accountID)
 	case "importID":
 		return f.importID
+	case "figureImportID":
+		return f.figureImportID
 	}
 	if v, ok := f.contractValue(t, name); ok {
 		return v

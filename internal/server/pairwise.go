@@ -196,26 +196,7 @@ func (s *Server) saveAnswers(w http.ResponseWriter, r *http.Request) {
 	}
 	answers := decodeAnswers(d.Items, form)
 	_, err = s.pairwise.SaveAnswers(r.Context(), d.Round.ID, version, answers)
-	code := bpo.ErrorCode(err)
-	switch code {
-	case "":
-		s.sessions.Put(r.Context(), "flash", "pairwise.answers_saved")
-		http.Redirect(w, r, roundURL(d.Round.EvaluationID, d.Round.ID)+"#consistency", http.StatusSeeOther)
-	case bpo.EINVALID, bpo.ECONFLICT:
-		// Reloaded, so that after a conflict the version is the current one.
-		fresh, lerr := s.roundInPath(r)
-		var view pages.PairwiseRoundView
-		if lerr == nil {
-			view, lerr = s.roundView(r, fresh, answers, err)
-		}
-		if lerr != nil {
-			s.Error(w, r, lerr)
-			return
-		}
-		s.renderStatus(w, r, statusOf(code), pages.PairwiseRound(view))
-	default:
-		s.Error(w, r, err)
-	}
+	s.roundDone(w, r, d, err, "pairwise.answers_saved", "#consistency", answers)
 }
 
 // decodeAnswers reads one answer per pair of items. A missing or
@@ -262,7 +243,7 @@ func (s *Server) inviteToRound(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		_, err = s.pairwise.InviteParticipants(r.Context(), d.Round.ID, version, users)
 	}
-	s.roundDone(w, r, d, err, "pairwise.invited")
+	s.roundDone(w, r, d, err, "pairwise.invited", "", nil)
 }
 
 // endRound ends a round: with apply=1 its group weights are saved as the
@@ -289,7 +270,7 @@ func (s *Server) endRound(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		_, err = s.pairwise.EndRound(r.Context(), d.Round.ID, version, apply)
 	}
-	s.roundDone(w, r, d, err, flash)
+	s.roundDone(w, r, d, err, flash, "", nil)
 }
 
 // applyRound saves the group's geometric-mean weights as the criteria's,
@@ -311,19 +292,21 @@ func (s *Server) applyRound(r *http.Request, d *bpo.PairwiseRoundDetail) error {
 	return s.criteria.SetWeights(r.Context(), d.Round.EvaluationID, rr.WeightChanges())
 }
 
-// roundDone finishes a manager's action on a round: back to it with a
-// notice, or the page again with the refusal explained.
-func (s *Server) roundDone(w http.ResponseWriter, r *http.Request, d *bpo.PairwiseRoundDetail, err error, flash string) {
+// roundDone finishes an action on a round: back to it (at fragment) with
+// a notice, or the page again with the refusal explained and the answers
+// typed (kept) still on it. The round is read again, so that after a
+// conflict the page carries the current version.
+func (s *Server) roundDone(w http.ResponseWriter, r *http.Request, d *bpo.PairwiseRoundDetail, err error, flash, fragment string, kept []bpo.AnswerInput) {
 	code := bpo.ErrorCode(err)
 	switch code {
 	case "":
 		s.sessions.Put(r.Context(), "flash", flash)
-		http.Redirect(w, r, roundURL(d.Round.EvaluationID, d.Round.ID), http.StatusSeeOther)
+		http.Redirect(w, r, roundURL(d.Round.EvaluationID, d.Round.ID)+fragment, http.StatusSeeOther)
 	case bpo.EINVALID, bpo.ECONFLICT:
 		fresh, lerr := s.roundInPath(r)
 		var view pages.PairwiseRoundView
 		if lerr == nil {
-			view, lerr = s.roundView(r, fresh, nil, err)
+			view, lerr = s.roundView(r, fresh, kept, err)
 		}
 		if lerr != nil {
 			s.Error(w, r, lerr)

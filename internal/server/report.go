@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/evalmodel"
@@ -18,40 +19,54 @@ import (
 // showReport sends an evaluation's PDF report, in the language of ?lang=
 // (en or fr), else the reader's. Managers only: the report quotes every
 // evaluator's ratings.
+//
+// A report names who prepared it and when, to the minute, and says nothing
+// else that its evaluation's revision does not cover: it is kept in the
+// cache under the revision, the language, the reader and the minute, so
+// that downloading it again within the minute sends the same file, written
+// once.
 func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
 	id, lang, ok := s.documentRequest(w, r)
 	if !ok {
 		return
 	}
-	data, err := s.reportData(r.Context(), lang, id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
+	ctx := r.Context()
+	at := s.now().UTC().Truncate(time.Minute)
+	d, err := s.loadScored(ctx, id, reportParts)
+	var pdf []byte
+	if err == nil {
+		name := fmt.Sprintf("report.pdf/%s/%d/%s", lang, bpo.UserFromContext(ctx).ID, at.Format(time.RFC3339))
+		pdf, err = d.derived(name, func() ([]byte, error) {
+			// Written in full before anything is sent, so that a failure
+			// is still an error page and never half a PDF.
+			var b bytes.Buffer
+			err := s.inReportSlot(ctx, func() error {
+				data, err := s.reportData(ctx, lang, d, at)
+				if err != nil {
+					return err
+				}
+				return report.Write(&b, data)
+			})
+			return b.Bytes(), err
+		})
 	}
-	// Written in full before anything is sent, so that a failure is still
-	// an error page and never half a PDF.
-	var b bytes.Buffer
-	if err := s.writeReport(r.Context(), &b, data); err != nil {
+	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/pdf")
-	h.Set("Content-Disposition", attachment(data.Evaluation.Title+" "+data.GeneratedAt.UTC().Format("2006-01-02"), ".pdf"))
-	h.Set("Content-Length", strconv.Itoa(b.Len()))
+	h.Set("Content-Disposition", attachment(d.Evaluation.Title+" "+at.Format("2006-01-02"), ".pdf"))
+	h.Set("Content-Length", strconv.Itoa(len(pdf)))
 	h.Set("Cache-Control", "no-store")
-	_, _ = w.Write(b.Bytes())
+	_, _ = w.Write(pdf)
 }
 
-// writeReport writes a report when one of the server's report slots is
-// free. A large report is CPU-bound and allocates tens of megabytes while it
-// is written: more at once than there are cores would not finish sooner,
-// only hold more memory.
-func (s *Server) writeReport(ctx context.Context, b *bytes.Buffer, data *report.Data) error {
-	return s.inReportSlot(ctx, func() error { return report.Write(b, data) })
-}
-
-// inReportSlot runs write once a report slot is free.
+// inReportSlot runs write once one of the server's report slots is free,
+// or gives up when ctx ends. A large report is CPU-bound and holds over ten
+// megabytes from the moment its data is read until it is written: more at
+// once than the slots (one per core, fewer under a tight memory limit)
+// would not finish sooner, only hold more memory, so the others wait.
 func (s *Server) inReportSlot(ctx context.Context, write func() error) error {
 	select {
 	case s.reportSlots <- struct{}{}:
@@ -82,15 +97,16 @@ func (s *Server) documentRequest(w http.ResponseWriter, r *http.Request) (int64,
 	return id, lang, true
 }
 
-// reportData gathers what the report says: the evaluation with its
-// evaluators and submitted ratings, the scorecards' dates, the weight
-// changes, and the engine's result, computed as /result computes it.
-func (s *Server) reportData(ctx context.Context, lang i18n.Lang, id int64) (*report.Data, error) {
-	d, err := s.loadEvaluation(ctx, id, bpo.WithAssignments|bpo.WithJustifications|evalmodel.Parts)
-	if err != nil {
-		return nil, err
-	}
-	m, res, err := evalmodel.Score(d, lang, nil)
+// reportParts are the parts of an evaluation its report and workbook say.
+const reportParts = bpo.WithAssignments | bpo.WithJustifications | evalmodel.Parts
+
+// reportData gathers what the report says, prepared by the reader at at:
+// the evaluation d (read with reportParts) with its evaluators and
+// submitted ratings, the scorecards' dates, the weight changes, and the
+// engine's result, computed as /result computes it.
+func (s *Server) reportData(ctx context.Context, lang i18n.Lang, d *scoredEvaluation, at time.Time) (*report.Data, error) {
+	id := d.Evaluation.ID
+	m, res, err := d.score(lang, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +120,7 @@ func (s *Server) reportData(ctx context.Context, lang i18n.Lang, id int64) (*rep
 	}
 	u := bpo.UserFromContext(ctx)
 	data := &report.Data{
-		Lang: lang, GeneratedAt: s.now(), PreparedBy: report.Person{Name: u.Name, Role: u.Role},
+		Lang: lang, GeneratedAt: at, PreparedBy: report.Person{Name: u.Name, Role: u.Role},
 		Evaluation: d.Evaluation, Criteria: d.Criteria, Participants: d.Participants, Measurements: d.Measurements,
 		Ratings: d.Ratings, Evaluators: d.Assignments, Scorecards: progress, WeightChanges: changes,
 		Model: m, Result: res, Consensus: d.Consensus,

@@ -1,9 +1,11 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -231,5 +233,40 @@ func TestReportOfAnUnscorableEvaluation(t *testing.T) {
 	res := mgr.get(criteriaPath(ev.ID, "/report.pdf"))
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.body, "cannot be scored") {
 		t.Errorf("status %d, body %.300q", res.StatusCode, res.body)
+	}
+}
+
+// TestReportsQueueForTheirSlots: more reports asked for at once than the
+// server writes at a time (one per core) wait their turn; every one of them
+// comes, none is refused.
+func TestReportsQueueForTheirSlots(t *testing.T) {
+	a := newApp(t)
+	f := a.openEvaluation("Relation client", 2, a.newEvaluator("e1@app.test"))
+	mgr := a.signIn("mgr@app.test", bpo.RoleManager)
+	const n = 12
+	statuses := make(chan string, n)
+	for range n {
+		go func() {
+			res, err := mgr.http.Get(mgr.base + f.path("/report.pdf"))
+			if err != nil {
+				statuses <- err.Error()
+				return
+			}
+			defer res.Body.Close()
+			b, err := io.ReadAll(res.Body)
+			switch {
+			case err != nil:
+				statuses <- err.Error()
+			case res.StatusCode != http.StatusOK || !bytes.HasPrefix(b, []byte("%PDF-")):
+				statuses <- fmt.Sprintf("status %d, %.20q", res.StatusCode, b)
+			default:
+				statuses <- "ok"
+			}
+		}()
+	}
+	for range n {
+		if s := <-statuses; s != "ok" {
+			t.Errorf("a report asked for with %d others: %s", n-1, s)
+		}
 	}
 }

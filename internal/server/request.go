@@ -110,6 +110,20 @@ func (s *Server) evaluationInPath(w http.ResponseWriter, r *http.Request) (int64
 	return id, true
 }
 
+// evaluationDetailInPath loads the evaluation the path names, with parts.
+func (s *Server) evaluationDetailInPath(w http.ResponseWriter, r *http.Request, parts bpo.EvaluationParts) (*bpo.EvaluationDetail, bool) {
+	id, ok := s.evaluationInPath(w, r)
+	if !ok {
+		return nil, false
+	}
+	d, err := s.loadEvaluation(r.Context(), id, parts)
+	if err != nil {
+		s.Error(w, r, err)
+		return nil, false
+	}
+	return d, true
+}
+
 // evaluationPost reads the evaluation id from the path and the submitted form.
 func (s *Server) evaluationPost(w http.ResponseWriter, r *http.Request) (id int64, form url.Values, ok bool) {
 	id, err := evaluationID(r)

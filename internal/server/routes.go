@@ -115,6 +115,12 @@ func (s *Server) managerRoutes(r chi.Router) {
 	r.Post("/evaluations/{evaluationID}/evaluators/{userID}/remove", s.unassignEvaluator)
 	r.Get("/evaluations/{evaluationID}/figures", s.showFigures)
 	r.Post("/evaluations/{evaluationID}/figures", s.saveFigures)
+	r.Get("/evaluations/{evaluationID}/figures/import", s.showFigureImport)
+	r.Post("/evaluations/{evaluationID}/figures/import", s.uploadFigures)
+	r.Get("/evaluations/{evaluationID}/figures/import/template.xlsx", s.figureTemplate)
+	r.Get("/evaluations/{evaluationID}/figures/import/template.csv", s.figureTemplate)
+	r.Get("/evaluations/{evaluationID}/figures/import/{figureImportID}", s.showFigurePreview)
+	r.Post("/evaluations/{evaluationID}/figures/import/{figureImportID}", s.confirmFigureImport)
 	r.Post("/evaluations/{evaluationID}/scorecards/{scorecardID}/reopen", s.reopenScorecard)
 
 	r.Get("/evaluations/{evaluationID}/moderation", s.showModerationIndex)

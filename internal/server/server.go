@@ -24,73 +24,83 @@ import (
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/config"
+	"github.com/bpoeval/bpoeval/internal/evalmodel"
 	"github.com/bpoeval/bpoeval/internal/password"
 )
 
 // Deps are what the server is built from.
 type Deps struct {
-	Config       config.Config
-	Logger       *slog.Logger
-	Users        bpo.UserService
-	Vendors      bpo.VendorService
-	Evaluations  bpo.EvaluationService
-	Criteria     bpo.CriterionService
-	Participants bpo.ParticipantService
-	Scorecards   bpo.ScorecardService
-	Decisions    bpo.DecisionService
-	Audit        bpo.AuditService
-	Tokens       bpo.TokenService
-	Outbox       bpo.OutboxService
-	Identities   bpo.IdentityService
-	Imports      bpo.VendorImportService
-	Moderation   bpo.ModerationService
-	Pairwise     bpo.PairwiseService
-	Contracts    bpo.ContractService
-	Assessments  bpo.AssessmentService
-	SignIns      bpo.SignInService
-	Accounts     bpo.AccountService
+	Config        config.Config
+	Logger        *slog.Logger
+	Users         bpo.UserService
+	Vendors       bpo.VendorService
+	Evaluations   bpo.EvaluationService
+	Criteria      bpo.CriterionService
+	Participants  bpo.ParticipantService
+	Scorecards    bpo.ScorecardService
+	Decisions     bpo.DecisionService
+	Audit         bpo.AuditService
+	Tokens        bpo.TokenService
+	Outbox        bpo.OutboxService
+	Identities    bpo.IdentityService
+	Imports       bpo.VendorImportService
+	FigureImports bpo.FigureImportService
+	Moderation    bpo.ModerationService
+	Pairwise      bpo.PairwiseService
+	Contracts     bpo.ContractService
+	Assessments   bpo.AssessmentService
+	SignIns       bpo.SignInService
+	Accounts      bpo.AccountService
 	// Passwords bounds the argon2id computations; nil means one per core
 	// with password.Default and password.DefaultWait.
 	Passwords *password.Limiter
-	Sessions  scs.Store                   // where sessions live: postgres.SessionStore, which also reads the user
-	Ping      func(context.Context) error // reports whether the database answers
+	// ReportSlots is how many PDF reports are loaded and written at once;
+	// 0 means one per core.
+	ReportSlots int
+	Sessions    scs.Store                   // where sessions live: postgres.SessionStore, which also reads the user
+	Ping        func(context.Context) error // reports whether the database answers
 	// Unavailable reports whether an error means the database was away
 	// (a lost connection, a restart) rather than a fault; nil means never.
 	Unavailable func(error) bool
 	Metrics     *Metrics
 	Now         bpo.Clock
+	// Scored is the process's cache of scored evaluations; nil makes one of
+	// evalmodel.DefaultBudget.
+	Scored *evalmodel.Cache
 }
 
 // Server serves bpoeval over HTTP.
 type Server struct {
-	cfg          config.Config
-	log          *slog.Logger
-	users        bpo.UserService
-	vendors      bpo.VendorService
-	evaluations  bpo.EvaluationService
-	criteria     bpo.CriterionService
-	participants bpo.ParticipantService
-	scorecards   bpo.ScorecardService
-	decisions    bpo.DecisionService
-	audit        bpo.AuditService
-	tokens       bpo.TokenService
-	outbox       bpo.OutboxService
-	identities   bpo.IdentityService
-	imports      bpo.VendorImportService
-	sso          sso
-	moderation   bpo.ModerationService
-	pairwise     bpo.PairwiseService
-	contracts    bpo.ContractService
-	assessments  bpo.AssessmentService
-	signIns      bpo.SignInService
-	accounts     bpo.AccountService
-	passwords    *password.Limiter
-	sessions     *scs.SessionManager
-	ping         func(context.Context) error
-	unavailable  func(error) bool
-	metrics      *Metrics
-	now          bpo.Clock
-	reportSlots  chan struct{} // one per core: see writeReport
+	cfg           config.Config
+	log           *slog.Logger
+	users         bpo.UserService
+	vendors       bpo.VendorService
+	evaluations   bpo.EvaluationService
+	criteria      bpo.CriterionService
+	participants  bpo.ParticipantService
+	scorecards    bpo.ScorecardService
+	decisions     bpo.DecisionService
+	audit         bpo.AuditService
+	tokens        bpo.TokenService
+	outbox        bpo.OutboxService
+	identities    bpo.IdentityService
+	imports       bpo.VendorImportService
+	figureImports bpo.FigureImportService
+	sso           sso
+	moderation    bpo.ModerationService
+	pairwise      bpo.PairwiseService
+	contracts     bpo.ContractService
+	assessments   bpo.AssessmentService
+	signIns       bpo.SignInService
+	accounts      bpo.AccountService
+	passwords     *password.Limiter
+	sessions      *scs.SessionManager
+	ping          func(context.Context) error
+	unavailable   func(error) bool
+	metrics       *Metrics
+	now           bpo.Clock
+	reportSlots   chan struct{} // see inReportSlot
+	scored        *evalmodel.Cache
 }
 
 // Session lifetimes: a working day at most, and sign out after two idle
@@ -122,6 +132,13 @@ func New(d Deps) *Server {
 	if d.Passwords == nil {
 		d.Passwords = password.NewLimiter(password.Default, 0, password.DefaultWait)
 	}
+	if d.Scored == nil {
+		d.Scored = evalmodel.NewCache(evalmodel.DefaultBudget())
+	}
+	d.Metrics.watchCache(d.Scored)
+	if d.ReportSlots < 1 {
+		d.ReportSlots = runtime.GOMAXPROCS(0)
+	}
 	if d.Unavailable == nil {
 		d.Unavailable = func(error) bool { return false }
 	}
@@ -132,9 +149,9 @@ func New(d Deps) *Server {
 		moderation: d.Moderation, pairwise: d.Pairwise,
 		contracts: d.Contracts, assessments: d.Assessments,
 		signIns: d.SignIns, accounts: d.Accounts, passwords: d.Passwords,
-		outbox: d.Outbox, identities: d.Identities, imports: d.Imports,
+		outbox: d.Outbox, identities: d.Identities, imports: d.Imports, figureImports: d.FigureImports,
 		sessions: sm, ping: d.Ping, unavailable: d.Unavailable, metrics: d.Metrics, now: d.Now,
-		reportSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		reportSlots: make(chan struct{}, d.ReportSlots), scored: d.Scored,
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.Error(w, r, err) }
 	return s

@@ -33,6 +33,7 @@ func (s *Server) tokenOrSession(next http.Handler) http.Handler {
 			s.refuseToken(w, r)
 			return
 		}
+		r = withRevisionRead(r)
 		u, tokenID, err := s.tokens.AuthenticateToken(r.Context(), secret)
 		if bpo.ErrorCode(err) == bpo.EUNAUTHORIZED {
 			s.refuseToken(w, r)

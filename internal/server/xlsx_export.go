@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
+
+	"github.com/bpoeval/bpoeval/internal/report"
 )
 
 // xlsxType is the media type of an Excel workbook.
@@ -19,7 +21,11 @@ func (s *Server) exportWorkbook(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	data, err := s.reportData(r.Context(), lang, id)
+	d, err := s.loadScored(r.Context(), id, reportParts)
+	var data *report.Data
+	if err == nil {
+		data, err = s.reportData(r.Context(), lang, d, s.now())
+	}
 	var b bytes.Buffer
 	if err == nil {
 		err = writeWorkbook(&b, data)

@@ -87,6 +87,16 @@ func server(ctx context.Context) (string, func() error, error) {
 	return u, stop, nil
 }
 
+// ServerURL is a URL on the test server as a role that may create
+// databases, for code under test that makes databases of its own.
+func ServerURL(tb testing.TB) string {
+	tb.Helper()
+	if adminURL == "" {
+		tb.Fatal("pgtest: ServerURL needs the package's TestMain to call pgtest.Main")
+	}
+	return adminURL
+}
+
 // NewDB creates a database for this test, with the schema migrations applied
 // and no data, drops it when the test ends, and returns its URL.
 func NewDB(tb testing.TB) string {

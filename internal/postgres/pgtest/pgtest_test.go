@@ -123,3 +123,37 @@ func queryRow(t *testing.T, databaseURL, sql string, dest any, args ...any) {
 		t.Fatalf("%s: %v", sql, err)
 	}
 }
+
+// TestPgBouncer reaches a test database through the private pgbouncer: the
+// statements are answered by the PostgreSQL server behind it, and several
+// transactions in a row work in transaction pooling mode, where a server
+// connection goes back to the pool after each one.
+func TestPgBouncer(t *testing.T) {
+	t.Parallel()
+	direct := pgtest.NewDB(t)
+	bouncer := pgtest.StartPgBouncer(t)
+	through := bouncer.URL(direct)
+	if through == direct || !strings.Contains(through, "default_query_exec_mode=cache_describe") {
+		t.Fatalf("URL through pgbouncer: %s", through)
+	}
+	ctx := t.Context()
+	db, err := postgres.Open(ctx, through)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for i := range 5 {
+		var database string
+		var port int
+		err := db.Pool.QueryRow(ctx, "SELECT current_database(), coalesce(inet_server_port(), 0) WHERE $1::int >= 0", i).Scan(&database, &port)
+		if err != nil {
+			t.Fatalf("query %d through pgbouncer: %v", i+1, err)
+		}
+		if database != databaseName(t, direct) {
+			t.Errorf("through pgbouncer, the database is %s, want %s", database, databaseName(t, direct))
+		}
+		if u, _ := url.Parse(through); strconv.Itoa(port) == u.Port() {
+			t.Errorf("the server answers on pgbouncer's own port %d", port)
+		}
+	}
+}

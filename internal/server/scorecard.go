@@ -345,7 +345,7 @@ func scoreScorecard(lang i18n.Lang, sc *scorecardScope) scorecardScore {
 	vendor := *sc.vendor
 	vendor.Stage = bpo.StageCandidate // a manager may look at a rejected vendor's scorecard
 	d := &bpo.EvaluationDetail{Evaluation: sc.evaluation, Criteria: sc.criteria, Participants: []*bpo.Participant{&vendor}}
-	out := scorecardScore{weights: map[string]float64{}, summary: pages.ScorecardSummary{State: scorecardState(sc.card)}}
+	out := scorecardScore{weights: map[string]float64{}, summary: pages.ScorecardSummary{State: scorecardState(sc.card), Version: sc.card.Version}}
 	for _, c := range sc.criteria {
 		if c.Kind != bpo.KindRated {
 			continue

@@ -43,6 +43,24 @@
   document.addEventListener("htmx:responseError", notSaved);
   document.addEventListener("htmx:sendError", notSaved);
 
+  // Saves of two criteria may answer out of order: an answer about an
+  // older version of the scorecard than the page shows must not put back
+  // its older count, subtotal or version (the next submit would be refused
+  // as stale).
+  function scorecardVersion(elt) {
+    return parseInt(elt.id === "scorecard-version" ? elt.value : elt.dataset.version, 10);
+  }
+  document.addEventListener("htmx:oobBeforeSwap", function (evt) {
+    const target = evt.detail.target;
+    const incoming = evt.detail.fragment && evt.detail.fragment.firstElementChild;
+    if (!target || !incoming || (target.id !== "scorecard-summary" && target.id !== "scorecard-version")) {
+      return;
+    }
+    if (scorecardVersion(incoming) < scorecardVersion(target)) {
+      evt.detail.shouldSwap = false;
+    }
+  });
+
   // A change saves once it has settled (the form's trigger delay): until
   // its request starts, the form is marked as holding an unsaved change.
   document.addEventListener("change", function (evt) {

@@ -3,6 +3,7 @@ package evalmodel
 import (
 	"container/list"
 	"maps"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -50,6 +51,7 @@ type Cache struct {
 	order    *list.List // of *cacheEntry, most recently used first
 	entries  map[cacheKey]*list.Element
 	inFlight map[cacheKey]chan struct{} // closed when the value is made
+	scoring  chan struct{}              // a slot per evaluation being scored
 	hits     uint64
 	misses   uint64
 }
@@ -75,7 +77,7 @@ type CacheStats struct {
 // NewCache returns an empty cache holding at most budget estimated bytes.
 func NewCache(budget int64) *Cache {
 	return &Cache{budget: budget, order: list.New(), entries: map[cacheKey]*list.Element{},
-		inFlight: map[cacheKey]chan struct{}{}}
+		inFlight: map[cacheKey]chan struct{}{}, scoring: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
 // Stats returns the cache's counters.
@@ -103,6 +105,12 @@ type scored struct {
 // least Parts, kept.
 func (c *Cache) Score(rev int64, d *bpo.EvaluationDetail, lang i18n.Lang, weights map[int64]float64) (*scoring.Model, *scoring.Result, error) {
 	s, _ := remember(c, cacheKey{d.Evaluation.ID, rev, "score/" + string(lang) + "/" + weightsKey(d, weights)}, func() (*scored, error) {
+		// Scoring is CPU-bound and each scoring holds megabytes until it
+		// is done: more at once than there are cores would not finish
+		// sooner, only hold more memory (32 what-if re-ranks at once, each
+		// with weights of its own), so the others wait for a core.
+		c.scoring <- struct{}{}
+		defer func() { <-c.scoring }()
 		m, res, err := Score(d, lang, weights)
 		return &scored{model: m, result: res, err: err}, nil
 	})

@@ -43,11 +43,11 @@ func TestMemorySlotsFitTheLimit(t *testing.T) {
 		cores           int
 		hashes, reports int
 	}{
-		{config.DefaultMemoryLimit, 2, 2, 1},
-		{config.DefaultMemoryLimit, 16, 2, 1},
+		{config.DefaultMemoryLimit, 2, 2, 2},
+		{config.DefaultMemoryLimit, 16, 5, 1},
 		{96 << 20, 2, 2, 2},
 		{1 << 30, 4, 4, 4},
-		{1 << 30, 64, 51, 1},
+		{1 << 30, 64, 64, 34},
 		{0, 8, 8, 8},
 		{16 << 20, 4, 1, 1},
 	} {

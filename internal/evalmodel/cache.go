@@ -19,12 +19,14 @@ import (
 // holds by default: a few large evaluations with their what-if variants.
 const DefaultCacheBytes = 32 << 20
 
-// DefaultBudget is the byte budget of a server's cache: a quarter of the
+// DefaultBudget is the byte budget of a server's cache: an eighth of the
 // process's soft memory limit (GOMEMLIMIT, or the server's default), at
 // most DefaultCacheBytes, so that the cache never crowds out the reports
-// and password checks the limit is sized for.
+// and password checks the limit is sized for. The garbage collector lets
+// the heap grow to about twice what is live, so what the cache holds
+// counts double against the limit.
 func DefaultBudget() int64 {
-	return min(DefaultCacheBytes, debug.SetMemoryLimit(-1)/4)
+	return min(DefaultCacheBytes, debug.SetMemoryLimit(-1)/8)
 }
 
 // Cache keeps, in one process, what an evaluation is scored from and what

@@ -12,7 +12,7 @@ import (
 var ErrBusy = errors.New("password: too many hashes in progress")
 
 // Limiter bounds how many argon2id computations run at once. Each one
-// holds Params.Memory (19 MiB by default) until it finishes, so without a
+// holds Params.Memory (7 MiB by default) until it finishes, so without a
 // bound a burst of sign-ins, however they end, grows the process by that
 // much per request; with at most one slot per core, as many run as the
 // machine can compute anyway and the rest queue for their turn, for as long

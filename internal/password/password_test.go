@@ -9,7 +9,7 @@ import (
 
 func TestHashAndCheck(t *testing.T) {
 	h := password.Hash("correct horse battery", password.Default)
-	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=7168,t=5,p=1$") {
 		t.Fatalf("hash %q is not an argon2id PHC string", h)
 	}
 	if ok, err := password.Check("correct horse battery", h); err != nil || !ok {

@@ -96,8 +96,11 @@ func TestBrowserModeration(t *testing.T) {
 	}
 
 	// Cleared: the evaluation page counts it as disputed and not moderated.
+	// The flash of the recording is still on the page: the cleared page is
+	// the one without the consensus.
 	err = chromedp.Do(ctx,
 		chromedp.Click(css(row+" [data-testid=clear-consensus]")),
+		chromedp.WaitNotPresent(css(row+" [data-testid=consensus]")),
 		chromedp.WaitVisible(css("[data-testid=flash]")),
 		chromedp.Navigate(a.srv.URL+evaluationPath(open, "")),
 		chromedp.WaitVisible(css("[data-testid=moderation-summary]")),

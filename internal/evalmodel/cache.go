@@ -38,8 +38,10 @@ func DefaultBudget() int64 {
 // out. Several processes need not talk to each other, as long as each reads
 // the revision from the database for every request.
 //
-// It holds data, never a page: whoever reads from it must have been
-// authorized to read the evaluation's scores first. The values returned
+// It holds data, and views made from it (a JSON document, a report, the
+// content of a page without the page's frame, which names the reader):
+// what a view shows of its reader is in its name. Whoever reads from it
+// must have been authorized to read the evaluation's scores first. The values returned
 // are shared between requests and must not be changed.
 //
 // The cache is bounded by an estimate of the bytes its entries hold, and

@@ -23,6 +23,13 @@ import (
 // what-if weights in the URL (w_<criterion id>, as in the weights editor).
 // An htmx request gets the results alone: re-ranking never writes and reads
 // no more than the page.
+//
+// With the stored weights, the page's content is rendered once per
+// revision, language and choice of vendors, and kept with the scored
+// evaluation: it shows the evaluation's data and nothing of who asks, and
+// only managers, who may read all of it, reach this page. What-if weights
+// are asked for once each, as a slider moves, so their content is rendered
+// for the request alone: kept, it would only push out what is asked again.
 func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.evaluationInPath(w, r)
 	if !ok {
@@ -38,21 +45,49 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	view := compareView(lang, d, q["vendor"], in)
-	view.Decision = decisionPanel(lang, d.EvaluationDetail, d.Decision, true)
-	if view.Results != nil {
-		addCoverage(lang, view.Results.Columns, d.EvaluationDetail)
+	choices, notice := compareChoices(lang, d.Participants, q["vendor"])
+	update := r.Header.Get("HX-Request") == "true"
+	content := func() ([]byte, error) {
+		view := compareView(lang, d, choices, notice, in)
+		view.Decision = decisionPanel(lang, d.EvaluationDetail, d.Decision, true)
+		if view.Results != nil {
+			addCoverage(lang, view.Results.Columns, d.EvaluationDetail)
+		}
+		if update {
+			return s.renderBytes(r, pages.CompareUpdate(view))
+		}
+		return s.renderBytes(r, pages.CompareContent(view))
+	}
+	var body []byte
+	if len(in.problems) > 0 || slices.ContainsFunc(d.Criteria, in.differs) {
+		body, err = content()
+	} else {
+		body, err = d.derived(compareContentKey(lang, update, choices, notice), content)
+	}
+	if err != nil {
+		s.renderFailed(w, r, err)
+		return
 	}
 	status := http.StatusOK
 	if len(in.problems) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	if r.Header.Get("HX-Request") == "true" {
-		s.renderStatus(w, r, status, pages.CompareUpdate(view))
+	if update {
+		writeHTML(w, status, body)
 		return
 	}
-	view.Flash = s.popFlash(r)
-	s.renderStatus(w, r, status, pages.Compare(view))
+	s.renderStatus(w, r, status, pages.Compare(d.Evaluation.Title, s.popFlash(r), body))
+}
+
+// compareContentKey names the kept content of a comparison with the stored
+// weights: by the vendors it ended up comparing, not by the query's words,
+// so that any query choosing the same vendors shares it.
+func compareContentKey(lang i18n.Lang, update bool, choices []pages.VendorChoice, notice string) string {
+	part := "page"
+	if update {
+		part = "update"
+	}
+	return "compare/" + string(lang) + "/" + part + "/" + strconv.FormatBool(notice != "") + "/" + compareQuery(choices)
 }
 
 // showCompareRatings is the drill-down of a comparison cell: each
@@ -127,16 +162,15 @@ func decodeWhatIf(lang i18n.Lang, q url.Values, t *bpo.CriteriaTree) (*weightsIn
 }
 
 // compareView scores the evaluation with the weights of in and lays out the
-// comparison of the chosen vendors.
-func compareView(lang i18n.Lang, d *scoredEvaluation, chosen []string, in *weightsInput) *pages.CompareView {
+// comparison of the vendors chosen (see compareChoices).
+func compareView(lang i18n.Lang, d *scoredEvaluation, choices []pages.VendorChoice, notice string, in *weightsInput) *pages.CompareView {
 	e := d.Evaluation
-	v := &pages.CompareView{EvaluationID: e.ID, Title: e.Title, Status: string(e.Status)}
-	v.Vendors, v.Notice = compareChoices(lang, d.Participants, chosen)
+	v := &pages.CompareView{EvaluationID: e.ID, Title: e.Title, Status: string(e.Status), Vendors: choices, Notice: notice}
 	v.Sliders = weightSliders(lang, d.Tree(), in)
 	for _, c := range d.Criteria {
-		if w, ok := in.weight[c.ID]; ok && w != c.Weight {
+		if in.differs(c) {
 			v.WhatIf = true
-			v.Changes = append(v.Changes, pages.HiddenField{Name: "w_" + strconv.FormatInt(c.ID, 10), Value: inputNumber(lang, w)},
+			v.Changes = append(v.Changes, pages.HiddenField{Name: "w_" + strconv.FormatInt(c.ID, 10), Value: inputNumber(lang, in.weight[c.ID])},
 				pages.HiddenField{Name: "v_" + strconv.FormatInt(c.ID, 10), Value: strconv.Itoa(c.Version)})
 		}
 	}
@@ -155,6 +189,13 @@ func compareView(lang i18n.Lang, d *scoredEvaluation, chosen []string, in *weigh
 	v.Results = compareResults(lang, d.EvaluationDetail, m, res, selected(v.Vendors))
 	v.Unmoderated = unmoderated(res)
 	return v
+}
+
+// differs tells whether the weight of c in differs from its stored weight:
+// a what-if.
+func (in *weightsInput) differs(c *bpo.Criterion) bool {
+	w, ok := in.weight[c.ID]
+	return ok && w != c.Weight
 }
 
 // compareChoices lists the vendors still in the running, checked when

@@ -140,15 +140,36 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 	buf := pageBuffers.Get().(*bytes.Buffer)
 	defer releasePageBuffer(buf)
 	if err := c.Render(components.WithLang(r.Context(), s.lang(r)), buf); err != nil {
-		s.log.Error("render", "id", requestIDFrom(r.Context()), "error", err)
-		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		s.renderFailed(w, r, err)
 		return
 	}
+	writeHTML(w, status, buf.Bytes())
+}
+
+// renderBytes renders c in the request's language into bytes of its own,
+// to keep: a part of a page that the server renders once and sends many
+// times (see showCompare).
+func (s *Server) renderBytes(r *http.Request, c templ.Component) ([]byte, error) {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer releasePageBuffer(buf)
+	if err := c.Render(components.WithLang(r.Context(), s.lang(r)), buf); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+func (s *Server) renderFailed(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("render", "id", requestIDFrom(r.Context()), "error", err)
+	http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+}
+
+// writeHTML sends a rendered page or fragment, in one write with its length.
+func writeHTML(w http.ResponseWriter, status int, page []byte) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Header().Set("Content-Length", strconv.Itoa(len(page)))
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(page)
 }
 
 // pageBuffers are reused from page to page, so that rendering does not grow

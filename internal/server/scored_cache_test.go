@@ -283,3 +283,69 @@ func TestReportIsWrittenOncePerRevision(t *testing.T) {
 		t.Error("two managers got the same file, prepared by one of them")
 	}
 }
+
+// TestComparisonContentIsKeptWithoutItsFrame reads a comparison as two
+// managers: the content, rendered once for the revision, is the same for
+// both and for any query choosing the same vendors, while the frame around
+// it is each reader's own, with the notice of a change just saved; a what-if
+// is rendered for its request and never kept.
+func TestComparisonContentIsKeptWithoutItsFrame(t *testing.T) {
+	a := newApp(t)
+	f, _ := scoredFixture(t, a)
+	first := a.signIn("first-reader@example.test", bpo.RoleManager)
+	second := a.signIn("second-reader@example.test", bpo.RoleManager)
+	keys := participantKeys(t, f)
+	chosen := "?vendor=" + keys[0] + "&vendor=" + keys[1]
+
+	page := func(c *client, query string) (who, content string) {
+		t.Helper()
+		res := c.get(f.path("/compare" + query))
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("compare%s: status %d", query, res.StatusCode)
+		}
+		d := res.doc(t)
+		html, err := d.Find("main").Html()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Find("[data-testid=whoami]").Text(), html
+	}
+	whoFirst, kept := page(first, chosen)
+	bytes, misses := a.metric(t, "bpoeval_scored_cache_bytes"), a.metric(t, "bpoeval_scored_cache_misses_total")
+	whoSecond, content := page(second, chosen)
+	if !strings.Contains(whoFirst, "first-reader") || !strings.Contains(whoSecond, "second-reader") {
+		t.Errorf("the frame does not name its reader: %q, then %q", whoFirst, whoSecond)
+	}
+	if content != kept {
+		t.Error("two managers got different contents of the same comparison")
+	}
+	_, reordered := page(second, "?vendor="+keys[1]+"&vendor=nobody&vendor="+keys[0])
+	if reordered != kept {
+		t.Error("the same vendors asked in another order got another content")
+	}
+	if m, b := a.metric(t, "bpoeval_scored_cache_misses_total"), a.metric(t, "bpoeval_scored_cache_bytes"); m != misses || b != bytes {
+		t.Errorf("the same comparison was made again: misses %v → %v, bytes %v → %v", misses, m, bytes, b)
+	}
+
+	policies := strconv.FormatInt(f.byKey["policies"].ID, 10)
+	if _, whatIf := page(first, chosen+"&w_"+policies+"=77"); whatIf == kept {
+		t.Error("a what-if got the content of the stored weights")
+	}
+	if b := a.metric(t, "bpoeval_scored_cache_bytes"); b > bytes+float64(len(kept))/2 {
+		t.Errorf("a what-if's content was kept: bytes %v → %v", bytes, b)
+	}
+
+	form := weightsForm(t, first.get(f.path("/criteria")).doc(t), map[string]string{"policies": "95"})
+	form.Set("next", f.path("/compare"+chosen))
+	res := first.post(f.path("/weights"), form)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save weights: status %d\n%s", res.StatusCode, res.body)
+	}
+	saved := first.get(res.Header.Get("Location")).doc(t)
+	if saved.Find("[data-testid=flash]").Length() != 1 {
+		t.Error("the comparison after saving weights has no notice")
+	}
+	if _, after := page(second, chosen); after == kept || strings.Contains(after, `data-testid="flash"`) {
+		t.Error("after a weight change, the other manager got the old content, or the first one's notice")
+	}
+}

@@ -4,6 +4,7 @@ package components
 
 import (
 	"context"
+	"io"
 
 	"github.com/a-h/templ"
 
@@ -67,4 +68,14 @@ func (p Page) addressAttrs() templ.Attributes {
 		return nil
 	}
 	return templ.Attributes{"data-address": string(p.Address)}
+}
+
+// Rendered is markup rendered earlier, by a component of this package's
+// pages, written as it is: never text from elsewhere, which must go through
+// templ's escaping.
+func Rendered(markup []byte) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		_, err := w.Write(markup)
+		return err
+	})
 }

@@ -121,10 +121,11 @@ func (c *Cache) Score(rev int64, d *bpo.EvaluationDetail, lang i18n.Lang, weight
 	return s.model, s.result, s.err
 }
 
-// Derived returns the bytes named name (with what they vary by in it, such
+// Derived returns the value named name (with what it varies by in it, such
 // as the language) made from evaluation id at revision rev, calling build
-// on a miss. build's errors are returned and never kept.
-func (c *Cache) Derived(id, rev int64, name string, build func() ([]byte, error)) ([]byte, error) {
+// on a miss: the bytes of a document, or parts of a page. A name always
+// holds values of one type. build's errors are returned and never kept.
+func Derived[T any](c *Cache, id, rev int64, name string, build func() (T, error)) (T, error) {
 	return remember(c, cacheKey{id, rev, "derived/" + name}, build)
 }
 

@@ -84,7 +84,7 @@ func TestCacheKeysByRevision(t *testing.T) {
 	calls := 0
 	build := func() ([]byte, error) { calls++; return []byte(`{"ok":true}`), nil }
 	for range 2 {
-		if b, err := c.Derived(7, 1, "result.json/en", build); err != nil || string(b) != `{"ok":true}` {
+		if b, err := evalmodel.Derived(c, 7, 1, "result.json/en", build); err != nil || string(b) != `{"ok":true}` {
 			t.Fatalf("derived %s, %v", b, err)
 		}
 	}
@@ -195,7 +195,7 @@ func TestCacheMakesEachValueOnce(t *testing.T) {
 	results := make(chan error, 8)
 	for range 8 {
 		wg.Go(func() {
-			_, err := c.Derived(1, 1, "result.json/en", build)
+			_, err := evalmodel.Derived(c, 1, 1, "result.json/en", build)
 			results <- err
 		})
 	}

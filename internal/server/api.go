@@ -41,7 +41,7 @@ func (s *Server) apiShowModel(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	b, err := d.derived("model.json/"+string(lang), func() ([]byte, error) {
+	b, err := derived(d, "model.json/"+string(lang), func() ([]byte, error) {
 		m, err := evalmodel.Build(d.EvaluationDetail, lang, nil)
 		if err != nil {
 			return nil, err
@@ -61,7 +61,7 @@ func (s *Server) apiShowResult(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	b, err := d.derived("result.json/"+string(lang), func() ([]byte, error) {
+	b, err := derived(d, "result.json/"+string(lang), func() ([]byte, error) {
 		_, res, err := d.score(lang, nil)
 		if err != nil {
 			return nil, err

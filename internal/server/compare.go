@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"cmp"
+	"context"
 	"math"
 	"net/http"
 	"net/url"
@@ -15,6 +17,7 @@ import (
 	"github.com/bpoeval/bpoeval/internal/explain"
 	"github.com/bpoeval/bpoeval/internal/i18n"
 	"github.com/bpoeval/bpoeval/internal/scoring"
+	"github.com/bpoeval/bpoeval/web/components"
 	"github.com/bpoeval/bpoeval/web/pages"
 )
 
@@ -48,7 +51,10 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 	choices, notice := compareChoices(lang, d.Participants, q["vendor"])
 	update := r.Header.Get("HX-Request") == "true"
 	content := func() ([]byte, error) {
-		view := compareView(lang, d, choices, notice, in)
+		view, err := compareView(r.Context(), lang, d, choices, notice, in)
+		if err != nil {
+			return nil, err
+		}
 		view.Decision = decisionPanel(lang, d.EvaluationDetail, d.Decision, true)
 		if view.Results != nil {
 			addCoverage(lang, view.Results.Columns, d.EvaluationDetail)
@@ -62,7 +68,7 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 	if len(in.problems) > 0 || slices.ContainsFunc(d.Criteria, in.differs) {
 		body, err = content()
 	} else {
-		body, err = d.derived(compareContentKey(lang, update, choices, notice), content)
+		body, err = derived(d, compareContentKey(lang, update, choices, notice), content)
 	}
 	if err != nil {
 		s.renderFailed(w, r, err)
@@ -163,7 +169,7 @@ func decodeWhatIf(lang i18n.Lang, q url.Values, t *bpo.CriteriaTree) (*weightsIn
 
 // compareView scores the evaluation with the weights of in and lays out the
 // comparison of the vendors chosen (see compareChoices).
-func compareView(lang i18n.Lang, d *scoredEvaluation, choices []pages.VendorChoice, notice string, in *weightsInput) *pages.CompareView {
+func compareView(ctx context.Context, lang i18n.Lang, d *scoredEvaluation, choices []pages.VendorChoice, notice string, in *weightsInput) (*pages.CompareView, error) {
 	e := d.Evaluation
 	v := &pages.CompareView{EvaluationID: e.ID, Title: e.Title, Status: string(e.Status), Vendors: choices, Notice: notice}
 	v.Sliders = weightSliders(lang, d.Tree(), in)
@@ -179,16 +185,21 @@ func compareView(lang i18n.Lang, d *scoredEvaluation, choices []pages.VendorChoi
 	v.Query = compareQuery(v.Vendors)
 	if len(in.problems) > 0 {
 		v.Problems = previewProblems(lang, d.EvaluationDetail, in.problems)
-		return v
+		return v, nil
 	}
 	m, res, err := d.score(lang, in.weight)
 	if err != nil {
 		v.Problems = []string{tr(lang, bpo.ErrorMessage(err))}
-		return v
+		return v, nil
 	}
-	v.Results = compareResults(lang, d.EvaluationDetail, m, res, selected(v.Vendors))
+	keys := selected(v.Vendors)
+	cells, err := tableCells(ctx, lang, d, m, res, keys)
+	if err != nil {
+		return nil, err
+	}
+	v.Results = compareResults(lang, d.EvaluationDetail, m, res, keys, cells)
 	v.Unmoderated = unmoderated(res)
-	return v
+	return v, nil
 }
 
 // differs tells whether the weight of c in differs from its stored weight:
@@ -292,7 +303,7 @@ func sliderRange(siblings []*bpo.Criterion) (max, step string) {
 }
 
 // compareResults lays out the table, the charts and the recommendation.
-func compareResults(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, res *scoring.Result, keys []string) *pages.CompareResults {
+func compareResults(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, res *scoring.Result, keys []string, cells compareCells) *pages.CompareResults {
 	out := &pages.CompareResults{Recommendation: comparePanel(lang, m, res)}
 	var vendors []*scoring.VendorResult
 	for i := range res.Vendors { // rank order
@@ -306,7 +317,7 @@ func compareResults(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, r
 	if lead := res.Vendor(res.Recommendation.Vendor); lead != nil && !slices.Contains(keys, lead.Key) {
 		out.Recommendation.Hidden = i18n.T(lang, "compare.leader_hidden", lead.Name)
 	}
-	out.Groups = compareGroups(lang, d, m, vendors)
+	out.Groups = compareGroups(lang, d, m, vendors, cells)
 
 	radar, bars := chart.FromResult(m, res, keys)
 	format := func(v float64) string { return i18n.Number(lang, v, scoreDecimals) }
@@ -336,7 +347,7 @@ func compareColumn(lang i18n.Lang, vr *scoring.VendorResult, res *scoring.Result
 
 // compareGroups lays out one group of rows per category (a top-level leaf
 // is a category of its own), each with the vendors' subtotals.
-func compareGroups(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, vendors []*scoring.VendorResult) []pages.CompareGroup {
+func compareGroups(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, vendors []*scoring.VendorResult, cells compareCells) []pages.CompareGroup {
 	names := map[string]string{}
 	for _, c := range d.Criteria {
 		names[c.Key] = c.Name(string(lang))
@@ -361,13 +372,11 @@ func compareGroups(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, ve
 			points = append(points, make([]float64, len(vendors)))
 		}
 		weights[gi] += leaf.Weight
-		row := pages.CompareRow{Key: leaf.Key, Name: leaf.Name, Weight: percentText(lang, leaf.Weight),
-			Measured: leaf.Metric != nil}
+		row := pages.CompareRow{Key: leaf.Key, Name: leaf.Name, Weight: percentText(lang, leaf.Weight)}
 		for vi, vr := range vendors {
-			row.Cells = append(row.Cells, compareCell(lang, d.Evaluation, leaf, vr.Criteria[j]))
+			row.Cells = append(row.Cells, components.Rendered(cells[vr.Key][leaf.Key]))
 			points[gi][vi] += vr.Criteria[j].Contribution
 		}
-		markBest(row.Cells, vendors, j)
 		groups[gi].Rows = append(groups[gi].Rows, row)
 	}
 	for gi := range groups {
@@ -377,6 +386,60 @@ func compareGroups(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, ve
 		}
 	}
 	return groups
+}
+
+// compareCells are the comparison table's cells of the vendors compared,
+// rendered, by vendor key and criterion key. A cell shows what the vendor's
+// ratings or figures give on the criterion, and whether that is the best
+// among the vendors compared: nothing that a what-if's weights change. So
+// the cells are rendered once per revision, language and choice of
+// vendors, and a re-rank only lays them out in its columns' order.
+type compareCells map[string]map[string][]byte
+
+// tableCells are the cells of the vendors of keys, scored in m and res.
+func tableCells(ctx context.Context, lang i18n.Lang, d *scoredEvaluation, m *scoring.Model, res *scoring.Result, keys []string) (compareCells, error) {
+	name := "compare/cells/" + string(lang) + "/" + url.Values{"vendor": slices.Sorted(slices.Values(keys))}.Encode()
+	return derived(d, name, func() (compareCells, error) {
+		ctx := components.WithLang(ctx, lang)
+		var vendors []*scoring.VendorResult
+		for i := range res.Vendors {
+			if slices.Contains(keys, res.Vendors[i].Key) {
+				vendors = append(vendors, &res.Vendors[i])
+			}
+		}
+		// One buffer for every cell, sliced once it is written: a few
+		// hundred cells are one allocation to keep, not a few hundred.
+		type written struct {
+			vendor, criterion string
+			end               int
+		}
+		var (
+			buf  bytes.Buffer
+			ends []written
+		)
+		for j, leaf := range m.Leaves() {
+			row := make([]pages.CompareCell, len(vendors))
+			for i, vr := range vendors {
+				row[i] = compareCell(lang, d.Evaluation, leaf, vr.Criteria[j])
+			}
+			markBest(row, vendors, j)
+			for i, vr := range vendors {
+				if err := pages.CompareTableCell(d.Evaluation.ID, vr.Key, leaf.Key, leaf.Metric != nil, row[i]).Render(ctx, &buf); err != nil {
+					return nil, err
+				}
+				ends = append(ends, written{vr.Key, leaf.Key, buf.Len()})
+			}
+		}
+		all, cells, start := buf.Bytes(), compareCells{}, 0
+		for _, w := range ends {
+			if cells[w.vendor] == nil {
+				cells[w.vendor] = map[string][]byte{}
+			}
+			cells[w.vendor][w.criterion] = all[start:w.end:w.end]
+			start = w.end
+		}
+		return cells, nil
+	})
 }
 
 func compareCell(lang i18n.Lang, e *bpo.Evaluation, leaf scoring.Leaf, cr scoring.CriterionResult) pages.CompareCell {

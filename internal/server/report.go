@@ -36,7 +36,7 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request) {
 	var pdf []byte
 	if err == nil {
 		name := fmt.Sprintf("report.pdf/%s/%d/%s", lang, bpo.UserFromContext(ctx).ID, at.Format(time.RFC3339))
-		pdf, err = d.derived(name, func() ([]byte, error) {
+		pdf, err = derived(d, name, func() ([]byte, error) {
 			// Written in full before anything is sent, so that a failure
 			// is still an error page and never half a PDF.
 			var b bytes.Buffer

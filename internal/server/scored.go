@@ -55,11 +55,11 @@ func (d *scoredEvaluation) score(lang i18n.Lang, weights map[int64]float64) (*sc
 	return d.cache.Score(d.revision, d.EvaluationDetail, lang, weights)
 }
 
-// derived is the bytes name (with what they vary by) made from the
+// derived is the value name (with what it varies by) made from the
 // evaluation, kept in the cache when it was read from it.
-func (d *scoredEvaluation) derived(name string, build func() ([]byte, error)) ([]byte, error) {
+func derived[T any](d *scoredEvaluation, name string, build func() (T, error)) (T, error) {
 	if d.revision == 0 {
 		return build()
 	}
-	return d.cache.Derived(d.Evaluation.ID, d.revision, name, build)
+	return evalmodel.Derived(d.cache, d.Evaluation.ID, d.revision, name, build)
 }

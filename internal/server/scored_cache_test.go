@@ -3,12 +3,15 @@ package server_test
 import (
 	"bufio"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
 )
@@ -328,8 +331,14 @@ func TestComparisonContentIsKeptWithoutItsFrame(t *testing.T) {
 	}
 
 	policies := strconv.FormatInt(f.byKey["policies"].ID, 10)
-	if _, whatIf := page(first, chosen+"&w_"+policies+"=77"); whatIf == kept {
+	_, whatIf := page(first, chosen+"&w_"+policies+"=77")
+	if whatIf == kept {
 		t.Error("a what-if got the content of the stored weights")
+	}
+	// The cells, rendered once for the vendors compared, are the same
+	// under other weights: only their columns' order may change.
+	if got, want := tableCells(t, whatIf), tableCells(t, kept); !maps.Equal(got, want) || len(want) == 0 {
+		t.Errorf("a what-if's cells differ from the stored weights' (%d and %d cells)", len(got), len(want))
 	}
 	if b := a.metric(t, "bpoeval_scored_cache_bytes"); b > bytes+float64(len(kept))/2 {
 		t.Errorf("a what-if's content was kept: bytes %v → %v", bytes, b)
@@ -348,4 +357,25 @@ func TestComparisonContentIsKeptWithoutItsFrame(t *testing.T) {
 	if _, after := page(second, chosen); after == kept || strings.Contains(after, `data-testid="flash"`) {
 		t.Error("after a weight change, the other manager got the old content, or the first one's notice")
 	}
+}
+
+// tableCells are the comparison table's cells in html, by criterion and
+// vendor.
+func tableCells(t *testing.T, html string) map[string]string {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(html))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells := map[string]string{}
+	d.Find("[data-testid=compare-table] tbody tr[data-criterion] td[data-vendor]").Each(func(_ int, td *goquery.Selection) {
+		tr, _ := td.Parent().Attr("data-criterion")
+		vendor, _ := td.Attr("data-vendor")
+		cell, err := goquery.OuterHtml(td)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cells[tr+"/"+vendor] = cell
+	})
+	return cells
 }

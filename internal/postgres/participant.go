@@ -96,6 +96,12 @@ const participantsSQL = `SELECT ` + participantColumns + `
 	FROM participants p JOIN vendors v ON v.id = p.vendor_id
 	WHERE p.evaluation_id = $1 ORDER BY lower(v.name), p.vendor_id`
 
+// participantSQL is participantsSQL's row of one vendor ($2): a page of one
+// vendor, read at every autosave, need not read the forty others.
+const participantSQL = `SELECT ` + participantColumns + `
+	FROM participants p JOIN vendors v ON v.id = p.vendor_id
+	WHERE p.evaluation_id = $1 AND p.vendor_id = $2`
+
 // AddParticipant implements bpo.ParticipantService.
 func (s *ParticipantService) AddParticipant(ctx context.Context, evaluationID, vendorID int64) (*bpo.Participant, error) {
 	if err := requireManager(ctx); err != nil {
@@ -306,7 +312,14 @@ func (s *ParticipantService) FindAssignments(ctx context.Context, evaluationID i
 // assignmentsSQL reads an evaluation's ($1) evaluators with the vendors
 // their declarations cover and their declared conflicts of interest, each
 // with the ratings it withdrew from scoring.
-const assignmentsSQL = `
+const assignmentsSQL = assignmentSelect + `
+	WHERE a.evaluation_id = $1 ORDER BY lower(u.name), a.user_id`
+
+// assignmentSQL is assignmentsSQL's row of one evaluator ($2).
+const assignmentSQL = assignmentSelect + `
+	WHERE a.evaluation_id = $1 AND a.user_id = $2`
+
+const assignmentSelect = `
 	SELECT a.evaluation_id, a.user_id, u.name, u.email, a.coi_declared_at,
 		ARRAY(SELECT d.vendor_id FROM vendor_declarations d
 			WHERE d.evaluation_id = a.evaluation_id AND d.user_id = a.user_id ORDER BY d.vendor_id),
@@ -321,8 +334,7 @@ const assignmentsSQL = `
 					AND s.vendor_id = c.vendor_id AND r.value IS NOT NULL)
 			FROM conflicts c
 			WHERE c.evaluation_id = a.evaluation_id AND c.user_id = a.user_id ORDER BY c.vendor_id)
-	FROM assignments a JOIN users u ON u.id = a.user_id
-	WHERE a.evaluation_id = $1 ORDER BY lower(u.name), a.user_id`
+	FROM assignments a JOIN users u ON u.id = a.user_id`
 
 func scanAssignment(row pgx.CollectableRow) (*bpo.Assignment, error) {
 	var (

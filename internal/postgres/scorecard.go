@@ -368,9 +368,9 @@ func queueScorecardDetail(b *pgx.Batch, u *bpo.User, evaluationID, vendorID, eva
 		d.Evaluation, _, visible = visibleEvaluation(u, rows)
 		return nil
 	})
-	queueList(b, criteriaSQL, scanCriterion, &d.Criteria, evaluationID)
-	queueList(b, participantsSQL, scanParticipant, &participants, evaluationID)
-	queueList(b, assignmentsSQL, scanAssignment, &assignments, evaluationID)
+	queueCriteria(b, &d.Criteria, evaluationID)
+	queueList(b, participantSQL, scanParticipant, &participants, evaluationID, vendorID)
+	queueList(b, assignmentSQL, scanAssignment, &assignments, evaluationID, evaluatorID)
 	b.Queue(scorecardSQL, evaluationID, vendorID, evaluatorID).Query(func(rows pgx.Rows) error {
 		d.Scorecard, cardErr = scanScorecard(rows, evaluationID, vendorID, evaluatorID)
 		return nil

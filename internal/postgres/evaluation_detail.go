@@ -36,7 +36,7 @@ func (s *EvaluationService) FindEvaluationDetail(ctx context.Context, id int64, 
 		d.Evaluation, _, visible = visibleEvaluation(u, rows)
 		return nil
 	})
-	queueList(&b, criteriaSQL, scanCriterion, &d.Criteria, id)
+	queueCriteria(&b, &d.Criteria, id)
 	queueList(&b, participantsSQL, scanParticipant, &d.Participants, id)
 	if parts&bpo.WithAssignments != 0 {
 		queueList(&b, assignmentsSQL, scanAssignment, &d.Assignments, id)

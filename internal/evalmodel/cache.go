@@ -16,7 +16,7 @@ import (
 )
 
 // DefaultCacheBytes is the most a server's cache of scored evaluations
-// holds by default: a few large evaluations with their what-if variants.
+// holds by default: a few large evaluations with their views.
 const DefaultCacheBytes = 32 << 20
 
 // DefaultBudget is the byte budget of a server's cache: an eighth of the
@@ -31,7 +31,8 @@ func DefaultBudget() int64 {
 
 // Cache keeps, in one process, what an evaluation is scored from and what
 // scoring it gives: the detail loaded from the database, the model and
-// result for a language and a set of weights, and bytes derived from them.
+// result for a language with the stored weights, and views derived from
+// them.
 // Entries are keyed by the evaluation's revision, which every committed
 // change to what they derive from raises (see bpo.RevisionRead), so an
 // entry is never stale: a change makes new keys and the old entries age
@@ -106,9 +107,12 @@ type scored struct {
 }
 
 // Score is Score(d, lang, weights) for d read at revision rev with at
-// least Parts, kept.
+// least Parts, kept for the stored weights. What-if weights are scored for
+// the request alone: each move of a slider asks for weights of its own, so
+// kept, their scorings would only push out of the cache what is asked
+// again, the evaluation itself first when it is large.
 func (c *Cache) Score(rev int64, d *bpo.EvaluationDetail, lang i18n.Lang, weights map[int64]float64) (*scoring.Model, *scoring.Result, error) {
-	s, _ := remember(c, cacheKey{d.Evaluation.ID, rev, "score/" + string(lang) + "/" + weightsKey(d, weights)}, func() (*scored, error) {
+	score := func() (*scored, error) {
 		// Scoring is CPU-bound and each scoring holds megabytes until it
 		// is done: more at once than there are cores would not finish
 		// sooner, only hold more memory (32 what-if re-ranks at once, each
@@ -117,7 +121,13 @@ func (c *Cache) Score(rev int64, d *bpo.EvaluationDetail, lang i18n.Lang, weight
 		defer func() { <-c.scoring }()
 		m, res, err := Score(d, lang, weights)
 		return &scored{model: m, result: res, err: err}, nil
-	})
+	}
+	var s *scored
+	if whatIf := weightsKey(d, weights); whatIf != "" {
+		s, _ = score()
+	} else {
+		s, _ = remember(c, cacheKey{d.Evaluation.ID, rev, "score/" + string(lang)}, score)
+	}
 	return s.model, s.result, s.err
 }
 
@@ -130,8 +140,8 @@ func Derived[T any](c *Cache, id, rev int64, name string, build func() (T, error
 }
 
 // weightsKey names a set of what-if weights: only those differing from the
-// stored weights count, so the stored weights sent back unchanged share the
-// entry of no what-if at all.
+// stored weights count, so the stored weights sent back unchanged are no
+// what-if at all ("").
 func weightsKey(d *bpo.EvaluationDetail, weights map[int64]float64) string {
 	stored := make(map[int64]float64, len(d.Criteria))
 	for _, c := range d.Criteria {

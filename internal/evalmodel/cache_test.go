@@ -71,7 +71,11 @@ func TestCacheKeysByRevision(t *testing.T) {
 		t.Error("a new revision served the old result")
 	}
 	whatIf := map[int64]float64{1: stored[1] + 40}
+	before := c.Stats()
 	_, other, err := c.Score(1, d, i18n.EN, whatIf)
+	if s := c.Stats(); s.Entries != before.Entries || s.Bytes != before.Bytes {
+		t.Errorf("a what-if's scoring was kept: %+v, then %+v", before, s)
+	}
 	if err != nil || other == first {
 		t.Fatalf("what-if served the stored weights' result (%v)", err)
 	}

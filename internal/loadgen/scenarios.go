@@ -275,11 +275,13 @@ func (s *site) comparisons(f *fixture) (compare, whatIf scenario) {
 
 // whatIf re-ranks the compared vendors with other category weights, as the
 // compare page's sliders do: an htmx request for a fragment, nothing saved.
-// Each request asks for weights not asked before, so that it is scored
-// anew, as a slider's move is: only the evaluation's data comes from the
-// server's cache of scored evaluations.
+// Each request asks for weights not asked before, by any virtual user, so
+// that it is scored anew, as a slider's move is: only the evaluation's data
+// comes from the server's cache of scored evaluations. The n-th request of
+// user i moves one category by 5 + (n mod 4000)/100 + (i+1)/10,000 (users
+// stay below 100, so the last term never reaches the hundredths).
 func (s *site) whatIf(f *fixture, evaluation string, compare url.Values, i int) request {
-	n := i
+	n := 0
 	return func(ctx context.Context, c *http.Client) (int, error) {
 		n++
 		q := url.Values{}
@@ -289,7 +291,7 @@ func (s *site) whatIf(f *fixture, evaluation string, compare url.Values, i int) 
 		for j, id := range f.categories {
 			w := f.weights[j]
 			if j == n%len(f.categories) {
-				w += 5 + float64(n%4000)/100
+				w += 5 + float64(n%4000)/100 + float64(i%99+1)/10000
 			}
 			q.Set("w_"+strconv.FormatInt(id, 10), strconv.FormatFloat(w, 'f', -1, 64))
 		}

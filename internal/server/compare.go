@@ -305,12 +305,7 @@ func sliderRange(siblings []*bpo.Criterion) (max, step string) {
 // compareResults lays out the table, the charts and the recommendation.
 func compareResults(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, res *scoring.Result, keys []string, cells compareCells) *pages.CompareResults {
 	out := &pages.CompareResults{Recommendation: comparePanel(lang, m, res)}
-	var vendors []*scoring.VendorResult
-	for i := range res.Vendors { // rank order
-		if slices.Contains(keys, res.Vendors[i].Key) {
-			vendors = append(vendors, &res.Vendors[i])
-		}
-	}
+	vendors := comparedVendors(res, keys)
 	for _, vr := range vendors {
 		out.Columns = append(out.Columns, compareColumn(lang, vr, res))
 	}
@@ -329,6 +324,17 @@ func compareResults(lang i18n.Lang, d *bpo.EvaluationDetail, m *scoring.Model, r
 	out.Radar, out.Bars = chart.Categories(radar), chart.StackedBars(bars)
 	out.Analytics = compareAnalytics(lang, d, m, res, keys)
 	return out
+}
+
+// comparedVendors are the results of the vendors of keys, in rank order.
+func comparedVendors(res *scoring.Result, keys []string) []*scoring.VendorResult {
+	var vendors []*scoring.VendorResult
+	for i := range res.Vendors {
+		if slices.Contains(keys, res.Vendors[i].Key) {
+			vendors = append(vendors, &res.Vendors[i])
+		}
+	}
+	return vendors
 }
 
 func compareColumn(lang i18n.Lang, vr *scoring.VendorResult, res *scoring.Result) pages.CompareColumn {
@@ -400,13 +406,7 @@ type compareCells map[string]map[string][]byte
 func tableCells(ctx context.Context, lang i18n.Lang, d *scoredEvaluation, m *scoring.Model, res *scoring.Result, keys []string) (compareCells, error) {
 	name := "compare/cells/" + string(lang) + "/" + url.Values{"vendor": slices.Sorted(slices.Values(keys))}.Encode()
 	return derived(d, name, func() (compareCells, error) {
-		ctx := components.WithLang(ctx, lang)
-		var vendors []*scoring.VendorResult
-		for i := range res.Vendors {
-			if slices.Contains(keys, res.Vendors[i].Key) {
-				vendors = append(vendors, &res.Vendors[i])
-			}
-		}
+		ctx, vendors := components.WithLang(ctx, lang), comparedVendors(res, keys)
 		// One buffer for every cell, sliced once it is written: a few
 		// hundred cells are one allocation to keep, not a few hundred.
 		type written struct {

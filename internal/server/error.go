@@ -137,9 +137,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, c templ.Componen
 // scorecard is tens of them), and a page that fails half-way is an error
 // rather than half a page.
 func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	buf := pageBuffers.Get().(*bytes.Buffer)
+	buf, err := s.renderPooled(r, c)
 	defer releasePageBuffer(buf)
-	if err := c.Render(components.WithLang(r.Context(), s.lang(r)), buf); err != nil {
+	if err != nil {
 		s.renderFailed(w, r, err)
 		return
 	}
@@ -150,12 +150,19 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 // to keep: a part of a page that the server renders once and sends many
 // times (see showCompare).
 func (s *Server) renderBytes(r *http.Request, c templ.Component) ([]byte, error) {
-	buf := pageBuffers.Get().(*bytes.Buffer)
+	buf, err := s.renderPooled(r, c)
 	defer releasePageBuffer(buf)
-	if err := c.Render(components.WithLang(r.Context(), s.lang(r)), buf); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	return bytes.Clone(buf.Bytes()), nil
+}
+
+// renderPooled renders c in the request's language into a buffer of
+// pageBuffers, which the caller releases.
+func (s *Server) renderPooled(r *http.Request, c templ.Component) (*bytes.Buffer, error) {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	return buf, c.Render(components.WithLang(r.Context(), s.lang(r)), buf)
 }
 
 func (s *Server) renderFailed(w http.ResponseWriter, r *http.Request, err error) {

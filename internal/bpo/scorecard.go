@@ -86,11 +86,14 @@ type ScorecardService interface {
 	// built from, in one round trip; the same errors.
 	FindScorecardDetail(ctx context.Context, evaluationID, vendorID, evaluatorID int64) (*ScorecardDetail, error)
 
-	// AutosaveRating is SaveRating followed by FindScorecardDetail of the
-	// caller's scorecard, both in one round trip: the save's outcome, and
-	// the scorecard as it stands after it. The detail is nil when the
-	// caller may not see the scorecard; then the error says why.
-	AutosaveRating(ctx context.Context, evaluationID, vendorID int64, in RatingInput) (*Rating, *ScorecardDetail, error)
+	// AutosaveRating is SaveRating followed by a read of the caller's
+	// scorecard, both in one round trip: the save's outcome, and the
+	// scorecard as it stands after it, also when the save was refused as
+	// invalid (EINVALID) or stale (ECONFLICT). The scorecard is nil when the
+	// caller may not see it; then the error says why. What the scorecard is
+	// shown with (the evaluation, its criteria and vendors) changes only with
+	// the evaluation's revision: see EvaluationService.FindEvaluationDetail.
+	AutosaveRating(ctx context.Context, evaluationID, vendorID int64, in RatingInput) (*Rating, *Scorecard, error)
 
 	// SubmitScorecard locks the caller's scorecard, at version. EINVALID when
 	// a rated criterion has no rating or a rating lacks a justification the

@@ -42,8 +42,11 @@ func DefaultBudget() int64 {
 // It holds data, and views made from it (a JSON document, a report, the
 // content of a page without the page's frame, which names the reader):
 // what a view shows of its reader is in its name. Whoever reads from it
-// must have been authorized to read the evaluation's scores first. The values returned
-// are shared between requests and must not be changed.
+// must have been authorized to read what it holds first: a server keeps
+// scored evaluations in one cache, for managers, and the frames its
+// evaluators' answers are shown with (details without optional parts) in
+// another. The values returned are shared between requests and must not be
+// changed.
 //
 // The cache is bounded by an estimate of the bytes its entries hold, and
 // evicts the least recently used first. The zero value is not usable: see

@@ -109,29 +109,53 @@ func TestAutosaveRating(t *testing.T) {
 	other := e.fixture("Autosave other", setup{vendors: 1, evaluators: 1})
 	evaluator, vendor, c := f.evaluators[0], f.vendors[0].ID, f.crit["policies"].ID
 
-	saved, d, err := e.scorecards.AutosaveRating(as(evaluator), f.ev.ID, vendor, bpo.RatingInput{CriterionID: c, Value: ptr(4)})
+	saved, card, err := e.scorecards.AutosaveRating(as(evaluator), f.ev.ID, vendor, bpo.RatingInput{CriterionID: c, Value: ptr(4)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := d.Scorecard.Ratings[c]; r == nil || *r.Value != 4 || r.Version != saved.Version {
-		t.Errorf("the detail does not show the save: %+v", r)
+	if r := card.Ratings[c]; r == nil || *r.Value != 4 || r.Version != saved.Version {
+		t.Errorf("the scorecard does not show the save: %+v", r)
 	}
-	if d.Evaluator.UserID != evaluator.ID || d.Vendor.VendorID != vendor || len(d.Criteria) != len(f.crit) {
-		t.Errorf("detail of evaluator %d, vendor %d, %d criteria", d.Evaluator.UserID, d.Vendor.VendorID, len(d.Criteria))
+	if card.EvaluatorID != evaluator.ID || card.VendorID != vendor || card.ID == 0 {
+		t.Errorf("scorecard %d of evaluator %d, vendor %d", card.ID, card.EvaluatorID, card.VendorID)
 	}
 
 	t.Run("StaleSaveStillReadsTheScorecard", func(t *testing.T) {
-		_, d, err := e.scorecards.AutosaveRating(as(evaluator), f.ev.ID, vendor, bpo.RatingInput{CriterionID: c, Value: ptr(2)})
+		_, card, err := e.scorecards.AutosaveRating(as(evaluator), f.ev.ID, vendor, bpo.RatingInput{CriterionID: c, Value: ptr(2)})
 		wantCode(t, err, bpo.ECONFLICT)
-		if d == nil || *d.Scorecard.Ratings[c].Value != 4 {
-			t.Errorf("a refused save should come with the stored rating: %+v", d)
+		if card == nil || *card.Ratings[c].Value != 4 {
+			t.Errorf("a refused save should come with the stored rating: %+v", card)
+		}
+	})
+	t.Run("InvalidSaveStillReadsTheScorecard", func(t *testing.T) {
+		_, card, err := e.scorecards.AutosaveRating(as(evaluator), f.ev.ID, vendor,
+			bpo.RatingInput{CriterionID: c, Value: ptr(f.ev.ScaleMax + 1), Version: saved.Version})
+		wantCode(t, err, bpo.EINVALID)
+		if card == nil || *card.Ratings[c].Value != 4 {
+			t.Errorf("a refused save should come with the stored rating: %+v", card)
 		}
 	})
 	t.Run("NotAssignedGetsNothing", func(t *testing.T) {
-		_, d, err := e.scorecards.AutosaveRating(as(other.evaluators[0]), f.ev.ID, vendor, bpo.RatingInput{CriterionID: c, Value: ptr(2)})
+		_, card, err := e.scorecards.AutosaveRating(as(other.evaluators[0]), f.ev.ID, vendor, bpo.RatingInput{CriterionID: c, Value: ptr(2)})
 		wantCode(t, err, bpo.ENOTFOUND)
-		if d != nil {
+		if card != nil {
 			t.Error("an evaluator not assigned read the scorecard")
+		}
+	})
+	t.Run("NotDeclaredReadsTheirOwnScorecard", func(t *testing.T) {
+		undeclared := e.fixture("Autosave undeclared", setup{vendors: 1, evaluators: 1, undeclared: true})
+		_, card, err := e.scorecards.AutosaveRating(as(undeclared.evaluators[0]), undeclared.ev.ID, undeclared.vendors[0].ID,
+			bpo.RatingInput{CriterionID: undeclared.crit["policies"].ID, Value: ptr(2)})
+		wantCode(t, err, bpo.EFORBIDDEN)
+		if card == nil || card.ID != 0 || len(card.Ratings) != 0 {
+			t.Errorf("the refused save should come with the scorecard not started: %+v", card)
+		}
+	})
+	t.Run("MissingVendorGetsNothing", func(t *testing.T) {
+		_, card, err := e.scorecards.AutosaveRating(as(evaluator), f.ev.ID, other.vendors[0].ID, bpo.RatingInput{CriterionID: c, Value: ptr(2)})
+		wantCode(t, err, bpo.ENOTFOUND)
+		if card != nil {
+			t.Error("a save for a vendor not taking part came with a scorecard")
 		}
 	})
 	t.Run("AnotherEvaluatorsScorecardIsNotReadable", func(t *testing.T) {

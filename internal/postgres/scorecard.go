@@ -226,69 +226,70 @@ func (s *ScorecardService) FindMyScorecards(ctx context.Context) ([]*bpo.MyScore
 //   - logged appends exactly one audit event per accepted save.
 //
 // When nothing is written, the final row still says why, from facts.
+// Its arguments are by position, as newSave lists them.
 const saveRatingSQL = `
 WITH ev AS (
-	SELECT id, status, scale_min, scale_max FROM evaluations WHERE id = @evaluation_id FOR SHARE
+	SELECT id, status, scale_min, scale_max FROM evaluations WHERE id = $1 FOR SHARE
 ), facts AS (
 	SELECT ev.status, ev.scale_min, ev.scale_max,
 		a.user_id IS NOT NULL AS assigned,
 		EXISTS (SELECT 1 FROM vendor_declarations d
-			WHERE d.evaluation_id = ev.id AND d.user_id = @user_id AND d.vendor_id = @vendor_id) AS declared,
+			WHERE d.evaluation_id = ev.id AND d.user_id = $3 AND d.vendor_id = $2) AS declared,
 		p.stage,
 		EXISTS (SELECT 1 FROM conflicts k
-			WHERE k.evaluation_id = ev.id AND k.user_id = @user_id AND k.vendor_id = @vendor_id) AS conflicted,
+			WHERE k.evaluation_id = ev.id AND k.user_id = $3 AND k.vendor_id = $2) AS conflicted,
 		c.kind
 	FROM ev
-	LEFT JOIN assignments a ON a.evaluation_id = ev.id AND a.user_id = @user_id
-	LEFT JOIN participants p ON p.evaluation_id = ev.id AND p.vendor_id = @vendor_id
-	LEFT JOIN criteria c ON c.evaluation_id = ev.id AND c.id = @criterion_id
+	LEFT JOIN assignments a ON a.evaluation_id = ev.id AND a.user_id = $3
+	LEFT JOIN participants p ON p.evaluation_id = ev.id AND p.vendor_id = $2
+	LEFT JOIN criteria c ON c.evaluation_id = ev.id AND c.id = $4
 ), card AS (
 	INSERT INTO scorecards AS s (evaluation_id, vendor_id, evaluator_id, created_at, updated_at)
-	SELECT @evaluation_id, @vendor_id, @user_id, @now, @now FROM facts
+	SELECT $1, $2, $3, $8, $8 FROM facts
 	WHERE status = 'open' AND assigned AND declared AND stage <> 'rejected' AND NOT conflicted
-		AND kind = 'rated' AND (@value::int IS NULL OR @value::int BETWEEN scale_min AND scale_max)
+		AND kind = 'rated' AND ($5::int IS NULL OR $5::int BETWEEN scale_min AND scale_max)
 		-- A save based on a rating (version > 0) never creates the scorecard:
 		-- without one, the rating is gone and the save is stale.
-		AND (@version::int = 0 OR EXISTS (SELECT 1 FROM scorecards
-			WHERE evaluation_id = @evaluation_id AND vendor_id = @vendor_id AND evaluator_id = @user_id))
+		AND ($7::int = 0 OR EXISTS (SELECT 1 FROM scorecards
+			WHERE evaluation_id = $1 AND vendor_id = $2 AND evaluator_id = $3))
 	ON CONFLICT (evaluation_id, vendor_id, evaluator_id) DO UPDATE SET updated_at = s.updated_at
 	RETURNING s.id, s.status
 ), prev AS (
 	SELECT r.id, r.value, r.justification, r.version
 	FROM ratings r JOIN card ON r.scorecard_id = card.id
-	WHERE r.criterion_id = @criterion_id
+	WHERE r.criterion_id = $4
 	FOR UPDATE OF r
 ), inserted AS (
 	INSERT INTO ratings (scorecard_id, criterion_id, value, justification, updated_at)
-	SELECT card.id, @criterion_id, @value::int, @justification::text, @now FROM card
-	WHERE card.status = 'draft' AND @version::int = 0 AND NOT EXISTS (SELECT 1 FROM prev)
+	SELECT card.id, $4, $5::int, $6::text, $8 FROM card
+	WHERE card.status = 'draft' AND $7::int = 0 AND NOT EXISTS (SELECT 1 FROM prev)
 	ON CONFLICT (scorecard_id, criterion_id) DO NOTHING
 	RETURNING id, value, justification, version, updated_at
 ), updated AS (
-	UPDATE ratings r SET value = @value::int, justification = @justification::text,
-		version = r.version + 1, updated_at = @now
+	UPDATE ratings r SET value = $5::int, justification = $6::text,
+		version = r.version + 1, updated_at = $8
 	FROM prev, card
-	WHERE r.id = prev.id AND prev.version = @version::int AND card.status = 'draft'
-		AND (prev.value IS DISTINCT FROM @value::int OR prev.justification IS DISTINCT FROM @justification::text)
+	WHERE r.id = prev.id AND prev.version = $7::int AND card.status = 'draft'
+		AND (prev.value IS DISTINCT FROM $5::int OR prev.justification IS DISTINCT FROM $6::text)
 	RETURNING r.id, r.value, r.justification, r.version, r.updated_at
 ), unchanged AS (
 	-- A save of what is stored (a radio chosen again, a box left as it
 	-- was) writes nothing and is not audited: it answers as saved.
 	SELECT r.id, r.value, r.justification, r.version, r.updated_at
 	FROM ratings r, prev, card
-	WHERE r.id = prev.id AND prev.version = @version::int AND card.status = 'draft'
-		AND prev.value IS NOT DISTINCT FROM @value::int AND prev.justification IS NOT DISTINCT FROM @justification::text
+	WHERE r.id = prev.id AND prev.version = $7::int AND card.status = 'draft'
+		AND prev.value IS NOT DISTINCT FROM $5::int AND prev.justification IS NOT DISTINCT FROM $6::text
 ), changed AS (
 	SELECT * FROM inserted UNION ALL SELECT * FROM updated
 ), saved AS (
 	SELECT * FROM changed UNION ALL SELECT * FROM unchanged
 ), logged AS (
 	INSERT INTO audit_events (at, actor_id, evaluation_id, entity, entity_id, action, before, after)
-	SELECT @now, @user_id, @evaluation_id, 'rating', saved.id,
+	SELECT $8, $3, $1, 'rating', saved.id,
 		CASE WHEN prev.id IS NULL THEN 'create' ELSE 'update' END,
 		CASE WHEN prev.id IS NOT NULL THEN
 			jsonb_build_object('value', prev.value, 'justification', prev.justification, 'version', prev.version) END,
-		jsonb_build_object('vendor_id', @vendor_id::bigint, 'criterion_id', @criterion_id::bigint,
+		jsonb_build_object('vendor_id', $2::bigint, 'criterion_id', $4::bigint,
 			'value', saved.value, 'justification', saved.justification, 'version', saved.version)
 	FROM changed saved LEFT JOIN prev ON true
 	RETURNING 1
@@ -306,35 +307,44 @@ func (s *ScorecardService) SaveRating(ctx context.Context, evaluationID, vendorI
 	if err != nil {
 		return nil, err
 	}
-	return sv.outcome(ctx, s.db.Pool.QueryRow(ctx, saveRatingSQL, sv.args).Scan(sv.dest()...))
+	return sv.outcome(ctx, s.db.Pool.QueryRow(ctx, saveRatingSQL, sv.args...).Scan(sv.dest()...))
 }
 
-// AutosaveRating implements bpo.ScorecardService: saveRatingSQL, then the
-// reads of FindScorecardDetail, pipelined in one batch. Statements of a
-// batch run in order, so the reads see the save.
-func (s *ScorecardService) AutosaveRating(ctx context.Context, evaluationID, vendorID int64, in bpo.RatingInput) (*bpo.Rating, *bpo.ScorecardDetail, error) {
+// AutosaveRating implements bpo.ScorecardService: saveRatingSQL, then
+// scorecardSQL, pipelined in one batch. Statements of a batch run in order,
+// so the read sees the save. The scorecard read is the caller's own; it is
+// returned only when the save's facts show the caller may see it.
+func (s *ScorecardService) AutosaveRating(ctx context.Context, evaluationID, vendorID int64, in bpo.RatingInput) (*bpo.Rating, *bpo.Scorecard, error) {
 	sv, err := s.newSave(ctx, evaluationID, vendorID, in)
 	if err != nil {
 		return nil, nil, err
 	}
 	var (
-		b       pgx.Batch
-		scanErr error
+		b                pgx.Batch
+		scanErr, cardErr error
+		card             *bpo.Scorecard
 	)
-	b.Queue(saveRatingSQL, sv.args).QueryRow(func(row pgx.Row) error {
+	b.Queue(saveRatingSQL, sv.args...).QueryRow(func(row pgx.Row) error {
 		scanErr = row.Scan(sv.dest()...)
 		return nil
 	})
-	read := queueScorecardDetail(&b, sv.user, evaluationID, vendorID, sv.user.ID)
+	b.Queue(scorecardSQL, evaluationID, vendorID, sv.user.ID).Query(func(rows pgx.Rows) error {
+		card, cardErr = scanScorecard(rows, evaluationID, vendorID, sv.user.ID)
+		return nil
+	})
 	if err := s.db.Pool.SendBatch(ctx, &b).Close(); err != nil {
 		return nil, nil, fmt.Errorf("autosave rating: %w", err)
 	}
 	saved, saveErr := sv.outcome(ctx, scanErr)
-	d, err := read()
-	if err != nil {
-		return nil, nil, cmp.Or(saveErr, err)
+	// The scorecard is the caller's to see, whether the save went through
+	// or not, when they are assigned and the vendor takes part.
+	if scanErr != nil || !bpo.CanSeeEvaluation(sv.user, sv.assigned) || sv.stage == nil {
+		return nil, nil, saveErr
 	}
-	return saved, d, saveErr
+	if cardErr != nil {
+		return nil, nil, cmp.Or(saveErr, cardErr)
+	}
+	return saved, card, saveErr
 }
 
 // FindScorecardDetail implements bpo.ScorecardService.
@@ -412,7 +422,7 @@ type save struct {
 	in                    bpo.RatingInput
 	evaluationID          int64
 	vendorID              int64
-	args                  pgx.NamedArgs
+	args                  []any // saveRatingSQL's, in order
 	status                bpo.EvaluationStatus
 	scaleMin, scaleMax    int
 	assigned, declared    bool
@@ -442,11 +452,13 @@ func (s *ScorecardService) newSave(ctx context.Context, evaluationID, vendorID i
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	return &save{db: s.db, user: u, in: in, evaluationID: evaluationID, vendorID: vendorID, args: pgx.NamedArgs{
-		"evaluation_id": evaluationID, "vendor_id": vendorID, "user_id": u.ID, "criterion_id": in.CriterionID,
-		"value": in.Value, "justification": in.Justification, "version": in.Version,
-		"now": s.db.Now().UTC().Truncate(time.Microsecond),
-	}}, nil
+	// The arguments of saveRatingSQL by position: $1 evaluation, $2 vendor,
+	// $3 evaluator, $4 criterion, $5 value, $6 justification, $7 version the
+	// save is based on, $8 now. (Named arguments would have pgx rewrite the
+	// long statement on every autosave.)
+	args := []any{evaluationID, vendorID, u.ID, in.CriterionID, in.Value, in.Justification, in.Version,
+		s.db.Now().UTC().Truncate(time.Microsecond)}
+	return &save{db: s.db, user: u, in: in, evaluationID: evaluationID, vendorID: vendorID, args: args}, nil
 }
 
 func (sv *save) dest() []any {

@@ -48,27 +48,29 @@ func NewMetrics() *Metrics {
 // Register adds more collectors, such as the database pool's.
 func (m *Metrics) Register(c prometheus.Collector) error { return m.registry.Register(c) }
 
-// watchCache exports the counters of the cache of scored evaluations. A
-// registry shared by several servers exports the first one's.
-func (m *Metrics) watchCache(c *evalmodel.Cache) {
+// watchCache exports the counters of a cache as bpoeval_<name>_cache_*:
+// reads of a <one> found or made, and what it holds of <many>. A registry
+// shared by several servers exports the first one's.
+func (m *Metrics) watchCache(c *evalmodel.Cache, name, one, many string) {
 	for _, series := range []struct {
 		name, help string
 		counter    bool
 		value      func(evalmodel.CacheStats) float64
 	}{
-		{"bpoeval_scored_cache_hits_total", "Reads of a scored evaluation (detail, model, result, derived bytes) found in the process's cache.",
+		{"hits_total", "Reads of a " + one + " found in the process's cache.",
 			true, func(s evalmodel.CacheStats) float64 { return float64(s.Hits) }},
-		{"bpoeval_scored_cache_misses_total", "Reads of a scored evaluation the process's cache did not hold, made and kept.",
+		{"misses_total", "Reads of a " + one + " the process's cache did not hold, made and kept.",
 			true, func(s evalmodel.CacheStats) float64 { return float64(s.Misses) }},
-		{"bpoeval_scored_cache_bytes", "Estimated bytes held by the process's cache of scored evaluations.",
+		{"bytes", "Estimated bytes held by the process's cache of " + many + ".",
 			false, func(s evalmodel.CacheStats) float64 { return float64(s.Bytes) }},
-		{"bpoeval_scored_cache_entries", "Entries in the process's cache of scored evaluations.",
+		{"entries", "Entries in the process's cache of " + many + ".",
 			false, func(s evalmodel.CacheStats) float64 { return float64(s.Entries) }},
 	} {
 		read := func() float64 { return series.value(c.Stats()) }
-		var col prometheus.Collector = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: series.name, Help: series.help}, read)
+		full := "bpoeval_" + name + "_cache_" + series.name
+		var col prometheus.Collector = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: full, Help: series.help}, read)
 		if series.counter {
-			col = prometheus.NewCounterFunc(prometheus.CounterOpts{Name: series.name, Help: series.help}, read)
+			col = prometheus.NewCounterFunc(prometheus.CounterOpts{Name: full, Help: series.help}, read)
 		}
 		_ = m.registry.Register(col) // only AlreadyRegisteredError: see above
 	}

@@ -15,7 +15,9 @@ import (
 // saveRating autosaves one criterion's rating and answers with the
 // criterion's form showing the outcome (saved 200, invalid 422, stale 409),
 // plus the running summary and the scorecard's version out of band. The
-// save and the scorecard after it are read in one round trip.
+// save and the scorecard after it are read in one round trip; what the
+// scorecard is shown with comes from the evaluation's frame, once the save
+// has found the caller may see it (see evaluationFrame).
 func (s *Server) saveRating(w http.ResponseWriter, r *http.Request) {
 	evaluationID, vendorID, err := scorecardPath(r)
 	var form url.Values
@@ -33,22 +35,32 @@ func (s *Server) saveRating(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	var (
-		saved   *bpo.Rating
-		d       *bpo.ScorecardDetail
-		saveErr = problems.Err()
-	)
-	if saveErr == nil {
-		saved, d, saveErr = s.scorecards.AutosaveRating(r.Context(), evaluationID, vendorID, in)
-	} else if d, err = s.scorecards.FindScorecardDetail(r.Context(), evaluationID, vendorID, 0); err != nil {
-		s.Error(w, r, err)
+	if err := problems.Err(); err != nil {
+		d, findErr := s.scorecards.FindScorecardDetail(r.Context(), evaluationID, vendorID, 0)
+		if findErr != nil {
+			s.Error(w, r, findErr)
+			return
+		}
+		s.answerRating(w, r, scopeOf(d), in, nil, err)
 		return
 	}
-	if d == nil {
+	saved, card, saveErr := s.scorecards.AutosaveRating(r.Context(), evaluationID, vendorID, in)
+	if card == nil {
 		s.Error(w, r, saveErr)
 		return
 	}
-	s.answerRating(w, r, scopeOf(d), in, saved, saveErr)
+	frame, err := s.evaluationFrame(r.Context(), evaluationID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	vendor := frame.Participant(vendorID)
+	if vendor == nil { // withdrawn since the save
+		s.Error(w, r, bpo.Errorf(bpo.ENOTFOUND, "error.participant.not_found"))
+		return
+	}
+	sc := &scorecardScope{evaluation: frame.Evaluation, criteria: frame.Criteria, vendor: vendor, card: card}
+	s.answerRating(w, r, sc, in, saved, saveErr)
 }
 
 // answerRating answers an autosave of in on sc: saved (as saved), refused

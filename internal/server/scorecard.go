@@ -20,9 +20,11 @@ import (
 type scorecardScope struct {
 	evaluation *bpo.Evaluation
 	vendor     *bpo.Participant
-	evaluator  *bpo.Assignment
-	criteria   []*bpo.Criterion // tree order
-	card       *bpo.Scorecard
+	// evaluator is nil in an autosave's answer, which shows the ratings
+	// only: the save has checked the evaluator's assignment and declaration.
+	evaluator *bpo.Assignment
+	criteria  []*bpo.Criterion // tree order
+	card      *bpo.Scorecard
 }
 
 // own reports whether the scorecard is the signed-in user's.
@@ -342,6 +344,9 @@ type scorecardScore struct {
 // vendor's score so far. Using the engine keeps the subtotal consistent
 // with the published result.
 func scoreScorecard(lang i18n.Lang, sc *scorecardScope) scorecardScore {
+	// The model's one evaluator needs a name, never shown: the subtotal
+	// is all the page takes from the result.
+	const evaluatorLabel = "scorecard"
 	vendor := *sc.vendor
 	vendor.Stage = bpo.StageCandidate // a manager may look at a rejected vendor's scorecard
 	d := &bpo.EvaluationDetail{Evaluation: sc.evaluation, Criteria: sc.criteria, Participants: []*bpo.Participant{&vendor}}
@@ -353,8 +358,8 @@ func scoreScorecard(lang i18n.Lang, sc *scorecardScope) scorecardScore {
 		out.summary.Total++
 		if rt := sc.card.Ratings[c.ID]; rt != nil && rt.Value != nil {
 			out.summary.Rated++
-			d.Ratings = append(d.Ratings, &bpo.SubmittedRating{VendorID: vendor.VendorID, EvaluatorID: sc.evaluator.UserID,
-				EvaluatorEmail: sc.evaluator.Email, CriterionID: c.ID, Value: *rt.Value})
+			d.Ratings = append(d.Ratings, &bpo.SubmittedRating{VendorID: vendor.VendorID, EvaluatorID: sc.card.EvaluatorID,
+				EvaluatorEmail: evaluatorLabel, CriterionID: c.ID, Value: *rt.Value})
 		}
 	}
 	m, res, err := evalmodel.Score(d, lang, nil)

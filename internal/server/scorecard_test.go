@@ -567,3 +567,73 @@ func (a *app) ratingEvents(t *testing.T, evaluationID int64) int {
 	}
 	return n
 }
+
+// TestAutosaveAnswerFollowsTheRevision checks the evaluation frame an
+// autosave's answer is shown with (see evaluationFrame): kept per revision,
+// read once, then renewed by a weight change, and never read for an
+// evaluator the save refuses.
+func TestAutosaveAnswerFollowsTheRevision(t *testing.T) {
+	a := newApp(t)
+	e := a.newEvaluator("eve@example.test")
+	f := a.openEvaluation("Support", 1, e)
+	f.declareNone(e)
+	frames := func() (hits, misses float64) {
+		return a.metric(t, "bpoeval_frame_cache_hits_total"), a.metric(t, "bpoeval_frame_cache_misses_total")
+	}
+	subtotal := func(d *goquery.Document) string {
+		t.Helper()
+		return text(d, "#scorecard-summary [data-testid=subtotal]")
+	}
+	save := func(value string, version int) *goquery.Document {
+		t.Helper()
+		res := f.rate(e, 0, "policies", value, "", version)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("save %s: status %d\n%s", value, res.StatusCode, res.body)
+		}
+		return res.doc(t)
+	}
+
+	hits, misses := frames()
+	first := save("4", 0)
+	if h, m := frames(); h != hits || m != misses+1 {
+		t.Errorf("first save: frame hits %v → %v, misses %v → %v; want one miss", hits, h, misses, m)
+	}
+	hits, misses = frames()
+	second := save("5", version(t, first, "policies"))
+	if h, m := frames(); h != hits+1 || m != misses {
+		t.Errorf("second save: frame hits %v → %v, misses %v → %v; want one hit", hits, h, misses, m)
+	}
+	before := subtotal(second)
+
+	p := a.storedCriteria(f.ev.ID)["policies"]
+	if err := a.criteria.SetWeights(a.adminCtx(), f.ev.ID, []bpo.WeightChange{{CriterionID: p.ID, Version: p.Version, Weight: 5}}); err != nil {
+		t.Fatal(err)
+	}
+	hits, misses = frames()
+	third := save("4", version(t, second, "policies"))
+	if _, m := frames(); m != misses+1 {
+		t.Errorf("after the weight change: frame misses %v → %v, want a new frame", misses, m)
+	}
+	after := subtotal(third)
+	if after == before {
+		t.Errorf("the subtotal did not follow the weight change: %q", after)
+	}
+	if page := subtotal(e.c.get(f.scorecardPath(0, "")).doc(t)); after != page {
+		t.Errorf("the answer's subtotal %q differs from the page's %q", after, page)
+	}
+
+	outsider := a.newEvaluator("outsider@example.test")
+	hits, misses = frames()
+	res := outsider.c.post(f.scorecardPath(0, "/ratings"), url.Values{
+		"criterion": {strconv.FormatInt(p.ID, 10)}, "value": {"1"}, "justification": {""}, "version": {"0"},
+	}, "HX-Request", "true")
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("an evaluator not assigned: status %d, want 404", res.StatusCode)
+	}
+	if strings.Contains(res.body, "Policies") || strings.Contains(res.body, f.ev.Title) {
+		t.Error("the refusal shows the evaluation")
+	}
+	if h, m := frames(); h != hits || m != misses {
+		t.Errorf("a refused save read the frame cache: hits %v → %v, misses %v → %v", hits, h, misses, m)
+	}
+}

@@ -101,6 +101,7 @@ type Server struct {
 	now           bpo.Clock
 	reportSlots   chan struct{} // see inReportSlot
 	scored        *evalmodel.Cache
+	frames        *evalmodel.Cache // see evaluationFrame
 }
 
 // Session lifetimes: a working day at most, and sign out after two idle
@@ -135,7 +136,9 @@ func New(d Deps) *Server {
 	if d.Scored == nil {
 		d.Scored = evalmodel.NewCache(evalmodel.DefaultBudget())
 	}
-	d.Metrics.watchCache(d.Scored)
+	frames := evalmodel.NewCache(frameCacheBytes)
+	d.Metrics.watchCache(d.Scored, "scored", "scored evaluation (detail, model, result, derived bytes)", "scored evaluations")
+	d.Metrics.watchCache(frames, "frame", "evaluation frame (settings, criteria, vendors)", "evaluation frames")
 	if d.ReportSlots < 1 {
 		d.ReportSlots = runtime.GOMAXPROCS(0)
 	}
@@ -152,6 +155,7 @@ func New(d Deps) *Server {
 		outbox: d.Outbox, identities: d.Identities, imports: d.Imports, figureImports: d.FigureImports,
 		sessions: sm, ping: d.Ping, unavailable: d.Unavailable, metrics: d.Metrics, now: d.Now,
 		reportSlots: make(chan struct{}, d.ReportSlots), scored: d.Scored,
+		frames: frames,
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.Error(w, r, err) }
 	return s

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"time"
+	"unique"
 
 	"github.com/jackc/pgx/v5"
 
@@ -825,10 +826,13 @@ func (s *ScorecardService) ExportRatings(ctx context.Context, evaluationID int64
 	return nil
 }
 
-// scanRatingValue reads a row of ratingValuesSQL.
+// scanRatingValue reads a row of ratingValuesSQL. An evaluator's e-mail
+// is on each of their ratings, thousands of them in a large evaluation:
+// they all share one copy (unique.Make), which the detail keeps.
 func scanRatingValue(row pgx.CollectableRow) (*bpo.SubmittedRating, error) {
 	var sr bpo.SubmittedRating
 	err := row.Scan(&sr.VendorID, &sr.EvaluatorID, &sr.EvaluatorEmail, &sr.CriterionID, &sr.Value)
+	sr.EvaluatorEmail = unique.Make(sr.EvaluatorEmail).Value()
 	return &sr, err
 }
 
@@ -836,5 +840,6 @@ func scanRatingValue(row pgx.CollectableRow) (*bpo.SubmittedRating, error) {
 func scanRatingText(row pgx.CollectableRow) (*bpo.SubmittedRating, error) {
 	var sr bpo.SubmittedRating
 	err := row.Scan(&sr.VendorID, &sr.EvaluatorID, &sr.EvaluatorEmail, &sr.CriterionID, &sr.Value, &sr.Justification, &sr.UpdatedAt)
+	sr.EvaluatorEmail = unique.Make(sr.EvaluatorEmail).Value()
 	return &sr, err
 }

@@ -55,7 +55,7 @@ func (s *Server) saveRating(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	vendor := frame.Participant(vendorID)
-	if vendor == nil { // withdrawn since the save
+	if vendor == nil { // it joined after the revision this request read
 		s.Error(w, r, bpo.Errorf(bpo.ENOTFOUND, "error.participant.not_found"))
 		return
 	}

@@ -610,7 +610,8 @@ func TestAutosaveAnswerFollowsTheRevision(t *testing.T) {
 		t.Fatal(err)
 	}
 	hits, misses = frames()
-	third := save("4", version(t, second, "policies"))
+	// The same rating again: only the weight can move the subtotal.
+	third := save("5", version(t, second, "policies"))
 	if _, m := frames(); m != misses+1 {
 		t.Errorf("after the weight change: frame misses %v → %v, want a new frame", misses, m)
 	}

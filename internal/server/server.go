@@ -112,7 +112,7 @@ const (
 )
 
 // SessionCodec encodes session data; the store decodes it with the same.
-var SessionCodec scs.Codec = scs.GobCodec{}
+var SessionCodec scs.Codec = sessionCodec{}
 
 // New returns a server over deps.
 func New(d Deps) *Server {

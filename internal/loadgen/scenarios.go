@@ -1,13 +1,13 @@
 package loadgen
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -211,8 +211,27 @@ func (s *site) scenarios(pool *pgxpool.Pool) []scenario {
 }
 
 // savedVersion finds the rating's version in an autosave's answer: the
-// criterion's form, whose version input the page's next save sends.
-var savedVersion = regexp.MustCompile(`name="version" value="(\d+)" data-testid="version"`)
+// criterion's form, whose version input the page's next save sends. It
+// searches for the input's markup rather than matching a pattern, as the
+// load generator shares the machine with the server it measures.
+func savedVersion(body []byte) (int, bool) {
+	const before, after = `name="version" value="`, `" data-testid="version"`
+	for i := 0; ; {
+		j := bytes.Index(body[i:], []byte(before))
+		if j < 0 {
+			return 0, false
+		}
+		i += j + len(before)
+		end := bytes.IndexByte(body[i:], '"')
+		if end < 0 {
+			return 0, false
+		}
+		if bytes.HasPrefix(body[i+end:], []byte(after)) {
+			v, err := strconv.Atoi(string(body[i : i+end]))
+			return v, err == nil
+		}
+	}
+}
 
 // autosave has virtual user i save its own draft rating over and over, as
 // an evaluator does while typing, each save based on the version the
@@ -249,8 +268,8 @@ func (s *site) autosave(evaluation string, i int) request {
 		}
 		// A stale save's answer carries the stored version too: the next
 		// save is then based on it, as the page's would be.
-		if m := savedVersion.FindSubmatch(body); m != nil {
-			version, _ = strconv.Atoi(string(m[1]))
+		if v, ok := savedVersion(body); ok {
+			version = v
 		}
 		return res.StatusCode, nil
 	}

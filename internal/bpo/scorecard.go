@@ -89,8 +89,11 @@ type ScorecardService interface {
 	// AutosaveRating is SaveRating followed by a read of the caller's
 	// scorecard, both in one round trip: the save's outcome, and the
 	// scorecard as it stands after it, also when the save was refused as
-	// invalid (EINVALID) or stale (ECONFLICT). The scorecard is nil when the
-	// caller may not see it; then the error says why. What the scorecard is
+	// invalid (EINVALID) or stale (ECONFLICT). Its ratings of the other
+	// criteria come without their justifications, which the answer to a
+	// save does not show: a save as the evaluator types does not re-read
+	// them all. The scorecard is nil when the caller may not see it; then
+	// the error says why. What the scorecard is
 	// shown with (the evaluation, its criteria and vendors) changes only with
 	// the evaluation's revision: see EvaluationService.FindEvaluationDetail.
 	AutosaveRating(ctx context.Context, evaluationID, vendorID int64, in RatingInput) (*Rating, *Scorecard, error)

@@ -120,6 +120,25 @@ func TestAutosaveRating(t *testing.T) {
 		t.Errorf("scorecard %d of evaluator %d, vendor %d", card.ID, card.EvaluatorID, card.VendorID)
 	}
 
+	t.Run("OnlyTheSavedJustificationIsRead", func(t *testing.T) {
+		other := f.crit["language"].ID
+		_, card, err := e.scorecards.AutosaveRating(as(evaluator), f.ev.ID, vendor, bpo.RatingInput{CriterionID: other, Value: ptr(3), Justification: "Fluent"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := card.Ratings[other]; r == nil || r.Justification != "Fluent" {
+			t.Errorf("the saved rating: %+v", r)
+		}
+		// The first criterion saved again as it is: the other's
+		// justification is not read.
+		_, card, err = e.scorecards.AutosaveRating(as(evaluator), f.ev.ID, vendor, bpo.RatingInput{CriterionID: c, Value: ptr(4), Version: saved.Version})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := card.Ratings[other]; r == nil || *r.Value != 3 || r.Justification != "" {
+			t.Errorf("another criterion's rating: %+v, want its value without its justification", r)
+		}
+	})
 	t.Run("StaleSaveStillReadsTheScorecard", func(t *testing.T) {
 		_, card, err := e.scorecards.AutosaveRating(as(evaluator), f.ev.ID, vendor, bpo.RatingInput{CriterionID: c, Value: ptr(2)})
 		wantCode(t, err, bpo.ECONFLICT)

@@ -110,13 +110,23 @@ func readScorecard(ctx context.Context, q querier, evaluationID, vendorID, evalu
 // $3: one row per rating, or one row of NULL ratings for a scorecard
 // without any; the scorecard's columns repeat on every row.
 const scorecardSQL = `
-	SELECT s.id, s.status, s.submitted_at, s.version, greatest(s.updated_at, max(r.updated_at) OVER ()),
+	SELECT s.id, s.status, s.submitted_at, s.version, s.updated_at,
 		r.criterion_id, r.value, r.justification, r.version, r.updated_at
 	FROM scorecards s LEFT JOIN ratings r ON r.scorecard_id = s.id
 	WHERE s.evaluation_id = $1 AND s.vendor_id = $2 AND s.evaluator_id = $3`
 
-// scanScorecard reads the rows of scorecardSQL; no row is a scorecard not
-// started (ID 0).
+// autosaveScorecardSQL is scorecardSQL, plus $4 a criterion: the one
+// rating whose justification it reads, the others' being left empty (see
+// bpo.ScorecardService.AutosaveRating).
+const autosaveScorecardSQL = `
+	SELECT s.id, s.status, s.submitted_at, s.version, s.updated_at,
+		r.criterion_id, r.value, CASE WHEN r.criterion_id = $4 THEN r.justification ELSE '' END, r.version, r.updated_at
+	FROM scorecards s LEFT JOIN ratings r ON r.scorecard_id = s.id
+	WHERE s.evaluation_id = $1 AND s.vendor_id = $2 AND s.evaluator_id = $3`
+
+// scanScorecard reads the rows of scorecardSQL or autosaveScorecardSQL; no row is a scorecard not
+// started (ID 0). A scorecard was last updated when it or its latest
+// rating was.
 func scanScorecard(rows pgx.Rows, evaluationID, vendorID, evaluatorID int64) (*bpo.Scorecard, error) {
 	sc := &bpo.Scorecard{EvaluationID: evaluationID, VendorID: vendorID, EvaluatorID: evaluatorID, Ratings: map[int64]*bpo.Rating{}}
 	_, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
@@ -124,15 +134,22 @@ func scanScorecard(rows pgx.Rows, evaluationID, vendorID, evaluatorID int64) (*b
 			criterionID, version *int64
 			r                    bpo.Rating
 			justification        *string
+			cardUpdatedAt        time.Time
 			updatedAt            *time.Time
 		)
-		if err := row.Scan(&sc.ID, &sc.Status, &sc.SubmittedAt, &sc.Version, &sc.UpdatedAt,
+		if err := row.Scan(&sc.ID, &sc.Status, &sc.SubmittedAt, &sc.Version, &cardUpdatedAt,
 			&criterionID, &r.Value, &justification, &version, &updatedAt); err != nil {
 			return struct{}{}, err
+		}
+		if cardUpdatedAt.After(sc.UpdatedAt) {
+			sc.UpdatedAt = cardUpdatedAt
 		}
 		if criterionID != nil {
 			r.CriterionID, r.Justification, r.Version, r.UpdatedAt = *criterionID, *justification, int(*version), *updatedAt
 			sc.Ratings[r.CriterionID] = &r
+			if r.UpdatedAt.After(sc.UpdatedAt) {
+				sc.UpdatedAt = r.UpdatedAt
+			}
 		}
 		return struct{}{}, nil
 	})
@@ -210,25 +227,83 @@ func (s *ScorecardService) FindMyScorecards(ctx context.Context) ([]*bpo.MyScore
 	return slices.DeleteFunc(list, func(m *bpo.MyScorecard) bool { return m.Declared && m.VendorID == 0 }), nil
 }
 
-// saveRatingSQL is the whole autosave in one statement, hence one round
-// trip and one implicit transaction:
+// An autosave is one statement, hence one round trip and one implicit
+// transaction, in one of two forms: the first save of a criterion (the
+// page saw no rating: version 0), which may create the scorecard and
+// inserts the rating, and every later one, which may only update it. A
+// statement's nodes all cost their set-up on every execution, run or not,
+// so each form holds only the steps it can take:
 //
 //   - ev locks the evaluation FOR SHARE, so that it cannot close while the
 //     save is in flight, and reads its latest status;
 //   - facts gathers everything the authorization rules need;
-//   - card creates the scorecard on the first save, only when every check
-//     passes. ON CONFLICT DO UPDATE (a no-op update) rather than DO NOTHING
-//     because it returns, and locks, the scorecard even when a concurrent
-//     save has just created it; the lock serialises the saves of one
-//     scorecard with its submission, and RETURNING gives its latest status;
+//   - allowed holds a row only when every check passes;
+//   - card is the scorecard. An existing one is locked FOR SHARE: the lock
+//     serialises the saves of a scorecard with its submission, and gives
+//     its latest status, without writing a new version of its row on every
+//     save. The first save creates it if need be, with ON CONFLICT DO
+//     UPDATE (a no-op update) rather than DO NOTHING, which returns, and
+//     locks, the scorecard even when a concurrent first save has just
+//     created it. A later save never creates it: without a scorecard, the
+//     rating it was based on is gone and the save is stale;
 //   - prev locks the rating and reads its latest committed version;
-//   - inserted / updated write the rating only if it is still at the
-//     version the page saw (0: no rating yet);
-//   - logged appends exactly one audit event per accepted save.
+//   - saved is the rating written only if it is still at the version the
+//     page saw (none, for a first save), or left as it was when the save
+//     changes nothing;
+//   - logged appends exactly one audit event per accepted change.
 //
 // When nothing is written, the final row still says why, from facts.
-// Its arguments are by position, as newSave lists them.
-const saveRatingSQL = `
+// The arguments are by position, as newSave lists them.
+const (
+	saveFirstRatingSQL = saveRatingFacts + `, created AS (
+	INSERT INTO scorecards AS s (evaluation_id, vendor_id, evaluator_id, created_at, updated_at)
+	SELECT $1, $2, $3, $8, $8 FROM allowed
+	WHERE $7::int = 0 AND NOT EXISTS (SELECT FROM existing)
+	ON CONFLICT (evaluation_id, vendor_id, evaluator_id) DO UPDATE SET updated_at = s.updated_at
+	RETURNING s.id, s.status
+), card AS (
+	SELECT id, status FROM existing UNION ALL SELECT id, status FROM created
+),` + saveRatingPrev + `, saved AS (
+	INSERT INTO ratings (scorecard_id, criterion_id, value, justification, updated_at)
+	SELECT card.id, $4, $5::int, $6::text, $8 FROM card
+	WHERE card.status = 'draft' AND $7::int = 0 AND NOT EXISTS (SELECT FROM prev)
+	ON CONFLICT (scorecard_id, criterion_id) DO NOTHING
+	RETURNING id, value, justification, version, updated_at
+), logged AS (
+	INSERT INTO audit_events (at, actor_id, evaluation_id, entity, entity_id, action, after)
+	SELECT $8, $3, $1, 'rating', saved.id, 'create', ` + savedRatingJSON + `
+	FROM saved
+	RETURNING 1
+)` + saveRatingAnswer
+
+	saveNextRatingSQL = saveRatingFacts + `, card AS (
+	SELECT id, status FROM existing
+),` + saveRatingPrev + `, updated AS (
+	UPDATE ratings r SET value = $5::int, justification = $6::text,
+		version = r.version + 1, updated_at = $8
+	FROM prev, card
+	WHERE r.id = prev.id AND prev.version = $7::int AND card.status = 'draft'
+		AND (prev.value IS DISTINCT FROM $5::int OR prev.justification IS DISTINCT FROM $6::text)
+	RETURNING r.id, r.value, r.justification, r.version, r.updated_at
+), saved AS (
+	SELECT * FROM updated
+	UNION ALL
+	-- A save of what is stored (a radio chosen again, a box left as it
+	-- was) writes nothing and is not audited: it answers as saved.
+	SELECT prev.id, prev.value, prev.justification, prev.version, prev.updated_at
+	FROM prev, card
+	WHERE prev.version = $7::int AND card.status = 'draft'
+		AND prev.value IS NOT DISTINCT FROM $5::int AND prev.justification IS NOT DISTINCT FROM $6::text
+), logged AS (
+	INSERT INTO audit_events (at, actor_id, evaluation_id, entity, entity_id, action, before, after)
+	SELECT $8, $3, $1, 'rating', saved.id, 'update',
+		jsonb_build_object('value', prev.value, 'justification', prev.justification, 'version', prev.version),
+		` + savedRatingJSON + `
+	FROM updated saved, prev
+	RETURNING 1
+)` + saveRatingAnswer
+
+	saveRatingFacts = `
 WITH ev AS (
 	SELECT id, status, scale_min, scale_max FROM evaluations WHERE id = $1 FOR SHARE
 ), facts AS (
@@ -244,75 +319,46 @@ WITH ev AS (
 	LEFT JOIN assignments a ON a.evaluation_id = ev.id AND a.user_id = $3
 	LEFT JOIN participants p ON p.evaluation_id = ev.id AND p.vendor_id = $2
 	LEFT JOIN criteria c ON c.evaluation_id = ev.id AND c.id = $4
-), card AS (
-	INSERT INTO scorecards AS s (evaluation_id, vendor_id, evaluator_id, created_at, updated_at)
-	SELECT $1, $2, $3, $8, $8 FROM facts
+), allowed AS (
+	SELECT FROM facts
 	WHERE status = 'open' AND assigned AND declared AND stage <> 'rejected' AND NOT conflicted
 		AND kind = 'rated' AND ($5::int IS NULL OR $5::int BETWEEN scale_min AND scale_max)
-		-- A save based on a rating (version > 0) never creates the scorecard:
-		-- without one, the rating is gone and the save is stale.
-		AND ($7::int = 0 OR EXISTS (SELECT 1 FROM scorecards
-			WHERE evaluation_id = $1 AND vendor_id = $2 AND evaluator_id = $3))
-	ON CONFLICT (evaluation_id, vendor_id, evaluator_id) DO UPDATE SET updated_at = s.updated_at
-	RETURNING s.id, s.status
-), prev AS (
-	SELECT r.id, r.value, r.justification, r.version
+), existing AS (
+	SELECT s.id, s.status FROM scorecards s
+	WHERE s.evaluation_id = $1 AND s.vendor_id = $2 AND s.evaluator_id = $3 AND EXISTS (SELECT FROM allowed)
+	FOR SHARE OF s
+)`
+
+	saveRatingPrev = ` prev AS (
+	SELECT r.id, r.value, r.justification, r.version, r.updated_at
 	FROM ratings r JOIN card ON r.scorecard_id = card.id
 	WHERE r.criterion_id = $4
 	FOR UPDATE OF r
-), inserted AS (
-	INSERT INTO ratings (scorecard_id, criterion_id, value, justification, updated_at)
-	SELECT card.id, $4, $5::int, $6::text, $8 FROM card
-	WHERE card.status = 'draft' AND $7::int = 0 AND NOT EXISTS (SELECT 1 FROM prev)
-	ON CONFLICT (scorecard_id, criterion_id) DO NOTHING
-	RETURNING id, value, justification, version, updated_at
-), updated AS (
-	UPDATE ratings r SET value = $5::int, justification = $6::text,
-		version = r.version + 1, updated_at = $8
-	FROM prev, card
-	WHERE r.id = prev.id AND prev.version = $7::int AND card.status = 'draft'
-		AND (prev.value IS DISTINCT FROM $5::int OR prev.justification IS DISTINCT FROM $6::text)
-	RETURNING r.id, r.value, r.justification, r.version, r.updated_at
-), unchanged AS (
-	-- A save of what is stored (a radio chosen again, a box left as it
-	-- was) writes nothing and is not audited: it answers as saved.
-	SELECT r.id, r.value, r.justification, r.version, r.updated_at
-	FROM ratings r, prev, card
-	WHERE r.id = prev.id AND prev.version = $7::int AND card.status = 'draft'
-		AND prev.value IS NOT DISTINCT FROM $5::int AND prev.justification IS NOT DISTINCT FROM $6::text
-), changed AS (
-	SELECT * FROM inserted UNION ALL SELECT * FROM updated
-), saved AS (
-	SELECT * FROM changed UNION ALL SELECT * FROM unchanged
-), logged AS (
-	INSERT INTO audit_events (at, actor_id, evaluation_id, entity, entity_id, action, before, after)
-	SELECT $8, $3, $1, 'rating', saved.id,
-		CASE WHEN prev.id IS NULL THEN 'create' ELSE 'update' END,
-		CASE WHEN prev.id IS NOT NULL THEN
-			jsonb_build_object('value', prev.value, 'justification', prev.justification, 'version', prev.version) END,
-		jsonb_build_object('vendor_id', $2::bigint, 'criterion_id', $4::bigint,
-			'value', saved.value, 'justification', saved.justification, 'version', saved.version)
-	FROM changed saved LEFT JOIN prev ON true
-	RETURNING 1
-)
+)`
+
+	savedRatingJSON = `jsonb_build_object('vendor_id', $2::bigint, 'criterion_id', $4::bigint,
+			'value', saved.value, 'justification', saved.justification, 'version', saved.version)`
+
+	saveRatingAnswer = `
 SELECT f.status, f.scale_min, f.scale_max, f.assigned, f.declared, f.stage, f.conflicted, f.kind,
 	card.status, prev.id IS NOT NULL, prev.value, prev.version,
 	saved.value, saved.justification, saved.version, saved.updated_at, (SELECT count(*) FROM logged)
 FROM facts f LEFT JOIN card ON true LEFT JOIN prev ON true LEFT JOIN saved ON true`
+)
 
 // SaveRating implements bpo.ScorecardService. It takes one round trip to
-// the database: see saveRatingSQL. A second one is needed only to report
+// the database: see saveFirstRatingSQL. A second one is needed only to report
 // the current value when two saves of a criterion that had no rating race.
 func (s *ScorecardService) SaveRating(ctx context.Context, evaluationID, vendorID int64, in bpo.RatingInput) (*bpo.Rating, error) {
 	sv, err := s.newSave(ctx, evaluationID, vendorID, in)
 	if err != nil {
 		return nil, err
 	}
-	return sv.outcome(ctx, s.db.Pool.QueryRow(ctx, saveRatingSQL, sv.args...).Scan(sv.dest()...))
+	return sv.outcome(ctx, s.db.Pool.QueryRow(ctx, sv.sql(), sv.args...).Scan(sv.dest()...))
 }
 
-// AutosaveRating implements bpo.ScorecardService: saveRatingSQL, then
-// scorecardSQL, pipelined in one batch. Statements of a batch run in order,
+// AutosaveRating implements bpo.ScorecardService: the save, then
+// autosaveScorecardSQL, pipelined in one batch. Statements of a batch run in order,
 // so the read sees the save. The scorecard read is the caller's own; it is
 // returned only when the save's facts show the caller may see it.
 func (s *ScorecardService) AutosaveRating(ctx context.Context, evaluationID, vendorID int64, in bpo.RatingInput) (*bpo.Rating, *bpo.Scorecard, error) {
@@ -325,11 +371,11 @@ func (s *ScorecardService) AutosaveRating(ctx context.Context, evaluationID, ven
 		scanErr, cardErr error
 		card             *bpo.Scorecard
 	)
-	b.Queue(saveRatingSQL, sv.args...).QueryRow(func(row pgx.Row) error {
+	b.Queue(sv.sql(), sv.args...).QueryRow(func(row pgx.Row) error {
 		scanErr = row.Scan(sv.dest()...)
 		return nil
 	})
-	b.Queue(scorecardSQL, evaluationID, vendorID, sv.user.ID).Query(func(rows pgx.Rows) error {
+	b.Queue(autosaveScorecardSQL, evaluationID, vendorID, sv.user.ID, in.CriterionID).Query(func(rows pgx.Rows) error {
 		card, cardErr = scanScorecard(rows, evaluationID, vendorID, sv.user.ID)
 		return nil
 	})
@@ -415,7 +461,7 @@ func queueScorecardDetail(b *pgx.Batch, u *bpo.User, evaluationID, vendorID, eva
 	}
 }
 
-// save is one autosave: its arguments to saveRatingSQL and what the
+// save is one autosave: its statement's arguments and what the
 // statement answers.
 type save struct {
 	db                    *DB
@@ -423,7 +469,7 @@ type save struct {
 	in                    bpo.RatingInput
 	evaluationID          int64
 	vendorID              int64
-	args                  []any // saveRatingSQL's, in order
+	args                  []any // the statement's, in order
 	status                bpo.EvaluationStatus
 	scaleMin, scaleMax    int
 	assigned, declared    bool
@@ -453,7 +499,7 @@ func (s *ScorecardService) newSave(ctx context.Context, evaluationID, vendorID i
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	// The arguments of saveRatingSQL by position: $1 evaluation, $2 vendor,
+	// The arguments of the save's statement by position: $1 evaluation, $2 vendor,
 	// $3 evaluator, $4 criterion, $5 value, $6 justification, $7 version the
 	// save is based on, $8 now. (Named arguments would have pgx rewrite the
 	// long statement on every autosave.)
@@ -468,7 +514,15 @@ func (sv *save) dest() []any {
 		&sv.value, &sv.justification, &sv.version, &sv.updatedAt, &sv.logged}
 }
 
-// outcome interprets what saveRatingSQL answered (err is the scan's).
+// sql is the save's statement: see saveFirstRatingSQL.
+func (sv *save) sql() string {
+	if sv.in.Version == 0 {
+		return saveFirstRatingSQL
+	}
+	return saveNextRatingSQL
+}
+
+// outcome interprets what the save's statement answered (err is the scan's).
 func (sv *save) outcome(ctx context.Context, err error) (*bpo.Rating, error) {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, bpo.Errorf(bpo.ENOTFOUND, "error.evaluation.not_found")

@@ -163,9 +163,15 @@ func TestRatingAudit(t *testing.T) {
 		t.Errorf("stale save arguments = %v, want the current value 4", got)
 	}
 
+	// Saving what is stored answers as saved and writes nothing.
+	same, err := e.scorecards.SaveRating(ctx, f.ev.ID, vendor, bpo.RatingInput{CriterionID: c, Value: ptr(4), Justification: "Retested", Version: r.Version + 1})
+	if err != nil || same.Version != r.Version+1 || *same.Value != 4 {
+		t.Fatalf("the same rating saved again: %+v, %v", same, err)
+	}
+
 	events := e.history(f.ev.ID, "rating")
 	if len(events) != 2 {
-		t.Fatalf("rating events = %d, want 2 (the refused save leaves none)", len(events))
+		t.Fatalf("rating events = %d, want 2 (the refused and the unchanged saves leave none)", len(events))
 	}
 	type snap struct {
 		Value         *int   `json:"value"`
@@ -479,8 +485,9 @@ func TestSaveRatingConcurrency(t *testing.T) {
 func TestSaveRatingRoundTrips(t *testing.T) {
 	e := newEnv(t)
 	f := e.fixture("Round trips", setup{vendors: 2, evaluators: 1})
-	// One connection, warmed up by a first save, so that the count is the
-	// steady state's: a connection prepares each statement once.
+	// One connection, warmed up by a first and a later save (a statement
+	// each), so that the count is the steady state's: a connection prepares
+	// each statement once.
 	db, err := postgres.Open(context.Background(), strings.Replace(e.dbURL, "pool_max_conns=32", "pool_max_conns=1", 1))
 	if err != nil {
 		t.Fatal(err)
@@ -488,9 +495,10 @@ func TestSaveRatingRoundTrips(t *testing.T) {
 	defer db.Close()
 	scorecards := postgres.NewScorecardService(db)
 	c := f.crit["policies"].ID
-	if _, err := scorecards.SaveRating(as(f.evaluators[0]), f.ev.ID, f.vendors[1].ID,
-		bpo.RatingInput{CriterionID: c, Value: ptr(3)}); err != nil {
-		t.Fatal(err)
+	for _, in := range []bpo.RatingInput{{CriterionID: c, Value: ptr(3)}, {CriterionID: c, Value: ptr(4), Version: 1}} {
+		if _, err := scorecards.SaveRating(as(f.evaluators[0]), f.ev.ID, f.vendors[1].ID, in); err != nil {
+			t.Fatal(err)
+		}
 	}
 	vendor := f.vendors[0].ID
 

@@ -11,11 +11,12 @@ import (
 // *InputError listing every problem; Evaluate never panics on bad input and
 // never returns a partial result.
 func Evaluate(m *Model) (*Result, error) {
-	p, err := prepare(m)
-	if err != nil {
-		return nil, err
-	}
-	res := &Result{Vendors: p.score(m)}
+	return Prepare(m).Evaluate(m.Vendors)
+}
+
+// evaluate scores vendors, which p was prepared with.
+func (p *prepared) evaluate(vendors []Vendor) *Result {
+	res := &Result{Vendors: p.score(vendors)}
 	rankVendors(res.Vendors)
 	eligible := make([]*VendorResult, 0, len(res.Vendors))
 	for i := range res.Vendors {
@@ -28,19 +29,19 @@ func Evaluate(m *Model) (*Result, error) {
 	res.ValueForMoney = p.valueForMoney(eligible)
 	res.Robustness = p.robustness(res, eligible)
 	res.Recommendation = p.recommend(res, eligible)
-	return res, nil
+	return res
 }
 
 // score computes every vendor's result, in model order.
-func (p *prepared) score(m *Model) []VendorResult {
+func (p *prepared) score(vendors []Vendor) []VendorResult {
 	nl := len(p.leaves)
-	out := make([]VendorResult, len(m.Vendors))
+	out := make([]VendorResult, len(vendors))
 	// One backing array for all the criteria keeps the allocations per
 	// evaluation independent of the number of vendors.
-	crs := make([]CriterionResult, len(m.Vendors)*nl)
+	crs := make([]CriterionResult, len(vendors)*nl)
 	halfRange := (p.scale.Max - p.scale.Min) / 2
-	for i := range m.Vendors {
-		v := &m.Vendors[i]
+	for i := range vendors {
+		v := &vendors[i]
 		vr := &out[i]
 		*vr = VendorResult{Key: v.Key, Name: v.Name, Eligible: true, Criteria: crs[i*nl : (i+1)*nl : (i+1)*nl]}
 		present, incomplete := 0.0, false

@@ -52,13 +52,28 @@ type cell struct {
 // Validate checks m against the rules of the scoring engine without scoring
 // it. It returns an *InputError listing every problem, or nil.
 func (m *Model) Validate() error {
-	_, err := prepare(m)
+	_, err := Prepare(m).prepare(m.Vendors)
 	return err
 }
 
-func prepare(m *Model) (*prepared, error) {
-	var ps problems
-	p := &prepared{
+// Prepared is a model's scale, criteria and options checked once, for
+// scoring sets of vendors against them: a scorecard's subtotal on every
+// autosave. Its Evaluate gives what Evaluate gives for the model with
+// those vendors. It is read-only once made, so safe to share.
+type Prepared struct {
+	base    prepared // without the vendors' cells and references
+	scaleOK bool
+	// The problems before the vendors' and after them, in the order of the
+	// fields in the JSON form, so that the problems read from the top of
+	// the file down.
+	before, after problems
+}
+
+// Prepare checks m's scale, criteria and options; m.Vendors is ignored.
+// The criteria are shared with m, which must not change while the
+// Prepared is used.
+func Prepare(m *Model) *Prepared {
+	p := prepared{
 		scale:           m.scale(),
 		agg:             m.Options.aggregation(),
 		awardThreshold:  m.Options.awardThreshold(),
@@ -66,20 +81,39 @@ func prepare(m *Model) (*prepared, error) {
 		criteria:        m.Criteria,
 		index:           make(map[string]int),
 	}
-	// The checks follow the order of the fields in the JSON form, so that
-	// the problems read from the top of the file down.
-	scaleOK := p.checkScale(m, &ps)
+	out := &Prepared{}
+	out.scaleOK = p.checkScale(m, &out.before)
 	if len(m.Criteria) == 0 {
-		ps.add("criteria", "at least one criterion is required")
+		out.before.add("criteria", "at least one criterion is required")
 	}
-	p.checkCriteria(m.Criteria, "criteria", 1, scaleOK, &ps)
-	p.collect(m, scaleOK, &ps)
-	p.checkOptions(&ps)
-	p.checkAnalysis(m.Options, &ps)
+	p.checkCriteria(m.Criteria, "criteria", 1, out.scaleOK, &out.before)
+	p.checkOptions(&out.after)
+	p.checkAnalysis(m.Options, &out.after)
+	out.base = p
+	return out
+}
+
+// Evaluate validates vendors against the prepared model and scores them.
+func (pm *Prepared) Evaluate(vendors []Vendor) (*Result, error) {
+	p, err := pm.prepare(vendors)
+	if err != nil {
+		return nil, err
+	}
+	return p.evaluate(vendors), nil
+}
+
+// prepare is the prepared model with vendors' cells: a copy, since the
+// leaves' references depend on the vendors.
+func (pm *Prepared) prepare(vendors []Vendor) (*prepared, error) {
+	p := pm.base
+	p.leaves = slices.Clone(pm.base.leaves)
+	ps := slices.Clone(pm.before)
+	p.collect(vendors, pm.scaleOK, &ps)
+	ps = append(ps, pm.after...)
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
-	return p, nil
+	return &p, nil
 }
 
 func (p *prepared) checkScale(m *Model, ps *problems) bool {
@@ -238,15 +272,15 @@ func checkMetric(mt *Metric, path string, ps *problems) (relative bool) {
 
 // collect validates the vendors and aggregates their ratings and figures into
 // p.cells.
-func (p *prepared) collect(m *Model, scaleOK bool, ps *problems) {
+func (p *prepared) collect(vendors []Vendor, scaleOK bool, ps *problems) {
 	nl := len(p.leaves)
-	p.cells = make([]cell, len(m.Vendors)*nl)
-	keys := make(map[string]int, len(m.Vendors))
+	p.cells = make([]cell, len(vendors)*nl)
+	keys := make(map[string]int, len(vendors))
 	// byLeaf gathers one vendor's ratings per leaf, at most one per
 	// evaluator: it is carved out of one array, reused from vendor to vendor.
 	evaluators := 0
-	for i := range m.Vendors {
-		evaluators = max(evaluators, len(m.Vendors[i].Ratings))
+	for i := range vendors {
+		evaluators = max(evaluators, len(vendors[i].Ratings))
 	}
 	backing := make([]float64, nl*evaluators)
 	byLeaf := make([][]float64, nl)
@@ -255,8 +289,8 @@ func (p *prepared) collect(m *Model, scaleOK bool, ps *problems) {
 	}
 	rated := p.ratedLeaves()
 	var vps problems
-	for i := range m.Vendors {
-		v := &m.Vendors[i]
+	for i := range vendors {
+		v := &vendors[i]
 		if v.Key == "" {
 			ps.add(index("vendors", i)+".key", "must not be empty")
 		} else if first, dup := keys[v.Key]; dup {
@@ -324,7 +358,7 @@ func (p *prepared) collect(m *Model, scaleOK bool, ps *problems) {
 		slices.SortFunc(vps, func(a, b Problem) int { return cmp.Compare(a.Path, b.Path) })
 		*ps = append(*ps, vps...)
 	}
-	p.setReferences(len(m.Vendors), ps)
+	p.setReferences(len(vendors), ps)
 }
 
 // ratedLeaf is a rated leaf as gatherRatings looks it up: its index, its

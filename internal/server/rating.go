@@ -59,7 +59,8 @@ func (s *Server) saveRating(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, bpo.Errorf(bpo.ENOTFOUND, "error.participant.not_found"))
 		return
 	}
-	sc := &scorecardScope{evaluation: frame.Evaluation, criteria: frame.Criteria, vendor: vendor, card: card}
+	sc := &scorecardScope{evaluation: frame.Evaluation, criteria: frame.Criteria, vendor: vendor, card: card,
+		base: s.scorecardBase(r.Context(), frame)}
 	s.answerRating(w, r, sc, in, saved, saveErr)
 }
 

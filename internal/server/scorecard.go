@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"github.com/bpoeval/bpoeval/internal/bpo"
 	"github.com/bpoeval/bpoeval/internal/evalmodel"
 	"github.com/bpoeval/bpoeval/internal/i18n"
+	"github.com/bpoeval/bpoeval/internal/scoring"
 	"github.com/bpoeval/bpoeval/web/pages"
 )
 
@@ -25,6 +27,7 @@ type scorecardScope struct {
 	evaluator *bpo.Assignment
 	criteria  []*bpo.Criterion // tree order
 	card      *bpo.Scorecard
+	base      *scorecardBase // what the card is scored with; nil: made when scored
 }
 
 // own reports whether the scorecard is the signed-in user's.
@@ -338,19 +341,58 @@ type scorecardScore struct {
 	summary pages.ScorecardSummary
 }
 
+// scorecardBase is what a scorecard is scored with besides its ratings:
+// the evaluation's criteria, prepared for the engine, and their effective
+// weights. It depends on the evaluation's settings and criteria alone, so
+// an autosave takes it from the cache of frames at the revision it read
+// (see Server.scorecardBase) rather than build and check it on every save.
+// It is read-only, so shared.
+type scorecardBase struct {
+	model   *scoring.Prepared
+	weights map[string]float64 // effective weight by criterion key
+}
+
+func newScorecardBase(e *bpo.Evaluation, criteria []*bpo.Criterion) *scorecardBase {
+	// Names are never shown, and the analyses are not needed for a subtotal.
+	m, _ := evalmodel.Build(&bpo.EvaluationDetail{Evaluation: e, Criteria: criteria}, i18n.EN, nil)
+	none := 0
+	m.Options.Robustness = &scoring.Robustness{Samples: &none}
+	m.Options.CostCriterion = ""
+	b := &scorecardBase{model: scoring.Prepare(m), weights: map[string]float64{}}
+	for _, l := range m.Leaves() {
+		b.weights[l.Key] = l.Weight
+	}
+	return b
+}
+
+// scorecardBase is newScorecardBase for a frame read at the request's
+// revision of the evaluation, kept with the frame.
+func (s *Server) scorecardBase(ctx context.Context, frame *bpo.EvaluationDetail) *scorecardBase {
+	build := func() (*scorecardBase, error) { return newScorecardBase(frame.Evaluation, frame.Criteria), nil }
+	rev, ok := bpo.Revision(ctx, frame.Evaluation.ID)
+	if !ok || rev == 0 {
+		b, _ := build()
+		return b
+	}
+	b, _ := evalmodel.Derived(s.frames, frame.Evaluation.ID, rev, "scorecard-base", build)
+	return b
+}
+
 // scoreScorecard runs the scoring engine on a one-vendor model holding only
 // sc's ratings and no measured figures, so the score is the weighted
 // subtotal of the rated criteria: what this evaluator's ratings add to the
 // vendor's score so far. Using the engine keeps the subtotal consistent
 // with the published result.
 func scoreScorecard(lang i18n.Lang, sc *scorecardScope) scorecardScore {
+	base := sc.base
+	if base == nil {
+		base = newScorecardBase(sc.evaluation, sc.criteria)
+	}
 	// The model's one evaluator needs a name, never shown: the subtotal
 	// is all the page takes from the result.
 	const evaluatorLabel = "scorecard"
-	vendor := *sc.vendor
-	vendor.Stage = bpo.StageCandidate // a manager may look at a rejected vendor's scorecard
-	d := &bpo.EvaluationDetail{Evaluation: sc.evaluation, Criteria: sc.criteria, Participants: []*bpo.Participant{&vendor}}
-	out := scorecardScore{weights: map[string]float64{}, summary: pages.ScorecardSummary{State: scorecardState(sc.card), Version: sc.card.Version}}
+	out := scorecardScore{weights: base.weights, summary: pages.ScorecardSummary{State: scorecardState(sc.card), Version: sc.card.Version}}
+	ratings := make(map[string]float64, len(sc.card.Ratings))
 	for _, c := range sc.criteria {
 		if c.Kind != bpo.KindRated {
 			continue
@@ -358,16 +400,13 @@ func scoreScorecard(lang i18n.Lang, sc *scorecardScope) scorecardScore {
 		out.summary.Total++
 		if rt := sc.card.Ratings[c.ID]; rt != nil && rt.Value != nil {
 			out.summary.Rated++
-			d.Ratings = append(d.Ratings, &bpo.SubmittedRating{VendorID: vendor.VendorID, EvaluatorID: sc.card.EvaluatorID,
-				EvaluatorEmail: evaluatorLabel, CriterionID: c.ID, Value: *rt.Value})
+			ratings[c.Key] = float64(*rt.Value)
 		}
 	}
-	m, res, err := evalmodel.Score(d, lang, nil)
-	if m != nil {
-		for _, l := range m.Leaves() {
-			out.weights[l.Key] = l.Weight
-		}
-	}
+	// A manager may look at a rejected vendor's scorecard: the vendor is
+	// scored whatever its stage.
+	res, err := base.model.Evaluate([]scoring.Vendor{{Key: sc.vendor.Key, Name: sc.vendor.Name,
+		Ratings: map[string]map[string]float64{evaluatorLabel: ratings}}})
 	if err != nil || len(res.Vendors) != 1 {
 		// A draft's criteria may not add up yet; the page then shows no subtotal.
 		return out

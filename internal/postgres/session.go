@@ -17,8 +17,8 @@ import (
 // one round trip (leaving the user in the context's bpo.SessionUser, and
 // the revision of the evaluation the request names in its bpo.RevisionRead), and it
 // enforces the idle timeout itself: last_seen is refreshed at most once a
-// minute, by a statement of its own, instead of the whole session being
-// rewritten on every request, which is what scs's IdleTimeout would do. Leave scs's IdleTimeout at zero.
+// minute instead of the whole session being rewritten on every request,
+// which is what scs's IdleTimeout would do. Leave scs's IdleTimeout at zero.
 // Sessions are stored under a SHA-256 of their token (hashSecret), never
 // the token itself; a disabled user's session reads as one without a user.
 type SessionStore struct {
@@ -41,40 +41,36 @@ const touchEvery = time.Minute
 // FindCtx implements scs.CtxStore.
 func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	now := s.db.Now()
-	tokenHash := hashSecret(token)
+	// The data-modifying CTE runs whether or not the SELECT reads it.
 	row := s.db.Pool.QueryRow(ctx, `
-		SELECT s.data, s.last_seen, u.id, u.email, u.name, u.role, u.lang, u.password_hash, u.created_at, u.updated_at,
-			`+revisionColumn("$4")+`
-		FROM sessions s LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL
-		WHERE s.token_hash = $1 AND s.expiry > $2 AND s.last_seen > $2 - $3::interval`,
-		tokenHash, now, s.idle, revisionAsked(ctx))
+		WITH s AS (
+			SELECT token_hash, data, user_id, last_seen FROM sessions
+			WHERE token_hash = $1 AND expiry > $2 AND last_seen > $2 - $3::interval
+		), touch AS (
+			UPDATE sessions SET last_seen = $2 FROM s
+			WHERE sessions.token_hash = s.token_hash AND s.last_seen < $2 - $4::interval
+		)
+		SELECT s.data, u.id, u.email, u.name, u.role, u.lang, u.password_hash, u.created_at, u.updated_at,
+			`+revisionColumn("$5")+`
+		FROM s LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL`,
+		hashSecret(token), now, s.idle, touchEvery, revisionAsked(ctx))
 	var (
-		data     []byte
-		lastSeen time.Time
-		id       *int64
-		u        bpo.User
-		role     *string
+		data []byte
+		id   *int64
+		u    bpo.User
+		role *string
 		// The user's other columns are NOT NULL but NULL here when the
 		// session has no user, or a disabled one: scan them through pointers.
 		email, name, lang, hash *string
 		created, updated        *time.Time
 		revision                *int64
 	)
-	err := row.Scan(&data, &lastSeen, &id, &email, &name, &role, &lang, &hash, &created, &updated, &revision)
+	err := row.Scan(&data, &id, &email, &name, &role, &lang, &hash, &created, &updated, &revision)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, false, nil
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("find session: %w", err)
-	}
-	// A second statement, but once a minute per session at most: the read
-	// itself stays a plain SELECT, which costs the database far less than
-	// one that may write.
-	if lastSeen.Before(now.Add(-touchEvery)) {
-		_, err := s.db.Pool.Exec(ctx, `UPDATE sessions SET last_seen = $2 WHERE token_hash = $1 AND last_seen < $2`, tokenHash, now)
-		if err != nil {
-			return nil, false, fmt.Errorf("find session: %w", err)
-		}
 	}
 	keepRevision(ctx, revision)
 	if su := bpo.SessionUserFromContext(ctx); su != nil {

@@ -11,7 +11,8 @@ import (
 
 // A Prepared, shared by goroutines scoring sets of vendors of their own,
 // gives each what Evaluate gives for the model with those vendors: the same
-// result, or the same problems in the same order.
+// result, or the same problems in the same order; Score, the same vendors'
+// scores.
 func TestPreparedMatchesEvaluate(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
 	for range 40 {
@@ -32,6 +33,15 @@ func TestPreparedMatchesEvaluate(t *testing.T) {
 				got, err := prepared.Evaluate(vs)
 				if !reflect.DeepEqual(err, wantErr) || !reflect.DeepEqual(got, want) {
 					t.Errorf("%d vendors: prepared gives %v, %v; Evaluate %v, %v", len(vs), got, err, want, wantErr)
+				}
+				scores, err := prepared.Score(vs)
+				if !reflect.DeepEqual(err, wantErr) {
+					t.Errorf("%d vendors: Score's error %v, Evaluate's %v", len(vs), err, wantErr)
+				}
+				for _, v := range scores {
+					if w := want.Vendor(v.Key); w == nil || w.Score != v.Score || w.Eligible != v.Eligible || !reflect.DeepEqual(w.Criteria, v.Criteria) {
+						t.Errorf("vendor %s: Score gives %+v, Evaluate %+v", v.Key, v, w)
+					}
 				}
 			})
 		}

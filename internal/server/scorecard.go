@@ -405,14 +405,14 @@ func scoreScorecard(lang i18n.Lang, sc *scorecardScope) scorecardScore {
 	}
 	// A manager may look at a rejected vendor's scorecard: the vendor is
 	// scored whatever its stage.
-	res, err := base.model.Evaluate([]scoring.Vendor{{Key: sc.vendor.Key, Name: sc.vendor.Name,
+	vendors, err := base.model.Score([]scoring.Vendor{{Key: sc.vendor.Key, Name: sc.vendor.Name,
 		Ratings: map[string]map[string]float64{evaluatorLabel: ratings}}})
-	if err != nil || len(res.Vendors) != 1 {
+	if err != nil || len(vendors) != 1 {
 		// A draft's criteria may not add up yet; the page then shows no subtotal.
 		return out
 	}
 	var score, weight, present float64
-	for _, c := range res.Vendors[0].Criteria {
+	for _, c := range vendors[0].Criteria {
 		if c.Measured {
 			continue
 		}

@@ -128,33 +128,37 @@ const autosaveScorecardSQL = `
 // started (ID 0). A scorecard was last updated when it or its latest
 // rating was.
 func scanScorecard(rows pgx.Rows, evaluationID, vendorID, evaluatorID int64) (*bpo.Scorecard, error) {
-	sc := &bpo.Scorecard{EvaluationID: evaluationID, VendorID: vendorID, EvaluatorID: evaluatorID, Ratings: map[int64]*bpo.Rating{}}
-	_, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
-		var (
-			criterionID, version *int64
-			r                    bpo.Rating
-			justification        *string
-			cardUpdatedAt        time.Time
-			updatedAt            *time.Time
-		)
-		if err := row.Scan(&sc.ID, &sc.Status, &sc.SubmittedAt, &sc.Version, &cardUpdatedAt,
-			&criterionID, &r.Value, &justification, &version, &updatedAt); err != nil {
-			return struct{}{}, err
-		}
+	sc := &bpo.Scorecard{EvaluationID: evaluationID, VendorID: vendorID, EvaluatorID: evaluatorID}
+	// The ratings in one array, and the map made once at its size: this
+	// runs on every autosave.
+	var ratings []bpo.Rating
+	var (
+		cardUpdatedAt        time.Time
+		criterionID, version *int64
+		value                *int
+		justification        *string
+		updatedAt            *time.Time
+	)
+	_, err := pgx.ForEachRow(rows, []any{&sc.ID, &sc.Status, &sc.SubmittedAt, &sc.Version, &cardUpdatedAt,
+		&criterionID, &value, &justification, &version, &updatedAt}, func() error {
 		if cardUpdatedAt.After(sc.UpdatedAt) {
 			sc.UpdatedAt = cardUpdatedAt
 		}
 		if criterionID != nil {
-			r.CriterionID, r.Justification, r.Version, r.UpdatedAt = *criterionID, *justification, int(*version), *updatedAt
-			sc.Ratings[r.CriterionID] = &r
+			r := bpo.Rating{CriterionID: *criterionID, Value: value, Justification: *justification, Version: int(*version), UpdatedAt: *updatedAt}
+			ratings = append(ratings, r)
 			if r.UpdatedAt.After(sc.UpdatedAt) {
 				sc.UpdatedAt = r.UpdatedAt
 			}
 		}
-		return struct{}{}, nil
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read scorecard: %w", err)
+	}
+	sc.Ratings = make(map[int64]*bpo.Rating, len(ratings))
+	for i := range ratings {
+		sc.Ratings[ratings[i].CriterionID] = &ratings[i]
 	}
 	return sc, nil
 }

@@ -7,7 +7,9 @@
 // same model always gives the same result, whatever the order of the vendors,
 // of the evaluators or of the map entries.
 //
-// Decode reads the JSON form strictly; Evaluate validates and scores. Both
+// Decode reads the JSON form strictly; Evaluate validates and scores;
+// Prepare checks a model's criteria and options once, for scoring sets of
+// vendors against them as Evaluate would (a scorecard's subtotal). They
 // refuse bad input with an *InputError that names every problem by its path
 // (vendors[2].ratings.alice.policies: 7 is outside the scale 1–5). Reasons
 // come back as values (a ReasonCode with parameters); package explain phrases

@@ -60,7 +60,7 @@ func (s *Server) saveRating(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sc := &scorecardScope{evaluation: frame.Evaluation, criteria: frame.Criteria, vendor: vendor, card: card,
-		base: s.scorecardBase(r.Context(), frame)}
+		base: s.cachedScorecardBase(r.Context(), frame)}
 	s.answerRating(w, r, sc, in, saved, saveErr)
 }
 

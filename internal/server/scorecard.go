@@ -345,7 +345,7 @@ type scorecardScore struct {
 // the evaluation's criteria, prepared for the engine, and their effective
 // weights. It depends on the evaluation's settings and criteria alone, so
 // an autosave takes it from the cache of frames at the revision it read
-// (see Server.scorecardBase) rather than build and check it on every save.
+// (see Server.cachedScorecardBase) rather than build and check it on every save.
 // It is read-only, so shared.
 type scorecardBase struct {
 	model   *scoring.Prepared
@@ -365,9 +365,9 @@ func newScorecardBase(e *bpo.Evaluation, criteria []*bpo.Criterion) *scorecardBa
 	return b
 }
 
-// scorecardBase is newScorecardBase for a frame read at the request's
+// cachedScorecardBase is newScorecardBase for a frame read at the request's
 // revision of the evaluation, kept with the frame.
-func (s *Server) scorecardBase(ctx context.Context, frame *bpo.EvaluationDetail) *scorecardBase {
+func (s *Server) cachedScorecardBase(ctx context.Context, frame *bpo.EvaluationDetail) *scorecardBase {
 	build := func() (*scorecardBase, error) { return newScorecardBase(frame.Evaluation, frame.Criteria), nil }
 	rev, ok := bpo.Revision(ctx, frame.Evaluation.ID)
 	if !ok || rev == 0 {

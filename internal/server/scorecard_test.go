@@ -594,7 +594,7 @@ func TestAutosaveAnswerFollowsTheRevision(t *testing.T) {
 	}
 
 	// A revision's entries: the frame and the scorecard's base (see
-	// scorecardBase), both used by every save.
+	// cachedScorecardBase), both used by every save.
 	const entries = 2
 	hits, misses := frames()
 	first := save("4", 0)

@@ -109,24 +109,25 @@ func readScorecard(ctx context.Context, q querier, evaluationID, vendorID, evalu
 // scorecardSQL reads the scorecard of evaluation $1, vendor $2 and evaluator
 // $3: one row per rating, or one row of NULL ratings for a scorecard
 // without any; the scorecard's columns repeat on every row.
-const scorecardSQL = `
-	SELECT s.id, s.status, s.submitted_at, s.version, s.updated_at,
-		r.criterion_id, r.value, r.justification, r.version, r.updated_at
-	FROM scorecards s LEFT JOIN ratings r ON r.scorecard_id = s.id
-	WHERE s.evaluation_id = $1 AND s.vendor_id = $2 AND s.evaluator_id = $3`
+const scorecardSQL = scorecardColumns + `r.justification` + scorecardRows
 
 // autosaveScorecardSQL is scorecardSQL, plus $4 a criterion: the one
 // rating whose justification it reads, the others' being left empty (see
 // bpo.ScorecardService.AutosaveRating).
-const autosaveScorecardSQL = `
+const autosaveScorecardSQL = scorecardColumns + `CASE WHEN r.criterion_id = $4 THEN r.justification ELSE '' END` + scorecardRows
+
+const (
+	scorecardColumns = `
 	SELECT s.id, s.status, s.submitted_at, s.version, s.updated_at,
-		r.criterion_id, r.value, CASE WHEN r.criterion_id = $4 THEN r.justification ELSE '' END, r.version, r.updated_at
+		r.criterion_id, r.value, `
+	scorecardRows = `, r.version, r.updated_at
 	FROM scorecards s LEFT JOIN ratings r ON r.scorecard_id = s.id
 	WHERE s.evaluation_id = $1 AND s.vendor_id = $2 AND s.evaluator_id = $3`
+)
 
-// scanScorecard reads the rows of scorecardSQL or autosaveScorecardSQL; no row is a scorecard not
-// started (ID 0). A scorecard was last updated when it or its latest
-// rating was.
+// scanScorecard reads the rows of scorecardSQL or autosaveScorecardSQL; no
+// row is a scorecard not started (ID 0). A scorecard was last updated when
+// it or its latest rating was.
 func scanScorecard(rows pgx.Rows, evaluationID, vendorID, evaluatorID int64) (*bpo.Scorecard, error) {
 	sc := &bpo.Scorecard{EvaluationID: evaluationID, VendorID: vendorID, EvaluatorID: evaluatorID}
 	// The ratings in one array, and the map made once at its size: this
@@ -259,6 +260,8 @@ func (s *ScorecardService) FindMyScorecards(ctx context.Context) ([]*bpo.MyScore
 // When nothing is written, the final row still says why, from facts.
 // The arguments are by position, as newSave lists them.
 const (
+	// $7, the version the save is based on, is 0 in this form; its
+	// conditions keep the statement right whatever it is given.
 	saveFirstRatingSQL = saveRatingFacts + `, created AS (
 	INSERT INTO scorecards AS s (evaluation_id, vendor_id, evaluator_id, created_at, updated_at)
 	SELECT $1, $2, $3, $8, $8 FROM allowed
@@ -362,8 +365,8 @@ func (s *ScorecardService) SaveRating(ctx context.Context, evaluationID, vendorI
 }
 
 // AutosaveRating implements bpo.ScorecardService: the save, then
-// autosaveScorecardSQL, pipelined in one batch. Statements of a batch run in order,
-// so the read sees the save. The scorecard read is the caller's own; it is
+// autosaveScorecardSQL, pipelined in one batch. Statements of a batch run
+// in order, so the read sees the save. The scorecard read is the caller's own; it is
 // returned only when the save's facts show the caller may see it.
 func (s *ScorecardService) AutosaveRating(ctx context.Context, evaluationID, vendorID int64, in bpo.RatingInput) (*bpo.Rating, *bpo.Scorecard, error) {
 	sv, err := s.newSave(ctx, evaluationID, vendorID, in)

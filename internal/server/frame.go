@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/evalmodel"
 )
 
 // frameCacheBytes bounds the process's cache of evaluation frames: a frame
@@ -30,4 +31,17 @@ func (s *Server) evaluationFrame(ctx context.Context, id int64) (*bpo.Evaluation
 		return load()
 	}
 	return s.frames.Detail(id, rev, 0, load)
+}
+
+// cachedScorecardBase is newScorecardBase for a frame read at the request's
+// revision of the evaluation, kept beside the frame in the same cache.
+func (s *Server) cachedScorecardBase(ctx context.Context, frame *bpo.EvaluationDetail) *scorecardBase {
+	build := func() (*scorecardBase, error) { return newScorecardBase(frame.Evaluation, frame.Criteria), nil }
+	rev, ok := bpo.Revision(ctx, frame.Evaluation.ID)
+	if !ok || rev == 0 {
+		b, _ := build()
+		return b
+	}
+	b, _ := evalmodel.Derived(s.frames, frame.Evaluation.ID, rev, "scorecard-base", build)
+	return b
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -348,33 +347,26 @@ type scorecardScore struct {
 // (see Server.cachedScorecardBase) rather than build and check it on every save.
 // It is read-only, so shared.
 type scorecardBase struct {
-	model   *scoring.Prepared
+	model   *scoring.Prepared  // nil: no subtotal
 	weights map[string]float64 // effective weight by criterion key
 }
 
+// newScorecardBase is the base of e's scorecards; its model is nil when the
+// criteria cannot be made into one.
 func newScorecardBase(e *bpo.Evaluation, criteria []*bpo.Criterion) *scorecardBase {
+	b := &scorecardBase{weights: map[string]float64{}}
 	// Names are never shown, and the analyses are not needed for a subtotal.
-	m, _ := evalmodel.Build(&bpo.EvaluationDetail{Evaluation: e, Criteria: criteria}, i18n.EN, nil)
+	m, err := evalmodel.Build(&bpo.EvaluationDetail{Evaluation: e, Criteria: criteria}, i18n.EN, nil)
+	if err != nil {
+		return b
+	}
 	none := 0
 	m.Options.Robustness = &scoring.Robustness{Samples: &none}
 	m.Options.CostCriterion = ""
-	b := &scorecardBase{model: scoring.Prepare(m), weights: map[string]float64{}}
+	b.model = scoring.Prepare(m)
 	for _, l := range m.Leaves() {
 		b.weights[l.Key] = l.Weight
 	}
-	return b
-}
-
-// cachedScorecardBase is newScorecardBase for a frame read at the request's
-// revision of the evaluation, kept with the frame.
-func (s *Server) cachedScorecardBase(ctx context.Context, frame *bpo.EvaluationDetail) *scorecardBase {
-	build := func() (*scorecardBase, error) { return newScorecardBase(frame.Evaluation, frame.Criteria), nil }
-	rev, ok := bpo.Revision(ctx, frame.Evaluation.ID)
-	if !ok || rev == 0 {
-		b, _ := build()
-		return b
-	}
-	b, _ := evalmodel.Derived(s.frames, frame.Evaluation.ID, rev, "scorecard-base", build)
 	return b
 }
 
@@ -402,6 +394,9 @@ func scoreScorecard(lang i18n.Lang, sc *scorecardScope) scorecardScore {
 			out.summary.Rated++
 			ratings[c.Key] = float64(*rt.Value)
 		}
+	}
+	if base.model == nil {
+		return out
 	}
 	// A manager may look at a rejected vendor's scorecard: the vendor is
 	// scored whatever its stage.

@@ -192,7 +192,7 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) (rep *Repo
 				if !sc.byServer {
 					return nil
 				}
-				c, err := scrape(ctx, srv.url)
+				c, err := settled(ctx, srv.url)
 				before, after = after, c
 				return err
 			}
@@ -207,7 +207,7 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) (rep *Repo
 			add(row)
 		}
 	}
-	before, err := scrape(ctx, srv.url)
+	before, err := settled(ctx, srv.url)
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +215,7 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) (rep *Repo
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", signInRow, err)
 	}
-	after, err := scrape(ctx, srv.url)
+	after, err := settled(ctx, srv.url)
 	if err != nil {
 		return nil, err
 	}

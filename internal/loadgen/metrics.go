@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // counters are the server's request and SQL round-trip counts, summed over
@@ -25,6 +26,26 @@ func roundTripsPerRequest(before, after counters) float64 {
 		return 0
 	}
 	return (after.roundTrips - before.roundTrips) / n
+}
+
+// settled reads the counters once no request is left half counted: the
+// server counts a request, then its round trips, after sending its answer,
+// so a reading taken as the last answers arrive may hold one without the
+// other. Two equal readings in a row mean the counts have settled.
+func settled(ctx context.Context, baseURL string) (counters, error) {
+	c, err := scrape(ctx, baseURL)
+	for range 50 {
+		if err != nil {
+			return c, err
+		}
+		time.Sleep(time.Millisecond)
+		var next counters
+		if next, err = scrape(ctx, baseURL); err == nil && next == c {
+			return c, nil
+		}
+		c = next
+	}
+	return c, err
 }
 
 // scrape reads the counters from the server's /metrics page (Prometheus's

@@ -43,6 +43,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/bpoeval/bpoeval/internal/postgres"
 )
 
 // Options configure a run. Server is required; the zero value of the others
@@ -162,8 +164,12 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) (rep *Repo
 	if err != nil {
 		return nil, err
 	}
-	// The server's pool: the same URL gives the same configuration.
-	pool, err := pgxpool.New(ctx, serverDB)
+	// A pool configured as the server's, from the same URL.
+	poolConfig, err := postgres.PoolConfig(serverDB)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, poolConfig)
 	if err != nil {
 		return nil, err
 	}

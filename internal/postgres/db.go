@@ -13,6 +13,7 @@ import (
 	"io"
 	"maps"
 	"net"
+	"runtime"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/bpoeval/bpoeval/internal/bpo"
+	"github.com/bpoeval/bpoeval/internal/roundtrip"
 )
 
 // DB is the connection pool shared by the services.
@@ -46,17 +48,64 @@ func OpenForLoading(ctx context.Context, databaseURL string) (*DB, error) {
 }
 
 func open(ctx context.Context, databaseURL string, params map[string]string) (*DB, error) {
-	cfg, err := pgxpool.ParseConfig(databaseURL)
+	cfg, err := PoolConfig(databaseURL)
 	if err != nil {
-		return nil, fmt.Errorf("parse database url: %w", err)
+		return nil, err
 	}
 	maps.Copy(cfg.ConnConfig.RuntimeParams, params)
 	cfg.ConnConfig.Tracer = roundTripTracer{}
+	cfg.AfterConnect = prepareHotStatements
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	return &DB{Pool: pool, Now: time.Now}, nil
+}
+
+// PoolConfig is the configuration of the pool Open connects to
+// databaseURL: the URL's, with a default size of its own when the URL sets
+// no pool_max_conns. pgxpool's default, the larger of 4 and the CPU count,
+// is too small for the writes: a request holds its connection while
+// PostgreSQL waits for the disk to confirm its commit, and commits that
+// wait together share one flush, so twice the CPU count, at least 8, keeps
+// the CPUs busy meanwhile. More only queues requests in PostgreSQL rather
+// than in the pool.
+func PoolConfig(databaseURL string) (*pgxpool.Config, error) {
+	cfg, err := pgxpool.ParseConfig(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	if !strings.Contains(databaseURL, "pool_max_conns") {
+		cfg.MaxConns = int32(max(8, 2*runtime.NumCPU()))
+	}
+	return cfg, nil
+}
+
+// hotStatements are prepared by every connection as it opens: the session
+// check, which nearly every request runs, and the autosave, which an
+// evaluator's typing sends every few seconds. Prepared lazily, each would
+// cost an extra round trip to whichever request first ran it on a
+// connection; prepared up front, that cost is the connection's set-up, like
+// its authentication, and not counted against a request.
+var hotStatements = []string{findSessionSQL, saveFirstRatingSQL, saveNextRatingSQL, autosaveScorecardSQL}
+
+// prepareHotStatements prepares hotStatements on conn, when its queries use
+// prepared statements at all: not through PgBouncer before 1.21, where the
+// README prescribes default_query_exec_mode=cache_describe, as a prepared
+// statement would stay on a server connection the next transaction may not
+// get.
+func prepareHotStatements(ctx context.Context, conn *pgx.Conn) error {
+	if conn.Config().DefaultQueryExecMode != pgx.QueryExecModeCacheStatement {
+		return nil
+	}
+	ctx = roundtrip.Uncounted(ctx)
+	for _, sql := range hotStatements {
+		// Named by their text, as pgx looks them up by it.
+		if _, err := conn.Prepare(ctx, sql, sql); err != nil {
+			return fmt.Errorf("prepare on connect: %w", err)
+		}
+	}
+	return nil
 }
 
 // Close closes every connection.

@@ -38,11 +38,10 @@ var _ scs.CtxStore = (*SessionStore)(nil)
 // touchEvery is how stale last_seen may get before a read refreshes it.
 const touchEvery = time.Minute
 
-// FindCtx implements scs.CtxStore.
-func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	now := s.db.Now()
-	// The data-modifying CTE runs whether or not the SELECT reads it.
-	row := s.db.Pool.QueryRow(ctx, `
+// findSessionSQL reads a live session, its user and, in the same round
+// trip, the revision of the evaluation the request is about ($5, if any).
+// The data-modifying CTE runs whether or not the SELECT reads it.
+var findSessionSQL = `
 		WITH s AS (
 			SELECT token_hash, data, user_id, last_seen FROM sessions
 			WHERE token_hash = $1 AND expiry > $2 AND last_seen > $2 - $3::interval
@@ -51,8 +50,13 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 			WHERE sessions.token_hash = s.token_hash AND s.last_seen < $2 - $4::interval
 		)
 		SELECT s.data, u.id, u.email, u.name, u.role, u.lang, u.password_hash, u.created_at, u.updated_at,
-			`+revisionColumn("$5")+`
-		FROM s LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL`,
+			` + revisionColumn("$5") + `
+		FROM s LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL`
+
+// FindCtx implements scs.CtxStore.
+func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	now := s.db.Now()
+	row := s.db.Pool.QueryRow(ctx, findSessionSQL,
 		hashSecret(token), now, s.idle, touchEvery, revisionAsked(ctx))
 	var (
 		data []byte

@@ -26,9 +26,16 @@ func WithCounter(ctx context.Context) (context.Context, *Counter) {
 	return context.WithValue(ctx, ctxKey{}, c), c
 }
 
+// Uncounted returns a context under which nothing is counted, however ctx
+// counts: for work done on a request's behalf that is not the request's
+// own, such as setting up a connection the pool opens while serving it.
+func Uncounted(ctx context.Context) context.Context {
+	return context.WithValue(ctx, ctxKey{}, (*Counter)(nil))
+}
+
 // Add counts one round trip against ctx's counter, if it has one.
 func Add(ctx context.Context) {
-	if c, ok := ctx.Value(ctxKey{}).(*Counter); ok {
+	if c, ok := ctx.Value(ctxKey{}).(*Counter); ok && c != nil {
 		c.n.Add(1)
 	}
 }

@@ -225,8 +225,9 @@ func TestStaleRatingGetsConflict(t *testing.T) {
 	if got := text(d, "[data-testid=stored-justification]"); got != "Tab one" {
 		t.Errorf("the message shows the stored justification %q", got)
 	}
-	if got := checked(d, "policies"); got != "2" {
-		t.Errorf("the user's choice was not kept: %q", got)
+	// The answer replaces the save state only, not the user's choice.
+	if n := d.Find("textarea, input[name=value]").Length(); n != 0 {
+		t.Errorf("the answer replaces %d of the user's inputs", n)
 	}
 	fresh := version(t, d, "policies")
 	if fresh != 1 {
@@ -271,8 +272,9 @@ func TestRatingOutsideTheScaleIsRefused(t *testing.T) {
 			if got := text(d, "form[data-key=policies] [data-testid=save-state]"); got != tc.want {
 				t.Errorf("message = %q, want %q", got, tc.want)
 			}
-			if got := d.Find("form[data-key=policies] textarea").Text(); got != "Kept as typed" {
-				t.Errorf("justification kept = %q", got)
+			// Only the save state is replaced: the box keeps what was typed.
+			if n := d.Find("textarea, input[name=value]").Length(); n != 0 {
+				t.Errorf("the answer replaces %d of the evaluator's inputs", n)
 			}
 		})
 	}

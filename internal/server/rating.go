@@ -80,7 +80,6 @@ func (s *Server) answerRating(w http.ResponseWriter, r *http.Request, sc *scorec
 	lang := s.lang(r)
 	score := scoreScorecard(lang, sc)
 	b := ratingBlock(lang, sc, c, score.weights, false)
-	b.Value, b.Justification = ratingText(in.Value), in.Justification
 	status := http.StatusOK
 	switch code {
 	case "":

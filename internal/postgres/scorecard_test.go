@@ -484,7 +484,7 @@ func TestSaveRatingConcurrency(t *testing.T) {
 // statement, whether it creates the scorecard, updates a rating or is refused.
 func TestSaveRatingRoundTrips(t *testing.T) {
 	e := newEnv(t)
-	f := e.fixture("Round trips", setup{vendors: 2, evaluators: 1})
+	f := e.fixture("Round trips", setup{vendors: 1, evaluators: 1})
 	// A pool of its own, whose one connection is new: the statements are
 	// prepared as it opens, so the very first save is already one round
 	// trip, like every later one.

@@ -46,7 +46,7 @@ func TestSessionStore(t *testing.T) {
 	commit("signed-in", map[string]any{bpo.SessionUserIDKey: e.manager.ID})
 
 	t.Run("SessionAndUserInOneRoundTrip", func(t *testing.T) {
-		// Even on a new connection: it prepares the statement as it opens.
+		// No warm-up: every connection prepares the statement as it opens.
 		found, u, trips := find("signed-in")
 		if !found || u == nil || u.ID != e.manager.ID || u.Email != e.manager.Email || u.Role != e.manager.Role {
 			t.Fatalf("found %v, user %+v; want %s", found, u, e.manager.Email)

@@ -79,7 +79,9 @@ func (s *Server) answerRating(w http.ResponseWriter, r *http.Request, sc *scorec
 	}
 	lang := s.lang(r)
 	score := scoreScorecard(lang, sc)
-	b := ratingBlock(lang, sc, c, score.weights, false)
+	// The answer replaces the criterion's save state and version only
+	// (pages.RatingSaved): the rest of its form is not built.
+	b := pages.RatingBlock{ID: c.ID, Key: c.Key}
 	status := http.StatusOK
 	switch code {
 	case "":
@@ -89,9 +91,13 @@ func (s *Server) answerRating(w http.ResponseWriter, r *http.Request, sc *scorec
 		b.State, b.Version, b.Message = "invalid", in.Version, s.ratingProblem(r, saveErr)
 		status = http.StatusUnprocessableEntity
 	case bpo.ECONFLICT:
-		// b carries the stored rating's version: the next change is a
-		// deliberate save over what the message shows.
-		b.State, b.Stored = "conflict", storedRating(lang, sc.evaluation, sc.card.Ratings[c.ID])
+		// The stored rating's version: the next change is a deliberate
+		// save over what the message shows.
+		stored := sc.card.Ratings[c.ID]
+		if stored != nil {
+			b.Version = stored.Version
+		}
+		b.State, b.Stored = "conflict", storedRating(lang, sc.evaluation, stored)
 		status = http.StatusConflict
 	}
 	s.renderStatus(w, r, status, pages.RatingSaved(b, score.summary, sc.card.Version))
